@@ -1,0 +1,2 @@
+package dev.nbaprops.connect;
+final class Placeholder {}

@@ -1,0 +1,29 @@
+package dev.nbaprops.serde;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/** Kafka {@link Serde} over a {@link RecordCodec}; null stays null (tombstones). */
+public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
+  private final RecordCodec<T> codec;
+
+  public AvroSerde(RecordCodec<T> codec) {
+    this.codec = codec;
+  }
+
+  public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {
+    return new AvroSerde<>(AvroCodec.of(type));
+  }
+
+  @Override
+  public Serializer<T> serializer() {
+    return (topic, data) -> data == null ? null : codec.encode(data);
+  }
+
+  @Override
+  public Deserializer<T> deserializer() {
+    return (topic, data) -> data == null ? null : codec.decode(data);
+  }
+}

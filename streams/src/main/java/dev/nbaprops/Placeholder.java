@@ -1,0 +1,2 @@
+package dev.nbaprops;
+final class Placeholder {}
