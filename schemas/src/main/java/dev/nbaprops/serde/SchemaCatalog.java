@@ -16,6 +16,7 @@ import dev.nbaprops.avro.raw.PlayerBoxScore;
 import dev.nbaprops.avro.raw.PropLine;
 import dev.nbaprops.avro.raw.ScheduleGame;
 import dev.nbaprops.avro.raw.Shot;
+import dev.nbaprops.avro.state.PlayerSeasonHistory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,13 +37,14 @@ import org.apache.avro.specific.SpecificRecord;
  * alone; there is no registry service.
  */
 public final class SchemaCatalog {
-  /** Current record classes: raw inputs, derived tables, and the dead-letter record. */
+  /** Current record classes: raw inputs, derived tables, the dead-letter record and state-store values. */
   public static final List<Class<? extends SpecificRecord>> RECORD_CLASSES = List.of(
       ScheduleGame.class, PlayerBoxScore.class, Shot.class, PropLine.class, GameLine.class, DeadLetter.class,
       PlayerGameSummary.class, TeamOffenseGameSummary.class, TeamDefenseGameSummary.class,
       UpcomingPlayerGameContext.class, UpcomingTeamGameContext.class,
       TeamDefenseZoneAnalysis.class, PlayerShotZoneAnalysis.class, PlayerCompositeFactors.class,
-      PlayerDailyCache.class, MlFeatureStore.class);
+      PlayerDailyCache.class, MlFeatureStore.class,
+      PlayerSeasonHistory.class);
 
   /** Classpath index of the released schema versions, one resource path per line. */
   public static final String RELEASED_INDEX = "released/index.txt";

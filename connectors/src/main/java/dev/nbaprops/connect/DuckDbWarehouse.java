@@ -1,0 +1,366 @@
+package dev.nbaprops.connect;
+
+import dev.nbaprops.connect.TableDef.Column;
+import dev.nbaprops.connect.TableDef.ColumnType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.duckdb.DuckDBDriver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Warehouse} in one DuckDB database file: each {@code dataset} is a DuckDB schema, each table has a
+ * PRIMARY KEY on the key columns, and upserts are {@code INSERT OR REPLACE}. Partition columns are ignored (DuckDB
+ * tables are not partitioned).
+ *
+ * <p>DuckDB allows one read-write process per file, so the warehouse opens a single connection and keeps it until
+ * {@link #close()}. Another process holding the file fails the constructor with a {@link RetriableException}.
+ * Other connections in the same JVM to the same path, opened with the same configuration, share the open database
+ * and see committed rows. Not thread-safe: one instance per task.
+ */
+public final class DuckDbWarehouse implements Warehouse {
+  private static final Logger log = LoggerFactory.getLogger(DuckDbWarehouse.class);
+
+  private final String path;
+  private final Connection connection;
+  /** The table as the catalog has it, by lower-case {@code dataset.table}; filled by ensureTable. */
+  private final Map<String, TableState> tables = new HashMap<>();
+  /** Every definition ensureTable has accepted; upserts of any other one ensure it first. */
+  private final Set<TableDef> ensured = new HashSet<>();
+
+  /**
+   * Opens (creating it and its parent directories if needed) the DuckDB file at {@code path}.
+   *
+   * @throws RetriableException when another process holds the file's lock
+   * @throws ConnectException when the file cannot be opened
+   */
+  public DuckDbWarehouse(String path) {
+    this.path = path;
+    Path parent = Path.of(path).toAbsolutePath().getParent();
+    try {
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+    } catch (IOException e) {
+      throw new ConnectException("cannot create the directory of DuckDB file " + path + ": " + e, e);
+    }
+    try {
+      // The driver directly, not DriverManager: under Connect's plugin isolation DriverManager may not see it.
+      Connection c = new DuckDBDriver().connect("jdbc:duckdb:" + path, new Properties());
+      c.setAutoCommit(false);
+      this.connection = c;
+    } catch (SQLException e) {
+      throw translate("opening", e);
+    }
+    log.info("opened DuckDB warehouse {}", path);
+  }
+
+  @Override
+  public void ensureTable(TableDef def) {
+    TableState state = inTransaction("ensuring table " + def.qualifiedName(), () -> {
+      TableState existing = readTable(def);
+      if (existing == null) {
+        create(def);
+      } else {
+        evolve(def, existing);
+      }
+      return readTable(def);
+    });
+    tables.put(key(def), state);
+    ensured.add(def);
+  }
+
+  @Override
+  public void upsert(TableDef table, List<Struct> rows) {
+    upsertAll(Map.of(table, rows));
+  }
+
+  /**
+   * Upserts into every table in one transaction: all rows are written, or none. A definition not yet passed to
+   * {@link #ensureTable} is ensured first (outside the transaction).
+   */
+  @Override
+  public void upsertAll(Map<TableDef, List<Struct>> rowsByTable) {
+    for (TableDef def : rowsByTable.keySet()) {
+      if (!ensured.contains(def)) {
+        ensureTable(def);
+      }
+    }
+    String names = rowsByTable.keySet().stream().map(TableDef::qualifiedName).collect(Collectors.joining(", "));
+    inTransaction("upserting into " + names, () -> {
+      for (Map.Entry<TableDef, List<Struct>> e : rowsByTable.entrySet()) {
+        write(e.getKey(), e.getValue());
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (!connection.isClosed()) {
+        connection.close();
+        log.info("closed DuckDB warehouse {}", path);
+      }
+    } catch (SQLException e) {
+      log.warn("closing DuckDB warehouse {} failed", path, e);
+    }
+  }
+
+  /** Whether a DuckDB error is worth retrying: a lock held by another process or a transaction conflict. */
+  static boolean isTransient(SQLException e) {
+    if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {
+      return true;
+    }
+    String state = e.getSQLState();
+    if (state != null && (state.startsWith("08") || state.startsWith("40"))) {
+      return true;
+    }
+    // DuckDB's JDBC driver sets no SQLState; its messages start with the error type.
+    String m = String.valueOf(e.getMessage());
+    return m.contains("Could not set lock on file") || m.startsWith("TransactionContext Error")
+        || m.contains("write-write conflict") || m.startsWith("Out of Memory Error");
+  }
+
+  private void create(TableDef def) throws SQLException {
+    List<String> columns = new ArrayList<>();
+    for (Column c : def.columns()) {
+      columns.add(quote(c.name()) + " " + sqlType(c.type()) + (c.nullable() ? "" : " NOT NULL"));
+    }
+    columns.add("PRIMARY KEY (" + def.keyColumns().stream().map(DuckDbWarehouse::quote)
+        .collect(Collectors.joining(", ")) + ")");
+    try (Statement s = connection.createStatement()) {
+      s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(def.dataset()));
+      s.execute("CREATE TABLE IF NOT EXISTS " + qualified(def) + " (" + String.join(", ", columns) + ")");
+      for (Column c : def.columns()) {
+        comment(s, def, c);
+      }
+    }
+    log.info("created table {} with primary key {}", def.qualifiedName(), def.keyColumns());
+  }
+
+  private void evolve(TableDef def, TableState existing) throws SQLException {
+    List<String> problems = new ArrayList<>();
+    if (!lower(existing.primaryKey).equals(lower(def.keyColumns()))) {
+      problems.add("primary key changed from " + existing.primaryKey + " to " + def.keyColumns());
+    }
+    List<Column> added = new ArrayList<>();
+    List<Column> relaxed = new ArrayList<>();
+    for (Column c : def.columns()) {
+      ExistingColumn e = existing.columns.get(c.name().toLowerCase(Locale.ROOT));
+      if (e == null) {
+        if (c.nullable()) {
+          added.add(c);
+        } else {
+          problems.add("new required field " + c.name() + " (" + sqlType(c.type()) + " NOT NULL) cannot be added"
+              + " to the existing rows; make it optional (a union with null) or migrate the table");
+        }
+      } else {
+        if (!sameType(e.sqlType, c.type())) {
+          problems.add("column " + e.name + " changed type from " + e.sqlType + " to " + sqlType(c.type()));
+        } else if (!e.nullable && c.nullable()) {
+          relaxed.add(c);
+        }
+      }
+    }
+    for (ExistingColumn e : existing.columns.values()) {
+      if (!e.nullable && def.columns().stream().noneMatch(c -> c.name().equalsIgnoreCase(e.name))) {
+        problems.add("column " + e.name + " is NOT NULL but the record schema has no such field");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConnectException("table " + def.qualifiedName() + " in DuckDB " + path
+          + " cannot take the record schema: " + String.join("; ", problems));
+    }
+    try (Statement s = connection.createStatement()) {
+      for (Column c : added) {
+        s.execute("ALTER TABLE " + qualified(def) + " ADD COLUMN " + quote(c.name()) + " " + sqlType(c.type()));
+        comment(s, def, c);
+        log.info("table {}: added column {} {}", def.qualifiedName(), c.name(), sqlType(c.type()));
+      }
+      for (Column c : relaxed) {
+        s.execute("ALTER TABLE " + qualified(def) + " ALTER COLUMN " + quote(c.name()) + " DROP NOT NULL");
+        log.info("table {}: column {} is now nullable", def.qualifiedName(), c.name());
+      }
+    }
+  }
+
+  private void write(TableDef def, List<Struct> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    List<ExistingColumn> columns = List.copyOf(tables.get(key(def)).columns.values());
+    String sql = "INSERT OR REPLACE INTO " + qualified(def) + " ("
+        + columns.stream().map(c -> quote(c.name)).collect(Collectors.joining(", ")) + ") VALUES ("
+        + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      for (Struct row : lastPerKey(def, rows)) {
+        for (int i = 0; i < columns.size(); i++) {
+          ps.setObject(i + 1, jdbcValue(row, columns.get(i)));
+        }
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** The rows with duplicate keys removed, the last row of each key winning. */
+  private static Collection<Struct> lastPerKey(TableDef def, List<Struct> rows) {
+    Map<List<Object>, Struct> byKey = new LinkedHashMap<>();
+    for (Struct row : rows) {
+      byKey.put(def.keyOf(row), row);
+    }
+    return byKey.values();
+  }
+
+  private static Object jdbcValue(Struct row, ExistingColumn column) {
+    Field f = row.schema().field(column.name);
+    Object v = f == null ? null : row.get(f);
+    if (v instanceof java.util.Date d) {
+      LocalDateTime utc = LocalDateTime.ofInstant(d.toInstant(), ZoneOffset.UTC);
+      return "DATE".equals(column.sqlType) ? utc.toLocalDate() : utc;
+    }
+    return v;
+  }
+
+  /** The table as the catalog has it, or null when it does not exist. */
+  private TableState readTable(TableDef def) throws SQLException {
+    LinkedHashMap<String, ExistingColumn> columns = new LinkedHashMap<>();
+    try (PreparedStatement ps = connection.prepareStatement("SELECT column_name, data_type, is_nullable"
+        + " FROM information_schema.columns WHERE table_catalog = current_database()"
+        + " AND lower(table_schema) = lower(?) AND lower(table_name) = lower(?) ORDER BY ordinal_position")) {
+      ps.setString(1, def.dataset());
+      ps.setString(2, def.table());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ExistingColumn c = new ExistingColumn(rs.getString(1), rs.getString(2).toUpperCase(Locale.ROOT),
+              "YES".equals(rs.getString(3)));
+          columns.put(c.name.toLowerCase(Locale.ROOT), c);
+        }
+      }
+    }
+    if (columns.isEmpty()) {
+      return null;
+    }
+    List<String> pk = List.of();
+    try (PreparedStatement ps = connection.prepareStatement("SELECT constraint_column_names"
+        + " FROM duckdb_constraints() WHERE database_name = current_database() AND lower(schema_name) = lower(?)"
+        + " AND lower(table_name) = lower(?) AND constraint_type = 'PRIMARY KEY'")) {
+      ps.setString(1, def.dataset());
+      ps.setString(2, def.table());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          Array names = rs.getArray(1);
+          pk = Arrays.stream((Object[]) names.getArray()).map(Object::toString).toList();
+        }
+      }
+    }
+    return new TableState(columns, pk);
+  }
+
+  private void comment(Statement s, TableDef def, Column c) throws SQLException {
+    if (c.doc() != null && !c.doc().isBlank()) {
+      s.execute("COMMENT ON COLUMN " + qualified(def) + "." + quote(c.name()) + " IS '"
+          + c.doc().replace("'", "''") + "'");
+    }
+  }
+
+  private <T> T inTransaction(String what, SqlWork<T> work) {
+    try {
+      T result = work.run();
+      connection.commit();
+      return result;
+    } catch (SQLException e) {
+      rollback(e);
+      throw translate(what, e);
+    } catch (RuntimeException e) {
+      rollback(e);
+      throw e;
+    }
+  }
+
+  private void rollback(Exception cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private RuntimeException translate(String what, SQLException e) {
+    String message = what + " in DuckDB " + path + " failed: " + e.getMessage();
+    return isTransient(e) ? new RetriableException(message, e) : new ConnectException(message, e);
+  }
+
+  private static String sqlType(ColumnType type) {
+    return switch (type) {
+      case STRING -> "VARCHAR";
+      case INT32 -> "INTEGER";
+      case INT64 -> "BIGINT";
+      case FLOAT32 -> "REAL";
+      case FLOAT64 -> "DOUBLE";
+      case BOOLEAN -> "BOOLEAN";
+      case DATE -> "DATE";
+      case TIMESTAMP -> "TIMESTAMP";
+    };
+  }
+
+  /** information_schema reports REAL as FLOAT. */
+  private static boolean sameType(String catalogType, ColumnType type) {
+    return catalogType.equals(sqlType(type)) || (type == ColumnType.FLOAT32 && catalogType.equals("FLOAT"));
+  }
+
+  private static String qualified(TableDef def) {
+    return quote(def.dataset()) + "." + quote(def.table());
+  }
+
+  private static String quote(String identifier) {
+    return '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+
+  private static String key(TableDef def) {
+    return def.qualifiedName().toLowerCase(Locale.ROOT);
+  }
+
+  private static List<String> lower(List<String> names) {
+    return names.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
+  }
+
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run() throws SQLException;
+  }
+
+  private record ExistingColumn(String name, String sqlType, boolean nullable) {
+  }
+
+  private record TableState(LinkedHashMap<String, ExistingColumn> columns, List<String> primaryKey) {
+  }
+}

@@ -1,2 +1,0 @@
-package dev.nbaprops.connect;
-final class Placeholder {}

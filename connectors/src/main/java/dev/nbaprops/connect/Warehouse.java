@@ -1,0 +1,44 @@
+package dev.nbaprops.connect;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+
+/**
+ * A warehouse the sink writes tables into, upserting by primary key. Implementations: {@link DuckDbWarehouse}.
+ *
+ * <p>Errors are Connect exceptions: {@link RetriableException} for failures worth retrying with the same rows
+ * (nothing of the failed batch was written), {@link ConnectException} for everything else, including a record
+ * schema the existing table cannot take.
+ */
+public interface Warehouse extends AutoCloseable {
+
+  /**
+   * Creates the table if it does not exist, or evolves it to accept rows of this definition: a new optional
+   * column is added; a changed column type, a new required column or a changed primary key fail.
+   *
+   * @throws ConnectException naming the table, the column and what changed, when the change is incompatible
+   */
+  void ensureTable(TableDef table);
+
+  /**
+   * Inserts or replaces the rows, as one atomic batch. Rows may be of any schema version of the table that was
+   * passed to {@link #ensureTable}; columns a row's schema lacks are written as NULL. When several rows share a
+   * key, the last one wins.
+   */
+  void upsert(TableDef table, List<Struct> rows);
+
+  /**
+   * Upserts into several tables; atomic across the tables where the warehouse supports it (DuckDB does),
+   * otherwise one {@link #upsert} per table, in map order.
+   */
+  default void upsertAll(Map<TableDef, List<Struct>> rowsByTable) {
+    rowsByTable.forEach(this::upsert);
+  }
+
+  /** Releases the connection; the warehouse is unusable afterwards. */
+  @Override
+  void close();
+}

@@ -1,2 +1,0 @@
-package dev.nbaprops;
-final class Placeholder {}

@@ -1,0 +1,196 @@
+package dev.nbaprops.app;
+
+import dev.nbaprops.config.AppConfig;
+import dev.nbaprops.embedded.EmbeddedConnect;
+import dev.nbaprops.embedded.EmbeddedKafka;
+import dev.nbaprops.query.QueryServer;
+import dev.nbaprops.topics.TopicAdmin;
+import dev.nbaprops.topics.Topics;
+import dev.nbaprops.topology.NbaTopology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running instance: (embedded broker) -> topics -> Streams topology with its stores -> query API, and on
+ * the embedded default a Connect worker sinking every derived topic into the DuckDB warehouse. Everything
+ * lives under the state directory, which one instance at a time may own. {@link #close()} stops all of it in
+ * reverse order.
+ */
+public final class NbaPropsApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NbaPropsApp.class);
+
+  private final AppConfig cfg;
+  private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+  private String bootstrapServers;
+  private Admin admin;
+  private KafkaStreams streams;
+  private EmbeddedConnect connect;
+  private QueryServer query;
+
+  private NbaPropsApp(AppConfig cfg) {
+    this.cfg = cfg;
+  }
+
+  public static NbaPropsApp start(AppConfig cfg) {
+    NbaPropsApp app = new NbaPropsApp(cfg);
+    try {
+      app.startAll();
+      return app;
+    } catch (RuntimeException e) {
+      app.close();
+      throw e;
+    }
+  }
+
+  private void startAll() {
+    Path state = cfg.stateDir();
+    lockStateDir(state);
+    if (cfg.embeddedKafka()) {
+      EmbeddedKafka kafka = new EmbeddedKafka(state, cfg.getInt(AppConfig.EMBEDDED_KAFKA_PORT),
+          cfg.getInt(AppConfig.EMBEDDED_CONTROLLER_PORT), cfg.getString(AppConfig.EMBEDDED_KAFKA_HEAP),
+          cfg.passThrough("broker."));
+      toClose.push(kafka);
+      kafka.start(Duration.ofSeconds(90));
+      bootstrapServers = kafka.bootstrapServers();
+    } else {
+      bootstrapServers = cfg.getString(AppConfig.BOOTSTRAP_SERVERS);
+    }
+    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    toClose.push(admin);
+    TopicAdmin.ensureTopics(admin, cfg.partitions(), cfg.replication());
+
+    if (cfg.embeddedKafka() && cfg.getBoolean(AppConfig.EMBEDDED_CONNECT)) {
+      connect = EmbeddedConnect.start(bootstrapServers, state, cfg.getInt(AppConfig.EMBEDDED_CONNECT_PORT),
+          cfg.warehousePath(), cfg.passThrough("connect."));
+      toClose.push(connect);
+    }
+
+    query = QueryServer.bind(cfg.getString(AppConfig.QUERY_HOST), cfg.getInt(AppConfig.QUERY_PORT), cfg);
+    toClose.push(query);
+    String appServer = cfg.getString(AppConfig.QUERY_ADVERTISED_HOST) + ":" + query.port();
+    streams = new KafkaStreams(NbaTopology.build(cfg.seasonStarts()),
+        StreamsSettings.of(cfg, bootstrapServers, appServer));
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("Kafka Streams stopped on an unexpected error", e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    toClose.push(() -> streams.close(Duration.ofSeconds(30)));
+    query.attach(streams);
+    streams.start();
+    query.start();
+  }
+
+  private void lockStateDir(Path state) {
+    try {
+      Files.createDirectories(state);
+      FileChannel ch = FileChannel.open(state.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock = ch.tryLock();
+      if (lock == null) {
+        ch.close();
+        throw new IllegalStateException("state directory " + state + " is in use by another running instance;"
+            + " stop it or pass another --state-dir");
+      }
+      toClose.push(ch);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot use state directory " + state + ": " + e.getMessage(), e);
+    }
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public int queryPort() {
+    return query.port();
+  }
+
+  public AppConfig config() {
+    return cfg;
+  }
+
+  public boolean hasWarehouseSink() {
+    return connect != null;
+  }
+
+  /** Waits until Kafka Streams is RUNNING; throws if it fails first. */
+  public void awaitRunning(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (!streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED) {
+        throw new IllegalStateException("Kafka Streams is " + streams.state() + "; see the log");
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Kafka Streams not RUNNING after " + timeout + " (" + streams.state() + ")");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * Waits until the topology has processed every raw record and committed its output, and (on the embedded
+   * default) the sink has written every derived row to the warehouse. Reports what is left as it goes.
+   */
+  public void awaitDrained(Duration timeout, Consumer<String> status) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<String> streamsInputs = NbaTopology.SOURCE_TOPICS;
+    List<String> derived = Topics.derived();
+    String streamsGroup = cfg.getString(AppConfig.APPLICATION_ID);
+    long lastReport = 0;
+    try (DrainWatcher watcher = new DrainWatcher(admin, bootstrapServers)) {
+      while (true) {
+        if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+          throw new IllegalStateException("Kafka Streams is " + streams.state() + "; see the log");
+        }
+        if (connect != null) {
+          connect.assertHealthy();
+        }
+        long streamsLeft = watcher.remaining(streamsGroup, streamsInputs);
+        long sinkLeft = streamsLeft > 0 || connect == null ? -1 : watcher.remaining(connect.sinkGroup(), derived);
+        if (streamsLeft == 0 && sinkLeft <= 0) {
+          return;
+        }
+        if (System.nanoTime() - lastReport > 5_000_000_000L) {
+          lastReport = System.nanoTime();
+          status.accept(streamsLeft > 0 ? String.format("topology: %,d raw records to process", streamsLeft)
+              : String.format("warehouse sink: %,d derived rows to write", sinkLeft));
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("not drained after " + timeout + " (topology left " + streamsLeft
+              + ", sink left " + sinkLeft + ")");
+        }
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    while (!toClose.isEmpty()) {
+      try {
+        toClose.pop().close();
+      } catch (Exception e) {
+        LOG.warn("error while stopping: {}", e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.nbaprops.app;
+
+import dev.nbaprops.config.AppConfig;
+import dev.nbaprops.topics.Topics;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+/** The Kafka Streams configuration derived from {@link AppConfig}; {@code streams.*} settings pass through last. */
+public final class StreamsSettings {
+  private StreamsSettings() {}
+
+  public static Properties of(AppConfig cfg, String bootstrapServers, String applicationServer) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, cfg.getString(AppConfig.APPLICATION_ID));
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, cfg.stateDir().resolve("streams").toString());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, cfg.getString(AppConfig.GUARANTEE));
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, cfg.getInt(AppConfig.STREAM_THREADS));
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, cfg.getLong(AppConfig.COMMIT_INTERVAL_MS));
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) cfg.replication());
+    p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L << 20);
+    // Bad records never crash-loop the app: they are logged and sent to the Streams dead-letter topic.
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.STREAMS_DEAD_LETTER);
+    p.putAll(cfg.passThrough("streams."));
+    return p;
+  }
+}

@@ -1,0 +1,129 @@
+package dev.nbaprops.cli;
+
+import dev.nbaprops.app.NbaPropsApp;
+import dev.nbaprops.config.AppConfig;
+import dev.nbaprops.replay.ProgressBar;
+import dev.nbaprops.replay.ReplaySummary;
+import dev.nbaprops.replay.Replayer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code replay}: runs the app and replays real data files into the raw topics in event-time order. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+    description = {"Start the app (embedded Kafka, Connect and DuckDB warehouse unless --bootstrap-servers is given),",
+        "replay the data into the raw topics in event-time order, and serve the query API until Ctrl-C."})
+final class ReplayCommand implements Callable<Integer> {
+  @Mixin
+  CommonOptions common;
+
+  @Option(names = "--data", description = "Data directory in the ../shared/data/nba layout (default: the bundled slice).")
+  Path data;
+
+  @Option(names = "--seasons", split = ",", description = "Seasons to replay, e.g. 2022-23,2023-24 (default: all in --data).")
+  List<String> seasons = List.of();
+
+  @Option(names = "--exit-when-done", description = "Return once every derived row is written (for scripts and CI).")
+  boolean exitWhenDone;
+
+  @Option(names = "--timeout", description = "Longest wait for --exit-when-done, e.g. PT30M (default ${DEFAULT-VALUE}).")
+  Duration timeout = Duration.ofMinutes(60);
+
+  @Override
+  public Integer call() throws Exception {
+    AppConfig cfg = common.load();
+    Path dataDir = data != null ? data : defaultData();
+    CountDownLatch stop = new CountDownLatch(1);
+    System.out.printf("starting (state in %s)%n", cfg.stateDir());
+    try (NbaPropsApp app = NbaPropsApp.start(cfg)) {
+      Thread hook = new Thread(() -> {
+        stop.countDown();
+        app.close();
+      }, "shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      app.awaitRunning(Duration.ofMinutes(2));
+      ReplaySummary summary;
+      try (KafkaProducer<String, byte[]> producer = producer(app.bootstrapServers(), cfg)) {
+        summary = new Replayer(producer).replay(new Replayer.Options(dataDir, seasons), ProgressBar::forConsole);
+      }
+      System.out.println(summary.oneLine());
+      if (exitWhenDone) {
+        long t0 = System.nanoTime();
+        app.awaitDrained(timeout, s -> System.out.println("waiting: " + s));
+        System.out.printf("all derived rows written (%.1f s after the last record was produced)%n",
+            (System.nanoTime() - t0) / 1e9);
+        printWhereToLook(app, false);
+        Runtime.getRuntime().removeShutdownHook(hook);
+        return 0;
+      }
+      printWhereToLook(app, true);
+      stop.await();
+      return 0;
+    }
+  }
+
+  static KafkaProducer<String, byte[]> producer(String bootstrap, AppConfig cfg) {
+    Map<String, Object> p = new java.util.HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    p.putAll(cfg.passThrough("producer."));
+    return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** The bundled slice: $NBA_PROPS_HOME/data/nba-slice (set by bin/nba-props-streams), else ./data/nba-slice. */
+  static Path defaultData() {
+    String home = System.getenv("NBA_PROPS_HOME");
+    Path p = (home == null ? Path.of(".") : Path.of(home)).resolve("data/nba-slice").toAbsolutePath().normalize();
+    if (!Files.isDirectory(p)) {
+      throw new IllegalArgumentException("bundled data slice not found at " + p + "; pass --data DIR");
+    }
+    return p;
+  }
+
+  private static void printWhereToLook(NbaPropsApp app, boolean stayingUp) {
+    AppConfig cfg = app.config();
+    int port = app.queryPort();
+    System.out.println();
+    System.out.println("Where to look:");
+    if (stayingUp) {
+      System.out.printf("  query API      http://localhost:%d/health%n", port);
+      System.out.printf("                 http://localhost:%d/players/203999/daily-cache?date=2023-11-01%n", port);
+      System.out.printf("                 http://localhost:%d/players/203999/games%n", port);
+    }
+    if (app.hasWarehouseSink()) {
+      System.out.printf("  warehouse      %s (DuckDB; tables nba_analytics.*, nba_precompute.*)%n", cfg.warehousePath());
+      System.out.printf("  export         bin/nba-props-streams export --state-dir %s --table "
+          + "nba_precompute.player_daily_cache --format csv --out daily_cache.csv%n", cfg.stateDir());
+    }
+    System.out.printf("  kafka          %s (dead letters: nba.dlq, nba.streams.dlq, nba.connect.dlq)%n",
+        app.bootstrapServers());
+    System.out.printf("  logs           %s%n", cfg.stateDir().resolve("logs"));
+    if (stayingUp) {
+      System.out.println("Press Ctrl-C to stop.");
+    }
+  }
+
+  static String join(List<String> xs) {
+    return String.join(",", xs);
+  }
+
+  static List<String> split(String s) {
+    return Arrays.asList(s.split(","));
+  }
+}

@@ -1,0 +1,166 @@
+package dev.nbaprops.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Every setting of the application, typed and documented (Kafka's own {@link ConfigDef}). Defaults run the
+ * embedded default on this machine. Any setting can be overridden from a properties file ({@code --config F})
+ * and then from the command line ({@code --set key=value}, or the dedicated flags). Pass-through prefixes reach
+ * the underlying clients unchanged: {@code streams.*}, {@code producer.*}, {@code broker.*}, {@code connect.*}.
+ */
+public final class AppConfig extends AbstractConfig {
+  public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+  public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
+  public static final String EMBEDDED_CONTROLLER_PORT = "embedded.kafka.controller.port";
+  public static final String EMBEDDED_KAFKA_HEAP = "embedded.kafka.heap";
+  public static final String EMBEDDED_CONNECT = "embedded.connect.enabled";
+  public static final String EMBEDDED_CONNECT_PORT = "embedded.connect.port";
+  public static final String STATE_DIR = "state.dir";
+  public static final String APPLICATION_ID = "application.id";
+  public static final String PARTITIONS = "topics.partitions";
+  public static final String REPLICATION = "topics.replication.factor";
+  public static final String STREAM_THREADS = "streams.threads";
+  public static final String GUARANTEE = "processing.guarantee";
+  public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+  public static final String QUERY_HOST = "query.host";
+  public static final String QUERY_PORT = "query.port";
+  public static final String QUERY_ADVERTISED_HOST = "query.advertised.host";
+  public static final String SEASON_STARTS = "seasons.first.game.dates";
+  public static final String WAREHOUSE_PATH = "warehouse.duckdb.path";
+
+  /** The 2021-22 to 2025-26 first game dates (regular-season openers); checked against the data by a test. */
+  public static final String DEFAULT_SEASON_STARTS =
+      "2021-22=2021-10-19,2022-23=2022-10-18,2023-24=2023-10-24,2024-25=2024-10-22,2025-26=2025-10-21";
+
+  public static final ConfigDef DEF = new ConfigDef()
+      .define(BOOTSTRAP_SERVERS, Type.STRING, "", Importance.HIGH,
+          "Kafka bootstrap servers. Empty = start the embedded single-node KRaft broker under the state directory.")
+      .define(EMBEDDED_KAFKA_PORT, Type.INT, 19092, Range.between(0, 65535), Importance.LOW,
+          "Client port of the embedded broker (0 = pick a free port).")
+      .define(EMBEDDED_CONTROLLER_PORT, Type.INT, 19093, Range.between(0, 65535), Importance.LOW,
+          "Controller port of the embedded broker (0 = pick a free port).")
+      .define(EMBEDDED_KAFKA_HEAP, Type.STRING, "1g", Importance.LOW, "Max heap (-Xmx) of the embedded broker JVM.")
+      .define(EMBEDDED_CONNECT, Type.BOOLEAN, true, Importance.MEDIUM,
+          "Run an in-process Kafka Connect worker with the warehouse sink (DuckDB) when Kafka is embedded.")
+      .define(EMBEDDED_CONNECT_PORT, Type.INT, 18083, Range.between(0, 65535), Importance.LOW,
+          "REST port of the embedded Connect worker (0 = pick a free port).")
+      .define(STATE_DIR, Type.STRING, "./state", Importance.HIGH,
+          "Directory holding all local state: broker log, Streams stores, Connect offsets, the DuckDB warehouse.")
+      .define(APPLICATION_ID, Type.STRING, "nba-props-streams", Importance.HIGH,
+          "Kafka Streams application id (instances with the same id share the work).")
+      .define(PARTITIONS, Type.INT, 4, Range.atLeast(1), Importance.MEDIUM, "Partitions of every topic this app creates.")
+      .define(REPLICATION, Type.SHORT, (short) 1, Range.atLeast(1), Importance.MEDIUM, "Replication factor of created topics.")
+      .define(STREAM_THREADS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM, "Kafka Streams threads per instance.")
+      .define(GUARANTEE, Type.STRING, "exactly_once_v2", ValidString.in("exactly_once_v2", "at_least_once"),
+          Importance.MEDIUM, "Kafka Streams processing guarantee.")
+      .define(COMMIT_INTERVAL_MS, Type.LONG, 1000L, Range.atLeast(10), Importance.LOW, "Kafka Streams commit interval.")
+      .define(QUERY_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM,
+          "Address the query API binds to (localhost by default; 0.0.0.0 to serve other hosts).")
+      .define(QUERY_PORT, Type.INT, 7070, Range.between(0, 65535), Importance.MEDIUM, "Port of the query API.")
+      .define(QUERY_ADVERTISED_HOST, Type.STRING, "localhost", Importance.LOW,
+          "Host name other instances use to reach this one's query API (application.server).")
+      .define(SEASON_STARTS, Type.STRING, DEFAULT_SEASON_STARTS, Importance.LOW,
+          "season=first game date list; is_bootstrap is true while D < first date + 7 days.")
+      .define(WAREHOUSE_PATH, Type.STRING, "", Importance.MEDIUM,
+          "DuckDB warehouse file the embedded sink writes (empty = <state.dir>/warehouse.duckdb).");
+
+  private final Map<String, String> raw;
+
+  public AppConfig(Map<String, String> props) {
+    super(DEF, props, false);
+    this.raw = Map.copyOf(props);
+    seasonStarts(); // validate eagerly
+  }
+
+  public static AppConfig defaults() {
+    return new AppConfig(Map.of());
+  }
+
+  /** Defaults, then the properties file (if any), then the overrides. */
+  public static AppConfig load(Path file, Map<String, String> overrides) {
+    Map<String, String> props = new HashMap<>();
+    if (file != null) {
+      Properties p = new Properties();
+      try (Reader r = Files.newBufferedReader(file)) {
+        p.load(r);
+      } catch (IOException e) {
+        throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+      }
+      p.stringPropertyNames().forEach(k -> props.put(k, p.getProperty(k)));
+    }
+    props.putAll(overrides);
+    return new AppConfig(props);
+  }
+
+  public AppConfig with(Map<String, String> overrides) {
+    Map<String, String> m = new HashMap<>(raw);
+    m.putAll(overrides);
+    return new AppConfig(m);
+  }
+
+  public boolean embeddedKafka() {
+    return getString(BOOTSTRAP_SERVERS).isBlank();
+  }
+
+  public Path stateDir() {
+    return Path.of(getString(STATE_DIR)).toAbsolutePath().normalize();
+  }
+
+  public Path warehousePath() {
+    String p = getString(WAREHOUSE_PATH);
+    return p.isBlank() ? stateDir().resolve("warehouse.duckdb") : Path.of(p).toAbsolutePath();
+  }
+
+  public int partitions() {
+    return getInt(PARTITIONS);
+  }
+
+  public short replication() {
+    return getShort(REPLICATION);
+  }
+
+  public Map<String, LocalDate> seasonStarts() {
+    Map<String, LocalDate> out = new HashMap<>();
+    for (String pair : getString(SEASON_STARTS).split(",")) {
+      String[] kv = pair.strip().split("=");
+      if (kv.length != 2) {
+        throw new ConfigException(SEASON_STARTS, getString(SEASON_STARTS), "expected season=YYYY-MM-DD pairs");
+      }
+      try {
+        out.put(kv[0].strip(), LocalDate.parse(kv[1].strip()));
+      } catch (RuntimeException e) {
+        throw new ConfigException(SEASON_STARTS, pair, "bad date: " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** Settings under a pass-through prefix, with the prefix removed (e.g. {@code streams.}). */
+  public Map<String, Object> passThrough(String prefix) {
+    Map<String, Object> out = new HashMap<>();
+    raw.forEach((k, v) -> {
+      if (k.startsWith(prefix) && DEF.configKeys().get(k) == null) {
+        out.put(k.substring(prefix.length()), v);
+      }
+    });
+    return out;
+  }
+
+  public Map<String, String> raw() {
+    return raw;
+  }
+}

@@ -1,0 +1,183 @@
+package dev.nbaprops.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka broker in KRaft mode (combined broker + controller), run as a child JVM from the
+ * Kafka jars on this application's classpath. Its log lives under {@code <state>/kafka}; the storage is
+ * formatted on first start and reused afterwards (the cluster id is kept in {@code meta.properties}).
+ * Output goes to {@code <state>/kafka/broker.log}.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+  private final Path dir;
+  private final int port;
+  private final int controllerPort;
+  private final String heap;
+  private final Map<String, Object> overrides;
+  private Process process;
+
+  public EmbeddedKafka(Path stateDir, int port, int controllerPort, String heap, Map<String, Object> overrides) {
+    this.dir = stateDir.resolve("kafka");
+    this.port = port == 0 ? freePort() : port;
+    this.controllerPort = controllerPort == 0 ? freePort() : controllerPort;
+    this.heap = heap;
+    this.overrides = overrides;
+  }
+
+  public String bootstrapServers() {
+    return "localhost:" + port;
+  }
+
+  public EmbeddedKafka start(Duration timeout) {
+    try {
+      Files.createDirectories(dir);
+      assertPortFree(port, "embedded.kafka.port");
+      assertPortFree(controllerPort, "embedded.kafka.controller.port");
+      Path props = writeServerProperties();
+      Path logDir = dir.resolve("data");
+      if (!Files.exists(logDir.resolve("meta.properties"))) {
+        String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
+        int rc = runJava(List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props.toString()),
+            dir.resolve("format.log"), true).waitFor();
+        if (rc != 0) {
+          throw new IllegalStateException("formatting the embedded broker's storage failed (exit " + rc + "), see "
+              + dir.resolve("format.log"));
+        }
+      }
+      LOG.info("starting embedded Kafka broker on {} (log: {})", bootstrapServers(), dir.resolve("broker.log"));
+      process = runJava(List.of(BrokerMain.class.getName(), props.toString()), dir.resolve("broker.log"), false);
+      awaitReady(timeout);
+      return this;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the embedded broker: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the embedded broker", e);
+    }
+  }
+
+  private Path writeServerProperties() throws IOException {
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+    p.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("log.dirs", dir.resolve("data").toString());
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("min.insync.replicas", "1");
+    p.put("default.replication.factor", "1");
+    p.put("num.partitions", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("auto.create.topics.enable", "false");
+    p.put("log.cleaner.dedupe.buffer.size", Long.toString(32L << 20));
+    overrides.forEach((k, v) -> p.put(k, String.valueOf(v)));
+    Path file = dir.resolve("server.properties");
+    try (var w = Files.newBufferedWriter(file)) {
+      p.store(w, "embedded broker of nba-props-streams (generated on every start)");
+    }
+    return file;
+  }
+
+  private Process runJava(List<String> mainAndArgs, Path log, boolean closeStdin) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xms256m");
+    cmd.add("-Xmx" + heap);
+    cmd.add("-XX:+UseG1GC");
+    cmd.add("-Dlog4j2.configurationFile=log4j2-broker.xml");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.addAll(mainAndArgs);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    Process p = pb.start();
+    if (closeStdin) {
+      p.getOutputStream().close();
+    }
+    return p;
+  }
+
+  private void awaitReady(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<String, Object> cfg = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+    try (Admin admin = Admin.create(cfg)) {
+      while (System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("the embedded broker exited with " + process.exitValue() + "; see "
+              + dir.resolve("broker.log"));
+        }
+        try {
+          admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
+          admin.listTopics().names().get(3, TimeUnit.SECONDS);
+          return;
+        } catch (Exception notYet) {
+          Thread.sleep(200);
+        }
+      }
+    }
+    close();
+    throw new IllegalStateException("the embedded broker did not become ready in " + timeout + "; see "
+        + dir.resolve("broker.log"));
+  }
+
+  private static void assertPortFree(int port, String setting) {
+    try (ServerSocket s = new ServerSocket(port)) {
+      s.setReuseAddress(true);
+    } catch (IOException e) {
+      throw new IllegalStateException("port " + port + " is in use (is another instance running on this state dir,"
+          + " or another Kafka?); set " + setting + " to another port or 0");
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops the broker: a clean shutdown (SIGTERM), forced after 30 s. */
+  @Override
+  public void close() {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    LOG.info("stopping embedded Kafka broker");
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        LOG.warn("embedded broker did not stop in 30 s; killing it");
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.nbaprops.source;
+
+import dev.nbaprops.avro.raw.PlayerBoxScore;
+import java.time.LocalDate;
+
+/**
+ * Parses and validates one row of {@code box_scores/player_box_<season>.csv.gz}. Rejects (with the reason):
+ * an unparseable line, a missing or malformed id or date, negative minutes or counts, and impossible lines
+ * (FGM > FGA, 3PM > 3PA, 3PA > FGA, FTM > FTA, REB != OREB + DREB, PTS != 2 FGM + 3PM + FTM).
+ * The raw topic is keyed by player_id, so a player's games meet in one partition.
+ */
+public final class BoxScoreParser {
+  private BoxScoreParser() {}
+
+  public static Parsed<PlayerBoxScore> parse(SourceRow row) {
+    if (row.fields().isEmpty()) {
+      return Parsed.rejected("unparseable line (field count differs from the header)");
+    }
+    RowReader r = new RowReader(row);
+    try {
+      String gameId = r.gameId("game_id");
+      long playerId = r.id("player_id");
+      LocalDate date = r.date("game_date");
+      String homeAway = r.string("home_away");
+      RowReader.check(homeAway.equals("H") || homeAway.equals("A"), "home_away must be H or A, got " + homeAway);
+      PlayerBoxScore b = PlayerBoxScore.newBuilder()
+          .setSeason(r.string("season")).setSeasonType(r.string("season_type"))
+          .setGameId(gameId).setGameDate(date).setTeamId(r.id("team_id"))
+          .setTeamAbbr(r.string("team_abbr")).setOppAbbr(r.string("opp_abbr"))
+          .setHomeAway(homeAway).setWl(r.optString("wl"))
+          .setPlayerId(playerId).setPlayerName(r.string("player_name"))
+          .setMin(r.nonNegative("min"))
+          .setPts(r.count("pts")).setFgm(r.count("fgm")).setFga(r.count("fga"))
+          .setFg3m(r.count("fg3m")).setFg3a(r.count("fg3a")).setFtm(r.count("ftm")).setFta(r.count("fta"))
+          .setOreb(r.count("oreb")).setDreb(r.count("dreb")).setReb(r.count("reb")).setAst(r.count("ast"))
+          .setStl(r.count("stl")).setBlk(r.count("blk")).setTov(r.count("tov")).setPf(r.count("pf"))
+          .setPlusMinus(r.optInt("plus_minus"))
+          .build();
+      RowReader.check(b.getFgm() <= b.getFga(), "FGM > FGA (" + b.getFgm() + " > " + b.getFga() + ")");
+      RowReader.check(b.getFg3m() <= b.getFg3a(), "3PM > 3PA (" + b.getFg3m() + " > " + b.getFg3a() + ")");
+      RowReader.check(b.getFg3a() <= b.getFga(), "3PA > FGA (" + b.getFg3a() + " > " + b.getFga() + ")");
+      RowReader.check(b.getFtm() <= b.getFta(), "FTM > FTA (" + b.getFtm() + " > " + b.getFta() + ")");
+      RowReader.check(b.getReb() == b.getOreb() + b.getDreb(), "REB != OREB + DREB");
+      RowReader.check(b.getPts() == 2 * b.getFgm() + b.getFg3m() + b.getFtm(), "PTS != 2*FGM + 3PM + FTM");
+      RowReader.check(Seasons.seasonOfGameId(gameId).equals(b.getSeason()),
+          "season " + b.getSeason() + " does not match game id " + gameId);
+      return Parsed.ok(Long.toString(playerId), b, EventTimes.gameFinal(date));
+    } catch (RowReader.BadRow e) {
+      return Parsed.rejected(e.getMessage());
+    }
+  }
+}

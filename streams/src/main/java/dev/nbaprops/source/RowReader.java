@@ -1,0 +1,113 @@
+package dev.nbaprops.source;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Typed access to a {@link SourceRow} for parsers: each getter throws {@link BadRow} with a reason naming the
+ * column, so a parser is a straight list of reads and checks.
+ */
+final class RowReader {
+  private final SourceRow row;
+
+  RowReader(SourceRow row) {
+    this.row = row;
+  }
+
+  static final class BadRow extends RuntimeException {
+    BadRow(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  String string(String col) {
+    String v = row.get(col);
+    if (v == null) {
+      throw new BadRow("missing " + col);
+    }
+    return v;
+  }
+
+  String optString(String col) {
+    return row.get(col);
+  }
+
+  long id(String col) {
+    String v = string(col);
+    try {
+      long id = Long.parseLong(v);
+      if (id <= 0) {
+        throw new BadRow(col + " must be a positive id, got " + v);
+      }
+      return id;
+    } catch (NumberFormatException e) {
+      throw new BadRow(col + " is not a numeric id: '" + v + "'");
+    }
+  }
+
+  String gameId(String col) {
+    String v = string(col);
+    if (!v.matches("\\d{10}")) {
+      throw new BadRow(col + " must be a 10-digit NBA game id, got '" + v + "'");
+    }
+    return v;
+  }
+
+  LocalDate date(String col) {
+    String v = string(col);
+    try {
+      return LocalDate.parse(v);
+    } catch (DateTimeParseException e) {
+      throw new BadRow(col + " is not a YYYY-MM-DD date: '" + v + "'");
+    }
+  }
+
+  int count(String col) {
+    String v = string(col);
+    int n;
+    try {
+      n = (int) Math.round(Double.parseDouble(v));
+      if (n != Double.parseDouble(v)) {
+        throw new BadRow(col + " must be a whole number, got " + v);
+      }
+    } catch (NumberFormatException e) {
+      throw new BadRow(col + " is not a number: '" + v + "'");
+    }
+    if (n < 0) {
+      throw new BadRow("negative " + col + " (" + n + ")");
+    }
+    return n;
+  }
+
+  Integer optInt(String col) {
+    String v = row.get(col);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return (int) Math.round(Double.parseDouble(v));
+    } catch (NumberFormatException e) {
+      throw new BadRow(col + " is not a number: '" + v + "'");
+    }
+  }
+
+  double nonNegative(String col) {
+    String v = string(col);
+    double d;
+    try {
+      d = Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new BadRow(col + " is not a number: '" + v + "'");
+    }
+    if (!(d >= 0) || Double.isInfinite(d)) {
+      throw new BadRow("negative or invalid " + col + " (" + v + ")");
+    }
+    return d;
+  }
+
+  static void check(boolean ok, String reason) {
+    if (!ok) {
+      throw new BadRow(reason);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.nbaprops.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.ToLongFunction;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+
+/**
+ * Places a player's rows in the partition the raw topics use for that player (the default partitioner over
+ * the player-id string key). Derived player topics and interactive-query routing use it, so a player's rows,
+ * its state and its output all live in one partition and one task.
+ */
+public final class ByPlayerPartitioner<K, V> implements StreamPartitioner<K, V> {
+  private final ToLongFunction<V> playerIdOfValue;
+  private final ToLongFunction<K> playerIdOfKey;
+
+  private ByPlayerPartitioner(ToLongFunction<K> byKey, ToLongFunction<V> byValue) {
+    this.playerIdOfKey = byKey;
+    this.playerIdOfValue = byValue;
+  }
+
+  /** Partitions by the player id in the record value (for output topics). */
+  public static <K, V> ByPlayerPartitioner<K, V> byValue(ToLongFunction<V> playerId) {
+    return new ByPlayerPartitioner<>(null, playerId);
+  }
+
+  /** Partitions by the player id at the start of a {@link StoreKeys} key (for query routing). */
+  public static <V> ByPlayerPartitioner<String, V> byStoreKey() {
+    return new ByPlayerPartitioner<>(StoreKeys::playerIdOf, null);
+  }
+
+  public static int partitionOf(long playerId, int numPartitions) {
+    byte[] key = Long.toString(playerId).getBytes(StandardCharsets.UTF_8);
+    return Utils.toPositive(Utils.murmur2(key)) % numPartitions;
+  }
+
+  @Override
+  public Optional<Set<Integer>> partitions(String topic, K key, V value, int numPartitions) {
+    long playerId = playerIdOfKey != null ? playerIdOfKey.applyAsLong(key) : playerIdOfValue.applyAsLong(value);
+    return Optional.of(Set.of(partitionOf(playerId, numPartitions)));
+  }
+}

@@ -1,0 +1,81 @@
+package dev.nbaprops.topology;
+
+import dev.nbaprops.avro.analytics.PlayerGameSummary;
+import dev.nbaprops.avro.precompute.PlayerDailyCache;
+import dev.nbaprops.avro.raw.PlayerBoxScore;
+import dev.nbaprops.avro.state.PlayerSeasonHistory;
+import dev.nbaprops.serde.AvroSerde;
+import dev.nbaprops.serde.TableSpec;
+import dev.nbaprops.topics.Topics;
+import dev.nbaprops.topology.analytics.PlayerGameSummaryProcessor;
+import dev.nbaprops.topology.precompute.PlayerDailyCacheProcessor;
+import java.time.LocalDate;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The one topology, for backfill and live alike. Flow (each arrow a processor with its stores):
+ * <pre>
+ *   nba.raw.player-box-score (key player_id)
+ *     -> PlayerGameSummaryProcessor  -> nba_analytics.player_game_summary
+ *     -> PlayerDailyCacheProcessor   -> nba_precompute.player_daily_cache
+ * </pre>
+ * Every player-scoped stage stays in the partition of the player id, so no repartition topic is needed and
+ * the derived topics are partitioned like the raw ones ({@link ByPlayerPartitioner}).
+ */
+public final class NbaTopology {
+  /** The raw topics the topology reads. */
+  public static final java.util.List<String> SOURCE_TOPICS = java.util.List.of(Topics.PLAYER_BOX_SCORE);
+
+  private NbaTopology() {}
+
+  public static Topology build(Map<String, LocalDate> seasonFirstGameDates) {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.addStateStore(store(PlayerGameSummaryProcessor.STORE, PlayerGameSummary.class));
+    builder.addStateStore(store(PlayerDailyCacheProcessor.HISTORY_STORE, PlayerSeasonHistory.class));
+    builder.addStateStore(store(PlayerDailyCacheProcessor.CACHE_STORE, PlayerDailyCache.class));
+
+    KStream<String, PlayerBoxScore> boxScores = builder.stream(Topics.PLAYER_BOX_SCORE,
+        Consumed.with(Serdes.String(), AvroSerde.of(PlayerBoxScore.class)).withName("box-scores"));
+
+    KStream<String, PlayerGameSummary> summaries = boxScores.process(PlayerGameSummaryProcessor::new,
+        Named.as("player-game-summary"), PlayerGameSummaryProcessor.STORE);
+    toTable(summaries, PlayerGameSummary.class, v -> StoreKeys.gamePlayer(v.getGameId(), v.getPlayerId()),
+        PlayerGameSummary::getPlayerId);
+
+    KStream<String, PlayerDailyCache> caches = summaries.process(
+        () -> new PlayerDailyCacheProcessor(seasonFirstGameDates), Named.as("player-daily-cache"),
+        PlayerDailyCacheProcessor.HISTORY_STORE, PlayerDailyCacheProcessor.CACHE_STORE);
+    toTable(caches, PlayerDailyCache.class, v -> StoreKeys.playerDate(v.getPlayerId(), v.getCacheDate()),
+        PlayerDailyCache::getPlayerId);
+
+    return builder.build();
+  }
+
+  private static <V extends SpecificRecord> StoreBuilder<KeyValueStore<String, V>> store(String name, Class<V> type) {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), AvroSerde.of(type))
+        .withCachingEnabled();
+  }
+
+  /** Writes a derived stream to its table topic, keyed by the table's key, partitioned by player. */
+  private static <V extends SpecificRecord> void toTable(KStream<String, V> rows, Class<V> type,
+                                                         java.util.function.Function<V, String> tableKey,
+                                                         java.util.function.ToLongFunction<V> playerId) {
+    TableSpec spec = TableSpec.from(type).orElseThrow();
+    Serde<V> serde = AvroSerde.of(type);
+    rows.selectKey((k, v) -> tableKey.apply(v), Named.as(spec.tableName() + "-key"))
+        .to(spec.topic(), Produced.with(Serdes.String(), serde)
+            .withStreamPartitioner(ByPlayerPartitioner.byValue(playerId)).withName(spec.tableName() + "-sink"));
+  }
+}

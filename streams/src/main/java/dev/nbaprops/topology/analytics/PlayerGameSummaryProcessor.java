@@ -1,0 +1,61 @@
+package dev.nbaprops.topology.analytics;
+
+import dev.nbaprops.avro.analytics.PlayerGameSummary;
+import dev.nbaprops.avro.raw.PlayerBoxScore;
+import dev.nbaprops.topology.StoreKeys;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * nba_analytics.player_game_summary: one row per (game, player) from the player's final box score.
+ * Input and output are keyed by player id. The row is kept in {@link #STORE} (key player|date|game, for
+ * history queries); a box score re-sent with the same values emits nothing (replays are no-ops), one with
+ * changed values (a stat correction) replaces the row and flows downstream.
+ */
+public final class PlayerGameSummaryProcessor implements Processor<String, PlayerBoxScore, String, PlayerGameSummary> {
+  public static final String STORE = "player-game-summary";
+
+  private ProcessorContext<String, PlayerGameSummary> context;
+  private KeyValueStore<String, PlayerGameSummary> store;
+
+  @Override
+  public void init(ProcessorContext<String, PlayerGameSummary> context) {
+    this.context = context;
+    this.store = context.getStateStore(STORE);
+  }
+
+  @Override
+  public void process(Record<String, PlayerBoxScore> record) {
+    PlayerBoxScore b = record.value();
+    if (b == null) {
+      return;
+    }
+    PlayerGameSummary row = summarize(b);
+    String key = StoreKeys.playerGame(b.getPlayerId(), b.getGameDate(), b.getGameId());
+    if (row.equals(store.get(key))) {
+      return;
+    }
+    store.put(key, row);
+    context.forward(record.withKey(StoreKeys.player(b.getPlayerId())).withValue(row));
+  }
+
+  /** The row for one box score (before any prop line is known: pra_line and pra_result stay null). */
+  public static PlayerGameSummary summarize(PlayerBoxScore b) {
+    int shootingAttempts = b.getFga() + b.getFta();
+    return PlayerGameSummary.newBuilder()
+        .setGameId(b.getGameId()).setPlayerId(b.getPlayerId()).setPlayerName(b.getPlayerName())
+        .setSeason(b.getSeason()).setSeasonType(b.getSeasonType()).setGameDate(b.getGameDate())
+        .setTeamAbbr(b.getTeamAbbr()).setOppAbbr(b.getOppAbbr()).setHome("H".equals(b.getHomeAway()))
+        .setMin(b.getMin()).setPts(b.getPts()).setFgm(b.getFgm()).setFga(b.getFga())
+        .setFg3m(b.getFg3m()).setFg3a(b.getFg3a()).setFtm(b.getFtm()).setFta(b.getFta())
+        .setOreb(b.getOreb()).setDreb(b.getDreb()).setReb(b.getReb()).setAst(b.getAst())
+        .setStl(b.getStl()).setBlk(b.getBlk()).setTov(b.getTov()).setPf(b.getPf())
+        .setPlusMinus(b.getPlusMinus())
+        .setTsPct(shootingAttempts == 0 ? null : b.getPts() / (2.0 * (b.getFga() + 0.44 * b.getFta())))
+        .setPra(b.getPts() + b.getReb() + b.getAst())
+        .setPraLine(null).setPraResult(null)
+        .build();
+  }
+}

@@ -1,0 +1,53 @@
+package dev.nbaprops.testing;
+
+import dev.nbaprops.avro.raw.PlayerBoxScore;
+import dev.nbaprops.source.BoxScoreParser;
+import dev.nbaprops.source.CsvSource;
+import dev.nbaprops.source.Parsed;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Where the real data is: the bundled slice (always) and ../shared/data/nba (when present). */
+public final class TestData {
+  private TestData() {}
+
+  public static Path projectRoot() {
+    String prop = System.getProperty("project.root");
+    Path p = prop != null ? Path.of(prop) : Path.of("").toAbsolutePath();
+    while (p != null && !Files.isDirectory(p.resolve("data/nba-slice"))) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      throw new IllegalStateException("cannot find the project root (data/nba-slice)");
+    }
+    return p;
+  }
+
+  /** The real slice committed in the repository: first four weeks of 2022-23 and of 2023-24. */
+  public static Path slice() {
+    return projectRoot().resolve("data/nba-slice");
+  }
+
+  /** The full shared data set, if it is beside the project (CI has it; a fresh clone elsewhere may not). */
+  public static Optional<Path> shared() {
+    String env = System.getenv("NBA_SHARED_DATA");
+    Path p = env != null ? Path.of(env) : projectRoot().resolve("../shared/data/nba").normalize();
+    return Files.isDirectory(p.resolve("box_scores")) ? Optional.of(p) : Optional.empty();
+  }
+
+  /** Every valid box score of a file, with its event time, in file order. */
+  public static List<Parsed.Ok<PlayerBoxScore>> boxScores(Path file) {
+    List<Parsed.Ok<PlayerBoxScore>> out = new ArrayList<>();
+    try (CsvSource s = new CsvSource(file)) {
+      while (s.hasNext()) {
+        if (BoxScoreParser.parse(s.next()) instanceof Parsed.Ok<PlayerBoxScore> ok) {
+          out.add(ok);
+        }
+      }
+    }
+    return out;
+  }
+}
