@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Array;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,15 +29,19 @@ import java.util.stream.Collectors;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Warehouse} in one DuckDB database file: each {@code dataset} is a DuckDB schema, each table has a
- * PRIMARY KEY on the key columns, and upserts are {@code INSERT OR REPLACE}. Partition columns are ignored (DuckDB
- * tables are not partitioned).
+ * PRIMARY KEY on the key columns (and the field docs as column comments), and an upsert appends the rows to a
+ * temporary staging table and {@code INSERT OR REPLACE}s them from there, in one transaction. Partition columns
+ * are ignored (DuckDB tables are not partitioned).
  *
  * <p>DuckDB allows one read-write process per file, so the warehouse opens a single connection and keeps it until
  * {@link #close()}. Another process holding the file fails the constructor with a {@link RetriableException}.
@@ -48,8 +51,11 @@ import org.slf4j.LoggerFactory;
 public final class DuckDbWarehouse implements Warehouse {
   private static final Logger log = LoggerFactory.getLogger(DuckDbWarehouse.class);
 
+  /** The per-connection temporary table rows are staged in. */
+  private static final String STAGE = "warehouse_sink_stage";
+
   private final String path;
-  private final Connection connection;
+  private final DuckDBConnection connection;
   /** The table as the catalog has it, by lower-case {@code dataset.table}; filled by ensureTable. */
   private final Map<String, TableState> tables = new HashMap<>();
   /** Every definition ensureTable has accepted; upserts of any other one ensure it first. */
@@ -73,7 +79,7 @@ public final class DuckDbWarehouse implements Warehouse {
     }
     try {
       // The driver directly, not DriverManager: under Connect's plugin isolation DriverManager may not see it.
-      Connection c = new DuckDBDriver().connect("jdbc:duckdb:" + path, new Properties());
+      DuckDBConnection c = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:" + path, new Properties());
       c.setAutoCommit(false);
       this.connection = c;
     } catch (SQLException e) {
@@ -212,22 +218,33 @@ public final class DuckDbWarehouse implements Warehouse {
     }
   }
 
+  /**
+   * Appends the rows to a temporary staging table, then {@code INSERT OR REPLACE ... SELECT}s them into the
+   * table: DuckDB's appender is two orders of magnitude faster than one prepared statement per row.
+   */
   private void write(TableDef def, List<Struct> rows) throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
     List<ExistingColumn> columns = List.copyOf(tables.get(key(def)).columns.values());
-    String sql = "INSERT OR REPLACE INTO " + qualified(def) + " ("
-        + columns.stream().map(c -> quote(c.name)).collect(Collectors.joining(", ")) + ") VALUES ("
-        + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
-    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+    String columnList = columns.stream().map(c -> quote(c.name)).collect(Collectors.joining(", "));
+    try (Statement s = connection.createStatement()) {
+      s.execute("CREATE OR REPLACE TEMP TABLE " + quote(STAGE) + " AS SELECT " + columnList + " FROM "
+          + qualified(def) + " LIMIT 0");
+    }
+    try (DuckDBAppender appender = connection.createAppender("temp", "main", STAGE)) {
       for (Struct row : lastPerKey(def, rows)) {
-        for (int i = 0; i < columns.size(); i++) {
-          ps.setObject(i + 1, jdbcValue(row, columns.get(i)));
+        appender.beginRow();
+        for (ExistingColumn c : columns) {
+          append(appender, row, c);
         }
-        ps.addBatch();
+        appender.endRow();
       }
-      ps.executeBatch();
+    }
+    try (Statement s = connection.createStatement()) {
+      s.execute("INSERT OR REPLACE INTO " + qualified(def) + " (" + columnList + ") SELECT " + columnList
+          + " FROM temp.main." + quote(STAGE));
+      s.execute("DROP TABLE temp.main." + quote(STAGE));
     }
   }
 
@@ -240,14 +257,35 @@ public final class DuckDbWarehouse implements Warehouse {
     return byKey.values();
   }
 
-  private static Object jdbcValue(Struct row, ExistingColumn column) {
+  /** Appends the row's value of the column; NULL when the row's schema has no such field. */
+  private static void append(DuckDBAppender appender, Struct row, ExistingColumn column) throws SQLException {
     Field f = row.schema().field(column.name);
     Object v = f == null ? null : row.get(f);
-    if (v instanceof java.util.Date d) {
+    if (v == null) {
+      appender.appendNull();
+    } else if (v instanceof String s) {
+      appender.append(s);
+    } else if (v instanceof Integer i) {
+      appender.append(i.intValue());
+    } else if (v instanceof Long l) {
+      appender.append(l.longValue());
+    } else if (v instanceof Double d) {
+      appender.append(d.doubleValue());
+    } else if (v instanceof Float x) {
+      appender.append(x.floatValue());
+    } else if (v instanceof Boolean b) {
+      appender.append(b.booleanValue());
+    } else if (v instanceof java.util.Date d) {
+      // Connect Date is UTC midnight, Connect Timestamp is an instant: both stored as UTC wall-clock values.
       LocalDateTime utc = LocalDateTime.ofInstant(d.toInstant(), ZoneOffset.UTC);
-      return "DATE".equals(column.sqlType) ? utc.toLocalDate() : utc;
+      if ("DATE".equals(column.sqlType)) {
+        appender.append(utc.toLocalDate());
+      } else {
+        appender.append(utc);
+      }
+    } else {
+      throw new DataException("column " + column.name + ": unsupported value type " + v.getClass().getName());
     }
-    return v;
   }
 
   /** The table as the catalog has it, or null when it does not exist. */

@@ -24,6 +24,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.duckdb.DuckDBDriver;
 import org.junit.jupiter.api.Test;
@@ -130,6 +131,32 @@ class WarehouseSinkTaskTest {
     } finally {
       restarted.stop();
     }
+  }
+
+  @Test
+  void waitsForAFileLockedByAnotherProcess() throws Exception {
+    java.nio.file.Files.createDirectories(file().getParent());
+    Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), DuckDbWarehouseTest.HoldLock.class.getName(), file().toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Synthetic.Context context = new Synthetic.Context(true);
+    WarehouseSinkTask task;
+    List<SinkRecord> batch = List.of(record(Synthetic.record(PlayerGameSummary.class, 0)));
+    try {
+      assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine())
+          .isEqualTo("locked");
+      task = startTask(context); // starts anyway
+      assertThatThrownBy(() -> task.put(batch)).isInstanceOf(RetriableException.class)
+          .hasMessageContaining("Could not set lock on file");
+      assertThat(context.timeoutMs).isEqualTo(1000L);
+      holder.getOutputStream().close();
+      assertThat(holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    } finally {
+      holder.destroyForcibly();
+    }
+    task.put(batch);
+    task.stop();
+    assertThat(query("SELECT count(*) FROM nba_analytics.player_game_summary")).containsExactly(List.of(1L));
   }
 
   @Test

@@ -38,6 +38,7 @@ public final class NbaPropsApp implements AutoCloseable {
   private final AppConfig cfg;
   private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
   private String bootstrapServers;
+  private EmbeddedKafka kafka;
   private Admin admin;
   private KafkaStreams streams;
   private EmbeddedConnect connect;
@@ -62,7 +63,7 @@ public final class NbaPropsApp implements AutoCloseable {
     Path state = cfg.stateDir();
     lockStateDir(state);
     if (cfg.embeddedKafka()) {
-      EmbeddedKafka kafka = new EmbeddedKafka(state, cfg.getInt(AppConfig.EMBEDDED_KAFKA_PORT),
+      kafka = new EmbeddedKafka(state, cfg.getInt(AppConfig.EMBEDDED_KAFKA_PORT),
           cfg.getInt(AppConfig.EMBEDDED_CONTROLLER_PORT), cfg.getString(AppConfig.EMBEDDED_KAFKA_HEAP),
           cfg.passThrough("broker."));
       toClose.push(kafka);
@@ -114,6 +115,11 @@ public final class NbaPropsApp implements AutoCloseable {
 
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** Process id of the embedded broker's JVM, or -1 when Kafka is external. */
+  public long brokerPid() {
+    return kafka == null ? -1 : kafka.pid();
   }
 
   public KafkaStreams streams() {

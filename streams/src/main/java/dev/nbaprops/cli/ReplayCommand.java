@@ -3,20 +3,16 @@ package dev.nbaprops.cli;
 import dev.nbaprops.app.NbaPropsApp;
 import dev.nbaprops.config.AppConfig;
 import dev.nbaprops.replay.ProgressBar;
+import dev.nbaprops.replay.ReplayProducer;
 import dev.nbaprops.replay.ReplaySummary;
 import dev.nbaprops.replay.Replayer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,7 +51,7 @@ final class ReplayCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(hook);
       app.awaitRunning(Duration.ofMinutes(2));
       ReplaySummary summary;
-      try (KafkaProducer<String, byte[]> producer = producer(app.bootstrapServers(), cfg)) {
+      try (KafkaProducer<String, byte[]> producer = ReplayProducer.create(app.bootstrapServers(), cfg.passThrough("producer."))) {
         summary = new Replayer(producer).replay(new Replayer.Options(dataDir, seasons), ProgressBar::forConsole);
       }
       System.out.println(summary.oneLine());
@@ -72,18 +68,6 @@ final class ReplayCommand implements Callable<Integer> {
       stop.await();
       return 0;
     }
-  }
-
-  static KafkaProducer<String, byte[]> producer(String bootstrap, AppConfig cfg) {
-    Map<String, Object> p = new java.util.HashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    p.putAll(cfg.passThrough("producer."));
-    return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
   /** The bundled slice: $NBA_PROPS_HOME/data/nba-slice (set by bin/nba-props-streams), else ./data/nba-slice. */
@@ -117,13 +101,5 @@ final class ReplayCommand implements Callable<Integer> {
     if (stayingUp) {
       System.out.println("Press Ctrl-C to stop.");
     }
-  }
-
-  static String join(List<String> xs) {
-    return String.join(",", xs);
-  }
-
-  static List<String> split(String s) {
-    return Arrays.asList(s.split(","));
   }
 }

@@ -40,6 +40,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.overrides = overrides;
   }
 
+  /** Process id of the broker JVM (for RSS figures in benchmarks); -1 before start. */
+  public long pid() {
+    return process == null ? -1 : process.pid();
+  }
+
   public String bootstrapServers() {
     return "localhost:" + port;
   }

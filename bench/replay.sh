@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Replay benchmark: full seasons from ../shared on the embedded default; prints figures (see bench/RESULTS.md).
+#   bench/replay.sh                                  all seasons in ../shared/data/nba
+#   bench/replay.sh --seasons 2022-23,2023-24        a subset
+#   bench/replay.sh --data DIR                       another data directory
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+if [[ ! -d bench/target/lib || "${NBA_PROPS_REBUILD:-0}" == "1" ]]; then
+  mvn -q -B -DskipTests package >&2
+fi
+ARGS=("$@")
+[[ " ${ARGS[*]-} " == *" --data "* ]] || ARGS+=(--data "$ROOT/../shared/data/nba")
+JAVA="java"; [[ -n "${JAVA_HOME:-}" ]] && JAVA="$JAVA_HOME/bin/java"
+exec "$JAVA" -Xmx2g -cp "bench/target/bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" dev.nbaprops.bench.ReplayBenchmark "${ARGS[@]}"
