@@ -87,7 +87,7 @@ final class ReplayCommand implements Callable<Integer> {
     System.out.println("Where to look:");
     if (stayingUp) {
       System.out.printf("  query API      http://localhost:%d/health%n", port);
-      System.out.printf("                 http://localhost:%d/players/203999/daily-cache?date=2023-11-01%n", port);
+      System.out.printf("                 http://localhost:%d/players/203999/daily-cache?date=2023-10-29%n", port);
       System.out.printf("                 http://localhost:%d/players/203999/games%n", port);
     }
     if (app.hasWarehouseSink()) {
