@@ -81,6 +81,9 @@ public final class ReplayBenchmark {
       System.out.printf("  wall time (incl. startup)         %.1f s%n", wall);
       System.out.printf("  peak RSS app JVM                  %,d MB%n", peakRssKb(ProcessHandle.current().pid()) / 1024);
       System.out.printf("  peak RSS broker JVM               %,d MB%n", peakRssKb(app.brokerPid()) / 1024);
+      System.out.printf("  CPU time app JVM / broker JVM     %.1f s / %.1f s (of %.1f s wall x %d cores)%n",
+          cpuSeconds(ProcessHandle.current().pid()), cpuSeconds(app.brokerPid()), wall,
+          Runtime.getRuntime().availableProcessors());
     }
   }
 
@@ -116,6 +119,17 @@ public final class ReplayBenchmark {
       }
       p.flush();
       return records / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  /** User + system CPU seconds of a process so far (from /proc, clock ticks of 1/100 s); -1 when unknown. */
+  static double cpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return -1;
     }
   }
 

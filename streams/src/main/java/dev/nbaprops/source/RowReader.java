@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
  * column, so a parser is a straight list of reads and checks.
  */
 final class RowReader {
+  private static final java.util.regex.Pattern GAME_ID = java.util.regex.Pattern.compile("\\d{10}");
   private final SourceRow row;
 
   RowReader(SourceRow row) {
@@ -47,7 +48,7 @@ final class RowReader {
 
   String gameId(String col) {
     String v = string(col);
-    if (!v.matches("\\d{10}")) {
+    if (!GAME_ID.matcher(v).matches()) {
       throw new BadRow(col + " must be a 10-digit NBA game id, got '" + v + "'");
     }
     return v;
