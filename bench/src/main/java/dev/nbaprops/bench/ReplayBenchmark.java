@@ -6,6 +6,10 @@ import dev.nbaprops.replay.ProgressBar;
 import dev.nbaprops.replay.ReplaySummary;
 import dev.nbaprops.replay.ReplayProducer;
 import dev.nbaprops.replay.Replayer;
+import dev.nbaprops.replay.Timeline;
+import dev.nbaprops.replay.Selection;
+import dev.nbaprops.replay.SourceParsers;
+import dev.nbaprops.source.SourceKind;
 import dev.nbaprops.avro.raw.PlayerBoxScore;
 import dev.nbaprops.serde.AvroCodec;
 import dev.nbaprops.source.BoxScoreParser;
@@ -30,41 +34,51 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * (2) end-to-end replay throughput: input records per second from the first record produced until every derived
  * row is committed and written by the sink; (3) wall time; (4) peak RSS of this JVM and of the broker JVM.
  *
- * <p>Usage: {@code bench/replay.sh [--data DIR] [--seasons a,b]} (default ../shared/data/nba, every season).
+ * <p>Usage: {@code bench/replay.sh [--data DIR] [--seasons a,b] [--sources s1,s2]} (default ../shared/data/nba,
+ * every season, every source).
  */
 public final class ReplayBenchmark {
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = parse(args);
     Path data = Path.of(opts.getOrDefault("--data", "../shared/data/nba")).toAbsolutePath().normalize();
     List<String> seasons = opts.containsKey("--seasons") ? Arrays.asList(opts.get("--seasons").split(",")) : List.of();
+    List<SourceKind> sources = opts.containsKey("--sources")
+        ? Arrays.stream(opts.get("--sources").split(",")).map(SourceKind::byName).toList() : List.of();
     Path state = Files.createTempDirectory("nba-bench-");
     AppConfig cfg = AppConfig.defaults().with(Map.of(AppConfig.STATE_DIR, state.toString(),
         AppConfig.EMBEDDED_KAFKA_PORT, "0", AppConfig.EMBEDDED_CONTROLLER_PORT, "0",
         AppConfig.EMBEDDED_CONNECT_PORT, "0", AppConfig.QUERY_PORT, "0"));
     long wall0 = System.nanoTime();
-    System.out.printf("benchmark: data %s, seasons %s, state %s, %d cores, java %s%n", data,
-        seasons.isEmpty() ? "all" : seasons, state, Runtime.getRuntime().availableProcessors(),
+    System.out.printf("benchmark: data %s, sources %s, seasons %s, state %s, %d cores, java %s%n", data,
+        sources.isEmpty() ? "all" : sources, seasons.isEmpty() ? "all" : seasons, state, Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
     try (NbaPropsApp app = NbaPropsApp.start(cfg)) {
       app.awaitRunning(Duration.ofMinutes(2));
       System.out.printf("startup (broker, topics, Connect, Streams): %.1f s%n", (System.nanoTime() - wall0) / 1e9);
 
-      // Count and size of what the replay will send, for a like-for-like raw producer run.
+      // What the replay will send (count, real encoded bytes), from a pass over the same timeline without Kafka.
+      Selection selection = Selection.of(sources, seasons, null, null, List.of());
       DataLayout layout = new DataLayout(data);
-      List<String> chosen = seasons.isEmpty() ? layout.seasons() : seasons;
+      long p0 = System.nanoTime();
+      List<byte[]> samples = new java.util.ArrayList<>();
       long records = 0;
-      for (String s : chosen) {
-        records += CsvSource.countRows(layout.boxScores(s));
+      try (Timeline t = new Timeline(layout, selection, SourceParsers.forLayout(layout), new ReplaySummary())) {
+        while (t.hasNext()) {
+          if (t.next() instanceof Timeline.Data d) {
+            if (records++ % 20 == 0) {
+              samples.add(encode(d.value()));
+            }
+          }
+        }
       }
-      List<byte[]> samples = sampleRecords(layout, chosen.get(0));
-      int recordSize = (int) samples.stream().mapToInt(b -> b.length).average().orElse(0);
+      double parseSecs = (System.nanoTime() - p0) / 1e9;
+      int recordSize = (int) samples.stream().mapToInt(x -> x.length).average().orElse(0);
       double rawRate = rawProducer(app, cfg, records, samples);
 
       long t0 = System.nanoTime();
       ReplaySummary summary;
-      try (KafkaProducer<String, byte[]> p = ReplayProducer.create(app.bootstrapServers(), Map.of())) {
-        summary = new Replayer(p).replay(new Replayer.Options(data, seasons), ProgressBar::forConsole);
-      }
+      summary = new Replayer(app.bootstrapServers(), Map.of()).replay(new Replayer.Options(data, selection),
+          SourceParsers.forLayout(layout), ProgressBar::forConsole, System.out::println);
       double produceSecs = (System.nanoTime() - t0) / 1e9;
       app.awaitDrained(Duration.ofMinutes(60), s -> System.out.println("  waiting: " + s));
       double e2eSecs = (System.nanoTime() - t0) / 1e9;
@@ -73,6 +87,7 @@ public final class ReplayBenchmark {
       System.out.println();
       System.out.println("RESULTS");
       System.out.printf("  input records                     %,d (%d bytes each on average)%n", summary.produced(), recordSize);
+      System.out.printf("  read+parse+merge only (no Kafka)  %,.0f rec/s (%.1f s)%n", records / parseSecs, parseSecs);
       System.out.printf("  raw producer throughput           %,.0f rec/s (same count and size, scratch topic)%n", rawRate);
       System.out.printf("  replay produce phase              %,.0f rec/s (%.1f s)%n", summary.produced() / produceSecs, produceSecs);
       System.out.printf("  end-to-end replay throughput      %,.0f rec/s (%.1f s until all derived rows in DuckDB)%n",
@@ -87,20 +102,9 @@ public final class ReplayBenchmark {
     }
   }
 
-  /** The season's first 5,000 real box-score records, encoded as the replay sends them. */
-  private static List<byte[]> sampleRecords(DataLayout layout, String season) {
-    List<byte[]> out = new java.util.ArrayList<>();
-    long n = 0;
-    AvroCodec<PlayerBoxScore> codec = AvroCodec.of(PlayerBoxScore.class);
-    try (CsvSource src = new CsvSource(layout.boxScores(season))) {
-      while (src.hasNext() && n < 5000) {
-        if (BoxScoreParser.parse(src.next()) instanceof Parsed.Ok<PlayerBoxScore> ok) {
-          out.add(codec.encode(ok.value()));
-          n++;
-        }
-      }
-    }
-    return out;
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static byte[] encode(org.apache.avro.specific.SpecificRecord value) {
+    return ((AvroCodec) AvroCodec.of(value.getClass())).encode(value);
   }
 
   /** Sends {@code records} records cycling through real encoded samples (same size, same compressibility). */

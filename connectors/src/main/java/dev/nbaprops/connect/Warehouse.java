@@ -4,16 +4,29 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
 
 /**
- * A warehouse the sink writes tables into, upserting by primary key. Implementations: {@link DuckDbWarehouse}.
+ * A warehouse the sink writes tables into, upserting by primary key. Implementations: {@link DuckDbWarehouse},
+ * {@link BigQueryWarehouse}.
  *
  * <p>Errors are Connect exceptions: {@link RetriableException} for failures worth retrying with the same rows
- * (nothing of the failed batch was written), {@link ConnectException} for everything else, including a record
- * schema the existing table cannot take.
+ * (nothing of the failed table batch was written; upserts are idempotent, so tables of an {@link #upsertAll} that
+ * were written before the failure are simply written again), {@link ConnectException} for everything else,
+ * including a record schema the existing table cannot take.
  */
 public interface Warehouse extends AutoCloseable {
+
+  /**
+   * Checks, without calling the warehouse, that it can store this row of the table: the task sends a row that fails
+   * to the errant record reporter (the dead-letter queue) instead of failing the batch. The default accepts every
+   * row.
+   *
+   * @throws DataException naming the column and the reason when the warehouse can never store the row
+   */
+  default void checkRow(TableDef table, Struct row) {
+  }
 
   /**
    * Creates the table if it does not exist, or evolves it to accept rows of this definition: a new optional

@@ -4,11 +4,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.errors.ConnectException;
 
 /**
  * The configuration of {@link WarehouseSinkConnector} and its task: which warehouse, and where. The Connect
@@ -17,11 +19,16 @@ import org.apache.kafka.common.config.ConfigException;
 public final class WarehouseSinkConnectorConfig extends AbstractConfig {
   public static final String WAREHOUSE_TYPE = "warehouse.type";
   public static final String DUCKDB_PATH = "duckdb.path";
+  public static final String BIGQUERY_PROJECT = "bigquery.project";
+  public static final String BIGQUERY_LOCATION = "bigquery.location";
+  public static final String BIGQUERY_CREDENTIALS_PATH = "bigquery.credentials.path";
+  public static final String BIGQUERY_ENDPOINT = "bigquery.endpoint";
+  public static final String BIGQUERY_JOB_TIMEOUT_MS = "bigquery.job.timeout.ms";
   public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
 
   /** The supported warehouses. */
   public enum WarehouseType {
-    DUCKDB;
+    DUCKDB, BIGQUERY;
 
     /** The value of {@value #WAREHOUSE_TYPE}. */
     public String configValue() {
@@ -44,9 +51,24 @@ public final class WarehouseSinkConnectorConfig extends AbstractConfig {
       .define(DUCKDB_PATH, Type.STRING, null, Importance.HIGH, "Path of the DuckDB database file (created with"
           + " its parent directories if missing). Required when " + WAREHOUSE_TYPE + "=duckdb. DuckDB allows"
           + " one read-write process per file: nothing else may hold it while the connector runs.")
+      .define(BIGQUERY_PROJECT, Type.STRING, null, Importance.HIGH, "Google Cloud project that holds the"
+          + " datasets and runs (and is billed for) the load and query jobs. Required when " + WAREHOUSE_TYPE
+          + "=bigquery.")
+      .define(BIGQUERY_LOCATION, Type.STRING, "US", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "BigQuery location (US, EU, or a region such as europe-west1) of the datasets the connector creates"
+          + " and of its jobs. An existing dataset in another location is an error.")
+      .define(BIGQUERY_CREDENTIALS_PATH, Type.STRING, null, Importance.HIGH, "Path of a service-account JSON"
+          + " key file on every worker. Empty: Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS,"
+          + " the gcloud user login, or the metadata server of the VM/GKE node the worker runs on).")
+      .define(BIGQUERY_ENDPOINT, Type.STRING, null, Importance.LOW, "Root URL of the BigQuery REST API, e.g."
+          + " http://localhost:9050/ for an emulator. Empty: https://bigquery.googleapis.com/. An http://"
+          + " endpoint without " + BIGQUERY_CREDENTIALS_PATH + " is called without credentials.")
+      .define(BIGQUERY_JOB_TIMEOUT_MS, Type.LONG, 120_000L, ConfigDef.Range.atLeast(1_000L), Importance.LOW,
+          "How long to wait for one BigQuery load or MERGE job before giving up on the batch (it is then"
+          + " retried). Keep the time a batch can take below the consumer's max.poll.interval.ms.")
       .define(RETRY_BACKOFF_MS, Type.LONG, 1_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
           "How long Connect waits before redelivering a batch after a transient warehouse error (a lock held"
-          + " by another process, a transaction conflict).");
+          + " by another process, a transaction conflict, a BigQuery rate limit or server error).");
 
   /**
    * @throws ConfigException when a value is invalid or a key the warehouse needs is missing
@@ -56,6 +78,9 @@ public final class WarehouseSinkConnectorConfig extends AbstractConfig {
     if (warehouseType() == WarehouseType.DUCKDB && duckDbPath().isBlank()) {
       throw new ConfigException(DUCKDB_PATH, getString(DUCKDB_PATH), missingDuckDbPath());
     }
+    if (warehouseType() == WarehouseType.BIGQUERY && bigQueryProject().isBlank()) {
+      throw new ConfigException(BIGQUERY_PROJECT, getString(BIGQUERY_PROJECT), missingBigQueryProject());
+    }
   }
 
   public WarehouseType warehouseType() {
@@ -64,22 +89,66 @@ public final class WarehouseSinkConnectorConfig extends AbstractConfig {
 
   /** The DuckDB file; empty when not set. */
   public String duckDbPath() {
-    String path = getString(DUCKDB_PATH);
-    return path == null ? "" : path.strip();
+    return stripped(DUCKDB_PATH).orElse("");
+  }
+
+  /** The BigQuery project; empty when not set. */
+  public String bigQueryProject() {
+    return stripped(BIGQUERY_PROJECT).orElse("");
+  }
+
+  public String bigQueryLocation() {
+    return getString(BIGQUERY_LOCATION).strip();
+  }
+
+  /** The service-account key file; empty for Application Default Credentials. */
+  public Optional<String> bigQueryCredentialsPath() {
+    return stripped(BIGQUERY_CREDENTIALS_PATH);
+  }
+
+  /** The REST root URL; empty for the public endpoint. */
+  public Optional<String> bigQueryEndpoint() {
+    return stripped(BIGQUERY_ENDPOINT);
+  }
+
+  public long bigQueryJobTimeoutMs() {
+    return getLong(BIGQUERY_JOB_TIMEOUT_MS);
   }
 
   public long retryBackoffMs() {
     return getLong(RETRY_BACKOFF_MS);
   }
 
-  /** Opens the configured warehouse. */
+  /**
+   * Opens the configured warehouse.
+   *
+   * @throws ConnectException when the warehouse cannot be opened, or its client library is not on the classpath
+   */
   public Warehouse createWarehouse() {
     return switch (warehouseType()) {
       case DUCKDB -> new DuckDbWarehouse(duckDbPath());
+      case BIGQUERY -> {
+        try {
+          Class.forName("com.google.cloud.bigquery.BigQuery", false, getClass().getClassLoader());
+        } catch (ClassNotFoundException e) {
+          throw new ConnectException(WAREHOUSE_TYPE + "=bigquery needs google-cloud-bigquery and its"
+              + " dependencies on the classpath: deploy the plugin directory (connectors/target/plugin), or add"
+              + " the dependency to the module that embeds the connector", e);
+        }
+        yield BigQueryWarehouse.create(this);
+      }
     };
   }
 
   static String missingDuckDbPath() {
     return DUCKDB_PATH + " is required when " + WAREHOUSE_TYPE + "=" + WarehouseType.DUCKDB.configValue();
+  }
+
+  static String missingBigQueryProject() {
+    return BIGQUERY_PROJECT + " is required when " + WAREHOUSE_TYPE + "=" + WarehouseType.BIGQUERY.configValue();
+  }
+
+  private Optional<String> stripped(String key) {
+    return Optional.ofNullable(getString(key)).map(String::strip).filter(s -> !s.isEmpty());
   }
 }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * in one warehouse transaction.
  *
  * <p>A record that is not a table row (a tombstone, a value without a struct schema, a schema without
- * {@code x-table}) goes to the errant record reporter (the dead-letter queue) when Connect provides one; without
+ * {@code x-table}), or a row the warehouse can never store ({@link Warehouse#checkRow}, e.g. a date outside
+ * BigQuery's range), goes to the errant record reporter (the dead-letter queue) when Connect provides one; without
  * one it fails the task with a {@link DataException}. Transient warehouse errors are {@link RetriableException}s:
  * Connect redelivers the batch after {@code retry.backoff.ms}.
  */
@@ -59,22 +60,23 @@ public class WarehouseSinkTask extends SinkTask {
     if (records.isEmpty()) {
       return;
     }
-    Map<String, TableBatch> batches = new LinkedHashMap<>();
-    for (SinkRecord record : records) {
-      TableDef def;
-      try {
-        def = tableDefOf(record);
-      } catch (DataException e) {
-        reportErrant(record, e);
-        continue;
-      }
-      batches.computeIfAbsent(def.qualifiedName(), t -> new TableBatch()).add(def, (Struct) record.value());
-    }
-    if (batches.isEmpty()) {
-      return;
-    }
     try {
       Warehouse w = warehouse();
+      Map<String, TableBatch> batches = new LinkedHashMap<>();
+      for (SinkRecord record : records) {
+        TableDef def;
+        try {
+          def = tableDefOf(record);
+          w.checkRow(def, (Struct) record.value());
+        } catch (DataException e) {
+          reportErrant(record, e);
+          continue;
+        }
+        batches.computeIfAbsent(def.qualifiedName(), t -> new TableBatch()).add(def, (Struct) record.value());
+      }
+      if (batches.isEmpty()) {
+        return;
+      }
       Map<TableDef, List<Struct>> rows = new LinkedHashMap<>();
       for (TableBatch batch : batches.values()) {
         for (TableDef def : batch.defs) {

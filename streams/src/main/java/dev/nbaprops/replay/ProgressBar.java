@@ -23,6 +23,7 @@ public final class ProgressBar {
     this.total = total;
     this.terminal = terminal;
     this.logEveryNanos = logEvery.toNanos();
+    this.lastDraw = startNanos; // first line after one interval, not on the first (unrepresentative) record
   }
 
   public static ProgressBar forConsole(String label, long total) {

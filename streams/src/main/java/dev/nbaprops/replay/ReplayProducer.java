@@ -7,10 +7,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** The producer the replay uses: idempotent, acks=all, batched; {@code producer.*} settings override. */
+/** The producers the replay uses: idempotent, acks=all, batched; {@code producer.*} settings override. */
 public final class ReplayProducer {
   private ReplayProducer() {}
 
+  /** A plain idempotent producer (benchmarks' raw throughput). */
   public static KafkaProducer<String, byte[]> create(String bootstrapServers, Map<String, Object> overrides) {
     Map<String, Object> p = new HashMap<>();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -21,5 +22,18 @@ public final class ReplayProducer {
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     p.putAll(overrides);
     return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * The replay's transactional producer, transactions initialised. One transactional id per replay identity:
+   * a resumed replay fences the zombie of the interrupted one.
+   */
+  public static KafkaProducer<String, byte[]> transactional(String bootstrapServers, String transactionalId,
+                                                            Map<String, Object> overrides) {
+    Map<String, Object> o = new HashMap<>(overrides);
+    o.putIfAbsent(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    KafkaProducer<String, byte[]> p = create(bootstrapServers, o);
+    p.initTransactions();
+    return p;
   }
 }

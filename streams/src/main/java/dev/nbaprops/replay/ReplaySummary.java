@@ -3,13 +3,22 @@ package dev.nbaprops.replay;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Counts per source: rows read = produced + dead-lettered. */
+/**
+ * Counts per source. For the selected rows: read = accepted + dead-lettered. Accepted rows are produced to
+ * their raw topic, except those an interrupted earlier run already committed ({@code --resume}). Rows of the
+ * files outside the selection are counted as skipped; late rows are accepted rows whose event time is earlier
+ * than the previous row's of the same source (produced anyway: the topology handles late data).
+ */
 public final class ReplaySummary {
   /** Counts of one source. */
   public static final class Counts {
     public long read;
-    public long produced;
+    public long accepted;
     public long deadLettered;
+    public long skipped;
+    public long late;
+    public long produced;
+    public long alreadyCommitted;
   }
 
   private final Map<String, Counts> bySource = new LinkedHashMap<>();
@@ -27,12 +36,20 @@ public final class ReplaySummary {
     return bySource.values().stream().mapToLong(c -> c.produced).sum();
   }
 
+  public long accepted() {
+    return bySource.values().stream().mapToLong(c -> c.accepted).sum();
+  }
+
   public long deadLettered() {
     return bySource.values().stream().mapToLong(c -> c.deadLettered).sum();
   }
 
   public long read() {
     return bySource.values().stream().mapToLong(c -> c.read).sum();
+  }
+
+  public long alreadyCommitted() {
+    return bySource.values().stream().mapToLong(c -> c.alreadyCommitted).sum();
   }
 
   void wallMillis(long ms) {
@@ -43,11 +60,19 @@ public final class ReplaySummary {
     return wallMillis;
   }
 
-  /** One line: totals and, per source, read = produced + dead-lettered. */
+  /** One line: totals and, per source, read = accepted + dead-lettered. */
   public String oneLine() {
-    StringBuilder sb = new StringBuilder(String.format("replayed %,d rows in %.1f s: %,d produced, %,d dead-lettered",
-        read(), wallMillis / 1000.0, produced(), deadLettered()));
-    bySource.forEach((s, c) -> sb.append(String.format(" | %s %,d = %,d + %,d", s, c.read, c.produced, c.deadLettered)));
+    StringBuilder sb = new StringBuilder(String.format("replayed %,d rows in %.1f s: %,d accepted, %,d dead-lettered",
+        read(), wallMillis / 1000.0, accepted(), deadLettered()));
+    if (alreadyCommitted() > 0) {
+      sb.append(String.format(" (%,d already committed by the interrupted run, not sent again)", alreadyCommitted()));
+    }
+    bySource.forEach((s, c) -> {
+      sb.append(String.format(" | %s %,d = %,d + %,d", s, c.read, c.accepted, c.deadLettered));
+      if (c.skipped > 0) {
+        sb.append(String.format(" (%,d outside the selection)", c.skipped));
+      }
+    });
     return sb.toString();
   }
 }

@@ -1,119 +1,191 @@
 package dev.nbaprops.replay;
 
 import dev.nbaprops.avro.common.DeadLetter;
-import dev.nbaprops.avro.raw.PlayerBoxScore;
 import dev.nbaprops.serde.AvroCodec;
-import dev.nbaprops.source.BoxScoreParser;
-import dev.nbaprops.source.CsvSource;
 import dev.nbaprops.source.DataLayout;
-import dev.nbaprops.source.Parsed;
-import dev.nbaprops.source.SourceRow;
 import dev.nbaprops.topics.Topics;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.PriorityQueue;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.Callback;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Replays source files into the raw topics in event-time order, with each record's timestamp set to its event
- * time ({@link dev.nbaprops.source.EventTimes}). Files are read lazily and merged by (event time, file order,
- * line), so memory stays flat for any number of seasons. Every row is either produced to its raw topic or
- * dead-lettered to {@link Topics#DEAD_LETTER} with the file, line and reason; a bad row never stops the replay.
+ * Replays the selected source files into the raw topics in event-time order ({@link Timeline}), each record
+ * stamped with its event time; rejected rows go to {@link Topics#DEAD_LETTER} with file, line and reason.
+ *
+ * <p>Records are sent in Kafka transactions together with the replay's position ({@link ReplayProgress}), so a
+ * replay killed at any moment can continue with {@code resume} without sending anything twice; a replay run
+ * again from the start re-sends records that the topology recognises as unchanged. {@code speed} replays in
+ * N times real time (event-time gaps divided by N) to simulate a live night; null is as fast as possible.
  */
 public final class Replayer {
-  private final Producer<String, byte[]> producer;
+  private static final int MAX_ITEMS_PER_TRANSACTION = 10_000;
+  private static final long MAX_MILLIS_PER_TRANSACTION = 2_000;
 
-  public Replayer(Producer<String, byte[]> producer) {
-    this.producer = producer;
+  private final String bootstrapServers;
+  private final Map<String, Object> producerOverrides;
+  private Producer<String, byte[]> producer;
+
+  /** @param producerOverrides {@code producer.*} settings */
+  public Replayer(String bootstrapServers, Map<String, Object> producerOverrides) {
+    this.bootstrapServers = bootstrapServers;
+    this.producerOverrides = producerOverrides;
   }
 
-  /** What to replay: the data directory and the seasons (empty = every season the directory has). */
-  public record Options(Path dataDir, List<String> seasons) {}
+  /** What to replay and how. */
+  public record Options(Path dataDir, Selection selection, Double speed, boolean resume) {
+    public Options(Path dataDir, Selection selection) {
+      this(dataDir, selection, null, false);
+    }
+  }
 
-  public ReplaySummary replay(Options options, ProgressBarFactory progress) {
+  public ReplaySummary replay(Options options, Timeline.ParserFactory parsers, ProgressBarFactory progress,
+                              Consumer<String> notes) {
     long start = System.currentTimeMillis();
-    DataLayout layout = new DataLayout(options.dataDir());
-    List<String> seasons = options.seasons().isEmpty() ? layout.seasons() : options.seasons();
-    if (seasons.isEmpty()) {
-      throw new IllegalArgumentException("no seasons to replay in " + options.dataDir());
-    }
-    List<Path> files = new ArrayList<>();
-    for (String season : seasons) {
-      files.add(layout.boxScores(season));
-    }
-    long total = files.stream().mapToLong(CsvSource::countRows).sum();
-    ProgressBar bar = progress.create("replay", total);
     ReplaySummary summary = new ReplaySummary();
-    AtomicReference<Exception> sendError = new AtomicReference<>();
-    Callback onSend = (md, e) -> {
-      if (e != null) {
-        sendError.compareAndSet(null, e);
+    DataLayout layout = new DataLayout(options.dataDir());
+    try (Timeline timeline = new Timeline(layout, options.selection(), parsers, summary)) {
+      if (timeline.files().isEmpty()) {
+        throw new IllegalArgumentException("nothing to replay: no files of " + options.selection().describe()
+            + " in " + options.dataDir());
       }
-    };
-    AvroCodec<PlayerBoxScore> boxCodec = AvroCodec.of(PlayerBoxScore.class);
-    AvroCodec<DeadLetter> dlqCodec = AvroCodec.of(DeadLetter.class);
-
-    List<CsvSource> sources = new ArrayList<>();
-    PriorityQueue<Pending> queue = new PriorityQueue<>(Comparator.comparingLong(Pending::eventTime)
-        .thenComparingInt(Pending::fileIndex).thenComparingLong(p -> p.row().lineNumber()));
-    try {
-      for (int i = 0; i < files.size(); i++) {
-        CsvSource s = new CsvSource(files.get(i));
-        sources.add(s);
-        advance(s, i, queue, summary, dlqCodec, onSend, bar);
-      }
-      while (!queue.isEmpty()) {
-        Pending p = queue.poll();
-        if (sendError.get() != null) {
-          throw new IllegalStateException("producing to Kafka failed: " + sendError.get().getMessage(), sendError.get());
+      String identity = ReplayProgress.identity(options.selection(), timeline.files());
+      Optional<ReplayProgress.Position> previous = ReplayProgress.read(bootstrapServers, identity);
+      long skip = 0;
+      if (options.resume()) {
+        if (previous.isEmpty()) {
+          notes.accept("no earlier run of this replay (" + identity + ") was found: starting from the beginning");
+        } else if (previous.get().done()) {
+          notes.accept("this replay (" + identity + ") already completed at " + previous.get().updatedAt()
+              + ": nothing to resume");
+          skip = Long.MAX_VALUE;
+        } else {
+          skip = previous.get().committed();
+          notes.accept(String.format("resuming replay %s after %,d committed records (last commit %s)", identity,
+              skip, previous.get().updatedAt()));
         }
-        Parsed.Ok<PlayerBoxScore> ok = p.parsed();
-        producer.send(new ProducerRecord<>(Topics.PLAYER_BOX_SCORE, null, ok.eventTime(), ok.key(),
-            boxCodec.encode(ok.value())), onSend);
-        summary.of("box_scores").produced++;
-        bar.step(1);
-        advance(sources.get(p.fileIndex()), p.fileIndex(), queue, summary, dlqCodec, onSend, bar);
+      } else if (previous.isPresent() && !previous.get().done()) {
+        notes.accept("an interrupted run of this replay exists (" + identity + "); starting over (use --resume to"
+            + " continue it instead)");
       }
-      producer.flush();
-      if (sendError.get() != null) {
-        throw new IllegalStateException("producing to Kafka failed: " + sendError.get().getMessage(), sendError.get());
+      ProgressBar bar = progress.create("replay", timeline.totalRows());
+      try (Producer<String, byte[]> p = ReplayProducer.transactional(bootstrapServers, "nba-replay-" + identity,
+          producerOverrides)) {
+        this.producer = p;
+        send(timeline, summary, bar, identity, options, skip);
+      } finally {
+        this.producer = null;
       }
-    } finally {
-      sources.forEach(CsvSource::close);
+      bar.finish();
     }
-    bar.finish();
     summary.wallMillis(System.currentTimeMillis() - start);
     return summary;
   }
 
-  /** Reads the next good row of a file into the queue, dead-lettering bad rows on the way. */
-  private void advance(CsvSource source, int fileIndex, PriorityQueue<Pending> queue, ReplaySummary summary,
-                       AvroCodec<DeadLetter> dlqCodec, Callback onSend, ProgressBar bar) {
-    while (source.hasNext()) {
-      SourceRow row = source.next();
-      summary.of("box_scores").read++;
-      Parsed<PlayerBoxScore> parsed = BoxScoreParser.parse(row);
-      if (parsed instanceof Parsed.Ok<PlayerBoxScore> ok) {
-        queue.add(new Pending(ok.eventTime(), fileIndex, row, ok));
-        return;
+  private void send(Timeline timeline, ReplaySummary summary, ProgressBar bar, String identity, Options options,
+                    long skip) {
+    AvroCodec<DeadLetter> dlq = AvroCodec.of(DeadLetter.class);
+    String description = options.selection().describe() + " data=" + options.dataDir();
+    long seq = 0;
+    long inTransaction = 0;
+    long transactionStart = System.currentTimeMillis();
+    Pacer pacer = options.speed() == null ? null : new Pacer(options.speed());
+    producer.beginTransaction();
+    try {
+      while (timeline.hasNext()) {
+        Timeline.Item item = timeline.next();
+        bar.step(1);
+        ReplaySummary.Counts counts = summary.of(item.source().cliName());
+        if (seq++ < skip) {
+          if (item instanceof Timeline.Data) {
+            counts.alreadyCommitted++;
+          }
+          continue;
+        }
+        if (item instanceof Timeline.Data d) {
+          if (pacer != null && pacer.waitMillis(d.eventTime()) > 0) {
+            commit(identity, description, seq - 1, false);
+            inTransaction = 0;
+            pacer.sleepUntil(d.eventTime());
+            producer.beginTransaction();
+            transactionStart = System.currentTimeMillis();
+          }
+          producer.send(new ProducerRecord<>(d.source().topic(), null, d.eventTime(), d.key(), encode(d.value())));
+          counts.produced++;
+        } else {
+          Timeline.Dead dead = (Timeline.Dead) item;
+          DeadLetter l = dead.letter();
+          producer.send(new ProducerRecord<>(Topics.DEAD_LETTER, l.getSourceFile() + ":" + l.getLineNumber(),
+              dlq.encode(l)));
+        }
+        if (++inTransaction >= MAX_ITEMS_PER_TRANSACTION
+            || System.currentTimeMillis() - transactionStart >= MAX_MILLIS_PER_TRANSACTION) {
+          commit(identity, description, seq, false);
+          producer.beginTransaction();
+          inTransaction = 0;
+          transactionStart = System.currentTimeMillis();
+        }
       }
-      String reason = ((Parsed.Rejected<PlayerBoxScore>) parsed).reason();
-      DeadLetter dl = DeadLetter.newBuilder().setSource("box_scores").setSourceFile(row.file())
-          .setLineNumber(row.lineNumber()).setReason(reason).setRaw(row.line()).setRejectedAt(Instant.now()).build();
-      producer.send(new ProducerRecord<>(Topics.DEAD_LETTER, row.file() + ":" + row.lineNumber(),
-          dlqCodec.encode(dl)), onSend);
-      summary.of("box_scores").deadLettered++;
-      bar.step(1);
+      commit(identity, description, seq, true);
+    } catch (RuntimeException e) {
+      try {
+        producer.abortTransaction();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new IllegalStateException("replay failed after " + seq + " records (committed work is kept; rerun with"
+          + " --resume): " + e.getMessage(), e);
     }
   }
 
-  private record Pending(long eventTime, int fileIndex, SourceRow row, Parsed.Ok<PlayerBoxScore> parsed) {}
+  private void commit(String identity, String description, long committed, boolean done) {
+    producer.send(ReplayProgress.record(identity, description, committed, done));
+    producer.commitTransaction();
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static byte[] encode(SpecificRecord value) {
+    return ((AvroCodec) AvroCodec.of(value.getClass())).encode(value);
+  }
+
+  /** Maps event time to wall time at {@code speed} times real time, from the first record paced. */
+  static final class Pacer {
+    private final double speed;
+    private long firstEvent = Long.MIN_VALUE;
+    private long wallStart;
+
+    Pacer(double speed) {
+      if (!(speed > 0)) {
+        throw new IllegalArgumentException("--speed must be positive, got " + speed);
+      }
+      this.speed = speed;
+    }
+
+    long waitMillis(long eventTime) {
+      if (firstEvent == Long.MIN_VALUE) {
+        firstEvent = eventTime;
+        wallStart = System.currentTimeMillis();
+        return 0;
+      }
+      long due = wallStart + (long) ((eventTime - firstEvent) / speed);
+      return Math.max(0, due - System.currentTimeMillis());
+    }
+
+    void sleepUntil(long eventTime) {
+      long w = waitMillis(eventTime);
+      if (w > 0) {
+        try {
+          Thread.sleep(w);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while pacing the replay", e);
+        }
+      }
+    }
+  }
 
   /** Creates the progress display (a console bar in the CLI, a silent one in tests). */
   @FunctionalInterface

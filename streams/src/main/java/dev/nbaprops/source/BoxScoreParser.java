@@ -6,7 +6,7 @@ import java.time.LocalDate;
 /**
  * Parses and validates one row of {@code box_scores/player_box_<season>.csv.gz}. Rejects (with the reason):
  * an unparseable line, a missing or malformed id or date, negative minutes or counts, and impossible lines
- * (FGM > FGA, 3PM > 3PA, 3PA > FGA, FTM > FTA, REB != OREB + DREB, PTS != 2 FGM + 3PM + FTM).
+ * (unknown team, FGM > FGA, 3PM > 3PA, 3PA > FGA, FTM > FTA, REB != OREB + DREB, PTS != 2 FGM + 3PM + FTM).
  * The raw topic is keyed by player_id, so a player's games meet in one partition.
  */
 public final class BoxScoreParser {
@@ -26,7 +26,7 @@ public final class BoxScoreParser {
       PlayerBoxScore b = PlayerBoxScore.newBuilder()
           .setSeason(r.string("season")).setSeasonType(r.string("season_type"))
           .setGameId(gameId).setGameDate(date).setTeamId(r.id("team_id"))
-          .setTeamAbbr(r.string("team_abbr")).setOppAbbr(r.string("opp_abbr"))
+          .setTeamAbbr(r.team("team_abbr")).setOppAbbr(r.team("opp_abbr"))
           .setHomeAway(homeAway).setWl(r.optString("wl"))
           .setPlayerId(playerId).setPlayerName(r.string("player_name"))
           .setMin(r.nonNegative("min"))

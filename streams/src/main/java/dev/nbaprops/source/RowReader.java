@@ -54,6 +54,26 @@ final class RowReader {
     return v;
   }
 
+  String team(String col) {
+    String v = string(col);
+    if (!Teams.known(v)) {
+      throw new BadRow("unknown team " + col + " '" + v + "'");
+    }
+    return v;
+  }
+
+  Double optDouble(String col) {
+    String v = row.get(col);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new BadRow(col + " is not a number: '" + v + "'");
+    }
+  }
+
   LocalDate date(String col) {
     String v = string(col);
     try {

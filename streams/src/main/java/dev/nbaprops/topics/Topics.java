@@ -31,6 +31,9 @@ public final class Topics {
   /** Records the warehouse sink could not write (Connect's errant-record DLQ). */
   public static final String CONNECT_DEAD_LETTER = "nba.connect.dlq";
 
+  /** The replay's committed position per replay identity (compacted), for {@code replay --resume}. */
+  public static final String REPLAY_PROGRESS = "nba.replay.progress";
+
   public static final List<String> RAW = List.of(SCHEDULE, PLAYER_BOX_SCORE, SHOT, PROP_LINE, GAME_LINE);
 
   private Topics() {}
@@ -54,6 +57,7 @@ public final class Topics {
     out.add(new TopicDef(DEAD_LETTER, false));
     out.add(new TopicDef(STREAMS_DEAD_LETTER, false));
     out.add(new TopicDef(CONNECT_DEAD_LETTER, false));
+    out.add(new TopicDef(REPLAY_PROGRESS, true));
     derived().forEach(t -> out.add(new TopicDef(t, true)));
     return out;
   }

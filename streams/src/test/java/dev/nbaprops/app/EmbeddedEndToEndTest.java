@@ -7,7 +7,9 @@ import dev.nbaprops.avro.common.DeadLetter;
 import dev.nbaprops.config.AppConfig;
 import dev.nbaprops.query.Json;
 import dev.nbaprops.replay.ProgressBar;
-import dev.nbaprops.replay.ReplayProducer;
+import dev.nbaprops.replay.Selection;
+import dev.nbaprops.replay.SourceParsers;
+import dev.nbaprops.source.DataLayout;
 import dev.nbaprops.replay.ReplaySummary;
 import dev.nbaprops.replay.Replayer;
 import dev.nbaprops.serde.AvroCodec;
@@ -42,7 +44,6 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.MethodOrderer;
@@ -92,10 +93,9 @@ class EmbeddedEndToEndTest {
 
   private static ReplaySummary replay(NbaPropsApp app, Path data) {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-    try (KafkaProducer<String, byte[]> p = ReplayProducer.create(app.bootstrapServers(), Map.of())) {
-      return new Replayer(p).replay(new Replayer.Options(data, List.of()),
-          (label, total) -> new ProgressBar(quiet, label, total, false, Duration.ofHours(1)));
-    }
+    return new Replayer(app.bootstrapServers(), Map.of()).replay(new Replayer.Options(data, Selection.all()),
+        SourceParsers.forLayout(new DataLayout(data)),
+        (label, total) -> new ProgressBar(quiet, label, total, false, Duration.ofHours(1)), note -> { });
   }
 
   @Test
@@ -113,6 +113,7 @@ class EmbeddedEndToEndTest {
       ReplaySummary s = replay(app, data);
       assertThat(s.of("box_scores").read).isEqualTo(4439 + 4367 + 4);
       assertThat(s.of("box_scores").produced).isEqualTo(4439 + 4367);
+      assertThat(s.of("box_scores").accepted).isEqualTo(4439 + 4367);
       assertThat(s.of("box_scores").deadLettered).isEqualTo(4);
       app.awaitDrained(Duration.ofMinutes(5), msg -> { });
 

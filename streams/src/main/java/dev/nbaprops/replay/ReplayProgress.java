@@ -1,0 +1,92 @@
+package dev.nbaprops.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nbaprops.topics.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * A replay's committed position, kept in Kafka: the compacted topic {@link Topics#REPLAY_PROGRESS}, keyed by
+ * the replay's identity (a hash of the selection and of the files' names and sizes). The position is written in
+ * the same transaction as the records it covers, so after a crash (even kill -9) the last committed position
+ * is exactly what downstream consumers (read_committed) have seen, and {@code --resume} continues after it.
+ */
+public final class ReplayProgress {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The committed position: items of the timeline sent (records and dead letters), and whether it finished. */
+  public record Position(long committed, boolean done, Instant updatedAt) {}
+
+  private ReplayProgress() {}
+
+  public static String identity(Selection selection, List<Path> files) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(selection.describe().getBytes(StandardCharsets.UTF_8));
+      for (Path f : files) {
+        md.update((f.getFileName() + ":" + Files.size(f) + ";").getBytes(StandardCharsets.UTF_8));
+      }
+      return HexFormat.of().formatHex(md.digest(), 0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static ProducerRecord<String, byte[]> record(String identity, String description, long committed, boolean done) {
+    ObjectNode n = JSON.createObjectNode().put("committed", committed).put("done", done)
+        .put("updated_at", Instant.now().toString()).put("selection", description);
+    return new ProducerRecord<>(Topics.REPLAY_PROGRESS, identity, n.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The last committed position of a replay identity, read with read_committed from the progress topic. */
+  public static Optional<Position> read(String bootstrapServers, String identity) {
+    Map<String, Object> cfg = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString(),
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Position last = null;
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cfg, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = c.partitionsFor(Topics.REPLAY_PROGRESS).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+          if (identity.equals(r.key()) && r.value() != null) {
+            JsonNode n = JSON.readTree(r.value());
+            last = new Position(n.get("committed").asLong(), n.get("done").asBoolean(),
+                Instant.parse(n.get("updated_at").asText()));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable replay progress record: " + e.getMessage(), e);
+    }
+    return Optional.ofNullable(last);
+  }
+
+}

@@ -1,0 +1,232 @@
+package dev.nbaprops.replay;
+
+import dev.nbaprops.avro.common.DeadLetter;
+import dev.nbaprops.avro.raw.ScheduleGame;
+import dev.nbaprops.source.CsvSource;
+import dev.nbaprops.source.DataLayout;
+import dev.nbaprops.source.Parsed;
+import dev.nbaprops.source.ScheduleParser;
+import dev.nbaprops.source.SourceKind;
+import dev.nbaprops.source.SourceRow;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Every selected row of every selected source file, merged into one timeline ordered by (event time, source
+ * order, file, line). Files are read lazily (one pending row per file), so memory stays flat. Rows that cannot
+ * be accepted come out as {@link Dead} items at the point they were read, with file, line and reason: an
+ * unparseable or impossible row, or a second row for a key already seen with other values. The order is a
+ * pure function of the files and the selection, which is what lets {@code --resume} skip a committed prefix.
+ */
+public final class Timeline implements AutoCloseable {
+  /** A row of the timeline. */
+  public sealed interface Item permits Data, Dead {
+    SourceKind source();
+  }
+
+  /** An accepted record for its raw topic. */
+  public record Data(SourceKind source, String key, SpecificRecord value, long eventTime, String season,
+                     LocalDate date, String file, long line) implements Item {}
+
+  /** A rejected row for the dead-letter topic. */
+  public record Dead(SourceKind source, DeadLetter letter, String season, LocalDate date) implements Item {}
+
+  /** Parses rows of one file (a new instance per file: parsers may keep per-file state). */
+  @FunctionalInterface
+  public interface RowParser {
+    Parsed<? extends SpecificRecord> parse(SourceRow row);
+  }
+
+  /** Creates the parser for a source (props parsers need the player directory and the schedule). */
+  @FunctionalInterface
+  public interface ParserFactory {
+    RowParser create(SourceKind source);
+  }
+
+  private final Selection selection;
+  private final ReplaySummary summary;
+  private final Map<String, LocalDate> gameDates;
+  private final List<Reader> readers = new ArrayList<>();
+  private final PriorityQueue<Pending> queue;
+  private final ArrayDeque<Dead> dead = new ArrayDeque<>();
+  private final Map<String, long[]> seenKeys = new HashMap<>();
+  private final Map<SourceKind, Long> lastEventTime = new HashMap<>();
+
+  public Timeline(DataLayout layout, Selection selection, ParserFactory parsers, ReplaySummary summary) {
+    this.selection = selection;
+    this.summary = summary;
+    this.gameDates = gameDates(layout);
+    List<SourceKind> order = Arrays.asList(SourceKind.values());
+    Comparator<Data> byTime = Comparator.comparingLong(Data::eventTime)
+        .thenComparingInt(d -> order.indexOf(d.source()))
+        .thenComparing(Data::file).thenComparingLong(Data::line);
+    this.queue = new PriorityQueue<>(Comparator.comparing(Pending::data, byTime));
+    for (SourceKind source : SourceKind.values()) {
+      if (!selection.source(source)) {
+        continue;
+      }
+      for (Path f : layout.files(source)) {
+        if (DataLayout.seasonOfFile(f).map(selection::season).orElse(true)) {
+          readers.add(new Reader(source, f, parsers.create(source)));
+        }
+      }
+    }
+    for (Reader r : readers) {
+      r.advance();
+    }
+  }
+
+  /** The files this timeline reads, in source order. */
+  public List<Path> files() {
+    return readers.stream().map(r -> r.path).toList();
+  }
+
+  /** Rows in the selected files (selected or not), for progress and ETA. */
+  public long totalRows() {
+    return readers.stream().mapToLong(r -> CsvSource.countRows(r.path)).sum();
+  }
+
+  public boolean hasNext() {
+    return !dead.isEmpty() || !queue.isEmpty();
+  }
+
+  public Item next() {
+    if (!dead.isEmpty()) {
+      return dead.poll();
+    }
+    Pending p = queue.poll();
+    if (p == null) {
+      throw new NoSuchElementException();
+    }
+    Data d = p.data();
+    Long last = lastEventTime.put(d.source(), d.eventTime());
+    if (last != null && d.eventTime() < last) {
+      summary.of(d.source().cliName()).late++;
+    }
+    p.reader().advance();
+    return d;
+  }
+
+  private record Pending(Data data, Reader reader) {}
+
+  private final class Reader {
+    final SourceKind source;
+    final Path path;
+    final CsvSource csv;
+    final RowParser parser;
+    final String fileSeason;
+
+    Reader(SourceKind source, Path path, RowParser parser) {
+      this.source = source;
+      this.path = path;
+      this.csv = new CsvSource(path);
+      this.parser = parser;
+      this.fileSeason = DataLayout.seasonOfFile(path).orElse(null);
+    }
+
+    /** Queues this file's next accepted row; rejected rows on the way become dead items. */
+    void advance() {
+      ReplaySummary.Counts counts = summary.of(source.cliName());
+      while (csv.hasNext()) {
+        SourceRow row = csv.next();
+        Parsed<? extends SpecificRecord> parsed = parser.parse(row);
+        if (parsed instanceof Parsed.Ok<? extends SpecificRecord> ok) {
+          RecordFacts facts = RecordFacts.of(ok.value(), gameDates);
+          String season = facts.season() != null ? facts.season() : fileSeason;
+          if (!selection.selects(season, facts.date())) {
+            counts.skipped++;
+            continue;
+          }
+          counts.read++;
+          String duplicateOf = duplicate(facts.uniqueKey(), ok.value(), row);
+          if (duplicateOf != null) {
+            reject(row, "duplicate key " + facts.uniqueKey() + " with other values (first at " + duplicateOf + ")",
+                season, facts.date());
+            continue;
+          }
+          counts.accepted++;
+          Data d = new Data(source, ok.key(), ok.value(), ok.eventTime(), season, facts.date(), row.file(),
+              row.lineNumber());
+          queue.add(new Pending(d, this));
+          return;
+        }
+        String reason = ((Parsed.Rejected<? extends SpecificRecord>) parsed).reason();
+        String season = row.get("season") != null ? row.get("season") : fileSeason;
+        LocalDate date = bestEffortDate(row);
+        if (!selection.selects(season, date)) {
+          counts.skipped++;
+          continue;
+        }
+        counts.read++;
+        reject(row, reason, season, date);
+      }
+      csv.close();
+    }
+
+    private String duplicate(String key, SpecificRecord value, SourceRow row) {
+      if (key == null) {
+        return null;
+      }
+      String k = source.cliName() + "|" + key;
+      long[] first = seenKeys.get(k);
+      int hash = value.hashCode();
+      if (first == null) {
+        seenKeys.put(k, new long[] {hash, row.lineNumber()});
+        return null;
+      }
+      return first[0] == hash ? null : path.getFileName() + ":" + first[1];
+    }
+
+    private void reject(SourceRow row, String reason, String season, LocalDate date) {
+      summary.of(source.cliName()).deadLettered++;
+      DeadLetter letter = DeadLetter.newBuilder().setSource(source.cliName()).setSourceFile(row.file())
+          .setLineNumber(row.lineNumber()).setReason(reason).setRaw(row.line()).setRejectedAt(Instant.now()).build();
+      dead.add(new Dead(source, letter, season, date));
+    }
+  }
+
+  private static LocalDate bestEffortDate(SourceRow row) {
+    for (String col : List.of("game_date", "event_date", "snapshot_ts")) {
+      String v = row.get(col);
+      if (v != null && v.length() >= 10) {
+        try {
+          return LocalDate.parse(v.substring(0, 10));
+        } catch (RuntimeException ignored) {
+          // try the next column
+        }
+      }
+    }
+    return null;
+  }
+
+  /** game_id -> game date from the schedule files (to date prop lines by their game). */
+  private static Map<String, LocalDate> gameDates(DataLayout layout) {
+    Map<String, LocalDate> out = new HashMap<>();
+    for (Path f : layout.files(SourceKind.SCHEDULE)) {
+      try (CsvSource s = new CsvSource(f)) {
+        while (s.hasNext()) {
+          if (ScheduleParser.parse(s.next()) instanceof Parsed.Ok<ScheduleGame> ok) {
+            out.put(ok.value().getGameId(), ok.value().getGameDate());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    readers.forEach(r -> r.csv.close());
+  }
+}

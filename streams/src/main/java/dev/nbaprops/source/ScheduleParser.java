@@ -1,0 +1,36 @@
+package dev.nbaprops.source;
+
+import dev.nbaprops.avro.raw.ScheduleGame;
+import java.time.LocalDate;
+
+/** One row of {@code schedule/games_*.csv.gz}; keyed by game id, event time {@link EventTimes#scheduled}. */
+public final class ScheduleParser {
+  private ScheduleParser() {}
+
+  public static Parsed<ScheduleGame> parse(SourceRow row) {
+    if (row.fields().isEmpty()) {
+      return Parsed.rejected("unparseable line (field count differs from the header)");
+    }
+    RowReader r = new RowReader(row);
+    try {
+      String gameId = r.gameId("game_id");
+      LocalDate date = r.date("game_date");
+      String avail = r.string("player_box_available");
+      RowReader.check(avail.equals("Y") || avail.equals("N"), "player_box_available must be Y or N, got " + avail);
+      ScheduleGame g = ScheduleGame.newBuilder().setSeason(r.string("season")).setSeasonType(r.string("season_type"))
+          .setGameId(gameId).setGameDate(date)
+          .setHomeTeamId(r.id("home_team_id")).setHomeTeamAbbr(r.team("home_team_abbr"))
+          .setAwayTeamId(r.id("away_team_id")).setAwayTeamAbbr(r.team("away_team_abbr"))
+          .setHomePts(r.optInt("home_pts")).setAwayPts(r.optInt("away_pts"))
+          .setPlayerBoxAvailable(avail.equals("Y")).build();
+      RowReader.check(!g.getHomeTeamAbbr().equals(g.getAwayTeamAbbr()), "home and away team are the same");
+      RowReader.check(g.getHomePts() == null || g.getHomePts() >= 0, "negative home_pts");
+      RowReader.check(g.getAwayPts() == null || g.getAwayPts() >= 0, "negative away_pts");
+      RowReader.check(Seasons.seasonOfGameId(gameId).equals(g.getSeason()),
+          "season " + g.getSeason() + " does not match game id " + gameId);
+      return Parsed.ok(gameId, g, EventTimes.scheduled(date));
+    } catch (RowReader.BadRow e) {
+      return Parsed.rejected(e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package dev.nbaprops.source.props;
+
+import dev.nbaprops.source.CsvSource;
+import dev.nbaprops.source.DataLayout;
+import dev.nbaprops.source.SourceRow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The games of {@code schedule/games_*.csv.gz}, looked up by (home, away, date), by (team, date) and by id.
+ * Play-in games and the 2023 NBA Cup final are not in the schedule file (see the data README), so props for them
+ * cannot be matched.
+ */
+public final class ScheduleIndex {
+  /** One scheduled game. {@code boxScoresAvailable} is the file's {@code player_box_available} flag. */
+  public record Game(String gameId, String season, String seasonType, LocalDate date, String homeAbbr,
+                     String awayAbbr, boolean boxScoresAvailable) {
+    public boolean involves(String team) {
+      return homeAbbr.equals(team) || awayAbbr.equals(team);
+    }
+
+    @Override
+    public String toString() {
+      return gameId + " " + date + " " + awayAbbr + "@" + homeAbbr;
+    }
+  }
+
+  private final Map<String, Game> byId;
+  /** "HOME|AWAY" -> games sorted by date. */
+  private final Map<String, List<Game>> byPair;
+  /** "TEAM|date" -> games of that team on that date (one, in the real data). */
+  private final Map<String, List<Game>> byTeamDate;
+
+  private ScheduleIndex(Collection<Game> games) {
+    Map<String, Game> ids = new HashMap<>();
+    Map<String, List<Game>> pairs = new HashMap<>();
+    Map<String, List<Game>> teamDates = new HashMap<>();
+    for (Game g : games) {
+      if (ids.putIfAbsent(g.gameId(), g) != null) {
+        continue;
+      }
+      pairs.computeIfAbsent(g.homeAbbr() + "|" + g.awayAbbr(), k -> new ArrayList<>()).add(g);
+      teamDates.computeIfAbsent(g.homeAbbr() + "|" + g.date(), k -> new ArrayList<>()).add(g);
+      teamDates.computeIfAbsent(g.awayAbbr() + "|" + g.date(), k -> new ArrayList<>()).add(g);
+    }
+    pairs.values().forEach(l -> l.sort(Comparator.comparing(Game::date).thenComparing(Game::gameId)));
+    this.byId = ids;
+    this.byPair = pairs;
+    this.byTeamDate = teamDates;
+  }
+
+  public static ScheduleIndex of(Collection<Game> games) {
+    return new ScheduleIndex(games);
+  }
+
+  /** Reads every {@code schedule/games_*.csv.gz} (or {@code .csv}) file of a data directory. */
+  public static ScheduleIndex load(DataLayout layout) {
+    Path dir = layout.root().resolve("schedule");
+    List<Path> files = new ArrayList<>();
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> s = Files.list(dir)) {
+        s.filter(p -> p.getFileName().toString().matches("games_.*\\.csv(\\.gz)?")).sorted().forEach(files::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("no schedule/games_*.csv.gz in " + layout.root());
+    }
+    List<Game> games = new ArrayList<>();
+    for (Path f : files) {
+      games.addAll(readFile(f));
+    }
+    return new ScheduleIndex(games);
+  }
+
+  public static ScheduleIndex load(Path dataDir) {
+    return load(new DataLayout(dataDir));
+  }
+
+  /** The games of one schedule file; rows that do not parse are skipped. */
+  public static List<Game> readFile(Path file) {
+    List<Game> games = new ArrayList<>();
+    try (CsvSource src = new CsvSource(file)) {
+      while (src.hasNext()) {
+        SourceRow r = src.next();
+        String id = r.get("game_id");
+        String date = r.get("game_date");
+        String home = r.get("home_team_abbr");
+        String away = r.get("away_team_abbr");
+        if (id == null || date == null || home == null || away == null) {
+          continue;
+        }
+        try {
+          games.add(new Game(id, r.get("season"), r.get("season_type"), LocalDate.parse(date), home, away,
+              !"N".equals(r.get("player_box_available"))));
+        } catch (DateTimeParseException e) {
+          // skipped: the replay dead-letters bad schedule rows; here they simply cannot be matched
+        }
+      }
+    }
+    return games;
+  }
+
+  public Optional<Game> game(String gameId) {
+    return Optional.ofNullable(byId.get(gameId));
+  }
+
+  public Collection<Game> games() {
+    return Collections.unmodifiableCollection(byId.values());
+  }
+
+  /** Games with this home and away team whose date is in [from, to], by date. */
+  public List<Game> games(String homeAbbr, String awayAbbr, LocalDate from, LocalDate to) {
+    List<Game> out = new ArrayList<>();
+    for (Game g : byPair.getOrDefault(homeAbbr + "|" + awayAbbr, List.of())) {
+      if (!g.date().isBefore(from) && !g.date().isAfter(to)) {
+        out.add(g);
+      }
+    }
+    return out;
+  }
+
+  /** The games a team plays on a date (zero or one in the real data). */
+  public List<Game> gamesOf(String team, LocalDate date) {
+    return byTeamDate.getOrDefault(team + "|" + date, List.of());
+  }
+}
