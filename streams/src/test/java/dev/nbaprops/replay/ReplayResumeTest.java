@@ -1,0 +1,155 @@
+package dev.nbaprops.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nbaprops.app.NbaPropsApp;
+import dev.nbaprops.avro.precompute.PlayerDailyCache;
+import dev.nbaprops.config.AppConfig;
+import dev.nbaprops.serde.AvroCodec;
+import dev.nbaprops.serde.TableSpec;
+import dev.nbaprops.source.DataLayout;
+import dev.nbaprops.source.SourceKind;
+import dev.nbaprops.testing.Parity;
+import dev.nbaprops.testing.ReferenceSql;
+import dev.nbaprops.testing.TestData;
+import dev.nbaprops.testing.TopologyHarness;
+import dev.nbaprops.topics.Topics;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real replay (the CLI in a child JVM, producing into a real broker) is killed with SIGKILL mid-way and
+ * resumed: every raw record is committed exactly once, and the derived table equals the uninterrupted result.
+ */
+class ReplayResumeTest {
+  static final List<SourceKind> SOURCES = List.of(SourceKind.SCHEDULE, SourceKind.GAME_LINES, SourceKind.BOX_SCORES,
+      SourceKind.SHOTS);
+
+  @Test
+  void killMinus9ThenResume(@TempDir Path tmp) throws Exception {
+    AppConfig cfg = AppConfig.defaults().with(Map.of(AppConfig.STATE_DIR, tmp.resolve("state").toString(),
+        AppConfig.EMBEDDED_KAFKA_PORT, "0", AppConfig.EMBEDDED_CONTROLLER_PORT, "0", AppConfig.QUERY_PORT, "0",
+        AppConfig.EMBEDDED_CONNECT, "false", AppConfig.PARTITIONS, "2", AppConfig.STREAM_THREADS, "1",
+        AppConfig.COMMIT_INTERVAL_MS, "200", AppConfig.EMBEDDED_KAFKA_HEAP, "512m"));
+    Path data = TestData.slice();
+    Selection selection = Selection.of(SOURCES, List.of(), null, null, List.of());
+    DataLayout layout = new DataLayout(data);
+    String identity;
+    try (Timeline t = new Timeline(layout, selection, SourceParsers.forLayout(layout), new ReplaySummary())) {
+      identity = ReplayProgress.identity(selection, t.files());
+    }
+    try (NbaPropsApp app = NbaPropsApp.start(cfg)) {
+      app.awaitRunning(Duration.ofMinutes(2));
+      String bs = app.bootstrapServers();
+      // 1. The CLI replays in a child JVM, paced so that it takes several seconds; kill -9 after a commit.
+      Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), "dev.nbaprops.cli.Main", "replay", "--produce-only",
+          "--bootstrap-servers", bs, "--data", data.toString(), "--state-dir", tmp.resolve("child").toString(),
+          "--sources", "schedule,game_lines,box_scores,shots", "--set", AppConfig.PARTITIONS + "=2",
+          "--speed", "3000000")
+          .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+      Optional<ReplayProgress.Position> pos = Optional.empty();
+      long deadline = System.currentTimeMillis() + 120_000;
+      while (System.currentTimeMillis() < deadline && child.isAlive()) {
+        pos = ReplayProgress.read(bs, identity);
+        if (pos.isPresent() && pos.get().committed() > 20_000) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      assertThat(pos).as("a mid-way commit of the child replay").isPresent();
+      assertThat(pos.get().done()).as("killed before the end").isFalse();
+      child.destroyForcibly().waitFor();
+      long committedAtKill = ReplayProgress.read(bs, identity).orElseThrow().committed();
+
+      // 2. Resume in this JVM: the committed prefix is not sent again.
+      PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+      List<String> notes = new ArrayList<>();
+      ReplaySummary s = new Replayer(bs, Map.of()).replay(new Replayer.Options(data, selection, null, true),
+          SourceParsers.forLayout(layout), (l, n) -> new ProgressBar(quiet, l, n, false, Duration.ofHours(1)),
+          notes::add);
+      assertThat(notes).anyMatch(n -> n.startsWith("resuming replay " + identity));
+      assertThat(s.alreadyCommitted()).isEqualTo(committedAtKill).isPositive();
+      assertThat(s.produced() + s.alreadyCommitted()).isEqualTo(s.accepted()).isEqualTo(406 + 406 + 8806 + 72035);
+      assertThat(ReplayProgress.read(bs, identity).orElseThrow().done()).isTrue();
+
+      // 3. Exactly once in the raw topics (read_committed), whatever the kill interrupted.
+      assertThat(committedCount(bs, Topics.PLAYER_BOX_SCORE)).isEqualTo(8806);
+      assertThat(committedCount(bs, Topics.SHOT)).isEqualTo(72035);
+      assertThat(committedCount(bs, Topics.SCHEDULE)).isEqualTo(406);
+      assertThat(committedCount(bs, Topics.GAME_LINE)).isEqualTo(406);
+
+      // 4. The derived table equals the uninterrupted result (the batch SQL the parity tests pin).
+      app.awaitDrained(Duration.ofMinutes(5), m -> { });
+      Map<String, PlayerDailyCache> table = latest(bs);
+      Map<String, Map<String, Object>> ref = ReferenceSql.playerDailyCache(List.of(
+          data.resolve("box_scores/player_box_2022-23.csv.gz"), data.resolve("box_scores/player_box_2023-24.csv.gz")));
+      assertThat(table.keySet()).isEqualTo(ref.keySet());
+      List<String> mismatches = new ArrayList<>();
+      table.forEach((k, v) -> mismatches.addAll(Parity.compare(k, v, ref.get(k), TopologyHarness.PINNED)));
+      assertThat(mismatches).isEmpty();
+
+      // 5. Resuming a finished replay sends nothing.
+      notes.clear();
+      ReplaySummary again = new Replayer(bs, Map.of()).replay(new Replayer.Options(data, selection, null, true),
+          SourceParsers.forLayout(layout), (l, n) -> new ProgressBar(quiet, l, n, false, Duration.ofHours(1)),
+          notes::add);
+      assertThat(again.produced()).isZero();
+      assertThat(notes).anyMatch(n -> n.contains("nothing to resume"));
+    }
+  }
+
+  private static long committedCount(String bs, String topic) {
+    try (KafkaConsumer<String, byte[]> c = consumer(bs)) {
+      List<TopicPartition> parts = c.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      long n = 0;
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        n += c.poll(Duration.ofMillis(500)).count();
+      }
+      return n;
+    }
+  }
+
+  private static Map<String, PlayerDailyCache> latest(String bs) {
+    String topic = TableSpec.from(PlayerDailyCache.class).orElseThrow().topic();
+    Map<String, PlayerDailyCache> out = new HashMap<>();
+    try (KafkaConsumer<String, byte[]> c = consumer(bs)) {
+      List<TopicPartition> parts = c.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+          out.put(r.key(), AvroCodec.of(PlayerDailyCache.class).decode(r.value()));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static KafkaConsumer<String, byte[]> consumer(String bs) {
+    return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bs,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+        new StringDeserializer(), new ByteArrayDeserializer());
+  }
+}
