@@ -37,7 +37,7 @@ class PropMatchRateTest {
                  int gtNoBoxRows, int gtNoBoxSame, int gtNoBoxWrong,
                  int noGtPlayerRows, int noGtPlayerMatched,
                  Map<String, Integer> rules, Map<String, Integer> unmatchedReasons,
-                 Map<String, Integer> extraMatches, long millis) {
+                 Map<String, Integer> extraMatches, Map<String, Integer> rejections, long millis) {
     double playerRate() {
       return matchable == 0 ? 0 : 100.0 * playerSame / matchable;
     }
@@ -60,8 +60,11 @@ class PropMatchRateTest {
       unmatchedReasons.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
           .limit(40).forEach(e -> b.append("    ").append(e.getValue()).append("  ").append(e.getKey())
               .append('\n'));
-      b.append("  matched where the ground truth has no player (name -> player):\n");
+      b.append("  matched in games with box scores where the ground truth has no player (did not play):\n");
       extraMatches.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+          .forEach(e -> b.append("    ").append(e.getValue()).append("  ").append(e.getKey()).append('\n'));
+      b.append("  parser rejections by reason:\n");
+      rejections.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
           .limit(40).forEach(e -> b.append("    ").append(e.getValue()).append("  ").append(e.getKey())
               .append('\n'));
       return b.toString();
@@ -93,6 +96,7 @@ class PropMatchRateTest {
     Map<String, Integer> rules = new TreeMap<>();
     Map<String, Integer> reasons = new LinkedHashMap<>();
     Map<String, Integer> extra = new LinkedHashMap<>();
+    Map<String, Integer> rejections = new LinkedHashMap<>();
     try (CsvSource src = new CsvSource(dataDir.resolve(PROPS))) {
       while (src.hasNext()) {
         SourceRow r = src.next();
@@ -100,8 +104,9 @@ class PropMatchRateTest {
         Parsed<PropLine> parsed = parser.parse(r);
         if (parsed instanceof Parsed.Ok<PropLine>) {
           ok++;
-        } else {
+        } else if (parsed instanceof Parsed.Rejected<PropLine> rj) {
           rej++;
+          rejections.merge(rj.reason(), 1, Integer::sum);
         }
         // Ground truth: read for measuring only.
         String gtGameId = r.get("nba_game_id");
@@ -154,6 +159,8 @@ class PropMatchRateTest {
           noGtPlayer++;
           if (m.matched()) {
             noGtPlayerMatched++;
+          }
+          if (m.matched() && hasBox) {
             extra.merge("'" + r.get("player_name") + "' -> " + m.player().name() + " (" + m.rule() + ")", 1,
                 Integer::sum);
           }
@@ -163,7 +170,7 @@ class PropMatchRateTest {
     long millis = (System.nanoTime() - t0) / 1_000_000;
     return new Figures(label, rows, ok, rej, gtGame, gameSame, gameWrong, gameUnmatched, noGtGame,
         noGtGameMatched, matchable, same, wrong, unmatched, gtNoBox, gtNoBoxSame, gtNoBoxWrong, noGtPlayer,
-        noGtPlayerMatched, rules, reasons, extra, millis);
+        noGtPlayerMatched, rules, reasons, extra, rejections, millis);
   }
 
   @Test
