@@ -52,53 +52,57 @@ public final class ReplayBenchmark {
     System.out.printf("benchmark: data %s, sources %s, seasons %s, state %s, %d cores, java %s%n", data,
         sources.isEmpty() ? "all" : sources, seasons.isEmpty() ? "all" : seasons, state, Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
-    try (NbaPropsApp app = NbaPropsApp.start(cfg)) {
-      app.awaitRunning(Duration.ofMinutes(2));
-      System.out.printf("startup (broker, topics, Connect, Streams): %.1f s%n", (System.nanoTime() - wall0) / 1e9);
+    try {
+      try (NbaPropsApp app = NbaPropsApp.start(cfg)) {
+        app.awaitRunning(Duration.ofMinutes(2));
+        System.out.printf("startup (broker, topics, Connect, Streams): %.1f s%n", (System.nanoTime() - wall0) / 1e9);
 
-      // What the replay will send (count, real encoded bytes), from a pass over the same timeline without Kafka.
-      Selection selection = Selection.of(sources, seasons, null, null, List.of());
-      DataLayout layout = new DataLayout(data);
-      long p0 = System.nanoTime();
-      List<byte[]> samples = new java.util.ArrayList<>();
-      long records = 0;
-      try (Timeline t = new Timeline(layout, selection, SourceParsers.forLayout(layout), new ReplaySummary())) {
-        while (t.hasNext()) {
-          if (t.next() instanceof Timeline.Data d) {
-            if (records++ % 20 == 0) {
-              samples.add(encode(d.value()));
+        // What the replay will send (count, real encoded bytes), from a pass over the same timeline without Kafka.
+        Selection selection = Selection.of(sources, seasons, null, null, List.of());
+        DataLayout layout = new DataLayout(data);
+        long p0 = System.nanoTime();
+        List<byte[]> samples = new java.util.ArrayList<>();
+        long records = 0;
+        try (Timeline t = new Timeline(layout, selection, SourceParsers.forLayout(layout), new ReplaySummary())) {
+          while (t.hasNext()) {
+            if (t.next() instanceof Timeline.Data d) {
+              if (records++ % 20 == 0) {
+                samples.add(encode(d.value()));
+              }
             }
           }
         }
-      }
-      double parseSecs = (System.nanoTime() - p0) / 1e9;
-      int recordSize = (int) samples.stream().mapToInt(x -> x.length).average().orElse(0);
-      double rawRate = rawProducer(app, cfg, records, samples);
+        double parseSecs = (System.nanoTime() - p0) / 1e9;
+        int recordSize = (int) samples.stream().mapToInt(x -> x.length).average().orElse(0);
+        double rawRate = rawProducer(app, cfg, records, samples);
 
-      long t0 = System.nanoTime();
-      ReplaySummary summary;
-      summary = new Replayer(app.bootstrapServers(), Map.of()).replay(new Replayer.Options(data, selection),
-          SourceParsers.forLayout(layout), ProgressBar::forConsole, System.out::println);
-      double produceSecs = (System.nanoTime() - t0) / 1e9;
-      app.awaitDrained(Duration.ofMinutes(60), s -> System.out.println("  waiting: " + s));
-      double e2eSecs = (System.nanoTime() - t0) / 1e9;
-      double wall = (System.nanoTime() - wall0) / 1e9;
-      System.out.println(summary.oneLine());
-      System.out.println();
-      System.out.println("RESULTS");
-      System.out.printf("  input records                     %,d (%d bytes each on average)%n", summary.produced(), recordSize);
-      System.out.printf("  read+parse+merge only (no Kafka)  %,.0f rec/s (%.1f s)%n", records / parseSecs, parseSecs);
-      System.out.printf("  raw producer throughput           %,.0f rec/s (same count and size, scratch topic)%n", rawRate);
-      System.out.printf("  replay produce phase              %,.0f rec/s (%.1f s)%n", summary.produced() / produceSecs, produceSecs);
-      System.out.printf("  end-to-end replay throughput      %,.0f rec/s (%.1f s until all derived rows in DuckDB)%n",
-          summary.produced() / e2eSecs, e2eSecs);
-      System.out.printf("  end-to-end / raw producer         %.2f%n", (summary.produced() / e2eSecs) / rawRate);
-      System.out.printf("  wall time (incl. startup)         %.1f s%n", wall);
-      System.out.printf("  peak RSS app JVM                  %,d MB%n", peakRssKb(ProcessHandle.current().pid()) / 1024);
-      System.out.printf("  peak RSS broker JVM               %,d MB%n", peakRssKb(app.brokerPid()) / 1024);
-      System.out.printf("  CPU time app JVM / broker JVM     %.1f s / %.1f s (of %.1f s wall x %d cores)%n",
-          cpuSeconds(ProcessHandle.current().pid()), cpuSeconds(app.brokerPid()), wall,
-          Runtime.getRuntime().availableProcessors());
+        long t0 = System.nanoTime();
+        ReplaySummary summary;
+        summary = new Replayer(app.bootstrapServers(), Map.of()).replay(new Replayer.Options(data, selection),
+            SourceParsers.forLayout(layout), ProgressBar::forConsole, System.out::println);
+        double produceSecs = (System.nanoTime() - t0) / 1e9;
+        app.awaitDrained(Duration.ofMinutes(60), s -> System.out.println("  waiting: " + s));
+        double e2eSecs = (System.nanoTime() - t0) / 1e9;
+        double wall = (System.nanoTime() - wall0) / 1e9;
+        System.out.println(summary.oneLine());
+        System.out.println();
+        System.out.println("RESULTS");
+        System.out.printf("  input records                     %,d (%d bytes each on average)%n", summary.produced(), recordSize);
+        System.out.printf("  read+parse+merge only (no Kafka)  %,.0f rec/s (%.1f s)%n", records / parseSecs, parseSecs);
+        System.out.printf("  raw producer throughput           %,.0f rec/s (same count and size, scratch topic)%n", rawRate);
+        System.out.printf("  replay produce phase              %,.0f rec/s (%.1f s)%n", summary.produced() / produceSecs, produceSecs);
+        System.out.printf("  end-to-end replay throughput      %,.0f rec/s (%.1f s until all derived rows in DuckDB)%n",
+            summary.produced() / e2eSecs, e2eSecs);
+        System.out.printf("  end-to-end / raw producer         %.2f%n", (summary.produced() / e2eSecs) / rawRate);
+        System.out.printf("  wall time (incl. startup)         %.1f s%n", wall);
+        System.out.printf("  peak RSS app JVM                  %,d MB%n", peakRssKb(ProcessHandle.current().pid()) / 1024);
+        System.out.printf("  peak RSS broker JVM               %,d MB%n", peakRssKb(app.brokerPid()) / 1024);
+        System.out.printf("  CPU time app JVM / broker JVM     %.1f s / %.1f s (of %.1f s wall x %d cores)%n",
+            cpuSeconds(ProcessHandle.current().pid()), cpuSeconds(app.brokerPid()), wall,
+            Runtime.getRuntime().availableProcessors());
+      }
+    } finally {
+      deleteRecursively(state);
     }
   }
 
@@ -123,6 +127,12 @@ public final class ReplayBenchmark {
       }
       p.flush();
       return records / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 

@@ -84,12 +84,16 @@ public final class DrainWatcher implements AutoCloseable {
 
   private long lastDataOffset(TopicPartition tp, long start, long end) {
     long window = TAIL;
+    long deadline = System.nanoTime() + 60_000_000_000L;
     while (true) {
       long from = Math.max(start, end - window);
       tail.assign(Set.of(tp));
       tail.seek(tp, from);
       long last = -1;
       while (tail.position(tp) < end) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("cannot read the tail of " + tp + " (is the broker up?)");
+        }
         for (ConsumerRecord<byte[], byte[]> r : tail.poll(Duration.ofMillis(500)).records(tp)) {
           if (r.offset() < end) {
             last = Math.max(last, r.offset());

@@ -18,13 +18,15 @@ final class CommonOptions {
   @Option(names = "--bootstrap-servers", description = "Use this Kafka cluster instead of the embedded broker.")
   String bootstrapServers;
 
-  @Option(names = "--config", description = "Properties file of settings (see docs/configuration.md).")
+  @Option(names = "--config", description = "Properties file of settings (README, \"Settings\").")
   Path configFile;
 
   @Option(names = "--set", description = "Override any setting: --set key=value (repeatable).")
   Map<String, String> sets = new LinkedHashMap<>();
 
   AppConfig load() {
+    // Logging starts with the first Kafka config class: point it at the state directory before that.
+    System.setProperty("nba.log.dir", Path.of(stateDirBeforeConfig()).resolve("logs").toAbsolutePath().toString());
     Map<String, String> o = new HashMap<>(sets);
     if (stateDir != null) {
       o.put(AppConfig.STATE_DIR, stateDir.toString());
@@ -35,8 +37,28 @@ final class CommonOptions {
     if (bootstrapServers != null) {
       o.put(AppConfig.BOOTSTRAP_SERVERS, bootstrapServers);
     }
-    AppConfig cfg = AppConfig.load(configFile, o);
-    System.setProperty("nba.log.dir", cfg.stateDir().resolve("logs").toString());
-    return cfg;
+    return AppConfig.load(configFile, o);
+  }
+
+  /** The state directory as the flags, then the config file, then the default say (without loading AppConfig). */
+  private String stateDirBeforeConfig() {
+    if (stateDir != null) {
+      return stateDir.toString();
+    }
+    if (sets.containsKey(AppConfig.STATE_DIR)) {
+      return sets.get(AppConfig.STATE_DIR);
+    }
+    if (configFile != null) {
+      java.util.Properties p = new java.util.Properties();
+      try (var r = java.nio.file.Files.newBufferedReader(configFile)) {
+        p.load(r);
+      } catch (java.io.IOException e) {
+        return "./state"; // AppConfig.load reports the unreadable file
+      }
+      if (p.getProperty(AppConfig.STATE_DIR) != null) {
+        return p.getProperty(AppConfig.STATE_DIR);
+      }
+    }
+    return "./state";
   }
 }

@@ -109,10 +109,7 @@ final class ReplayCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     System.out.printf("starting (state in %s)%n", cfg.stateDir());
     try (NbaPropsApp app = NbaPropsApp.start(cfg)) {
-      Thread hook = new Thread(() -> {
-        stop.countDown();
-        app.close();
-      }, "shutdown");
+      Thread hook = Shutdown.hook(stop, app);
       Runtime.getRuntime().addShutdownHook(hook);
       app.awaitRunning(Duration.ofMinutes(2));
       ReplaySummary summary = new Replayer(app.bootstrapServers(), cfg.passThrough("producer."))

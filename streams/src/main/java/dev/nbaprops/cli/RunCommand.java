@@ -19,10 +19,7 @@ final class RunCommand implements Callable<Integer> {
     AppConfig cfg = common.load();
     CountDownLatch stop = new CountDownLatch(1);
     try (NbaPropsApp app = NbaPropsApp.start(cfg)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        stop.countDown();
-        app.close();
-      }, "shutdown"));
+      Runtime.getRuntime().addShutdownHook(Shutdown.hook(stop, app));
       System.out.printf("running; query API on http://localhost:%d (Ctrl-C to stop)%n", app.queryPort());
       stop.await();
     }

@@ -58,8 +58,14 @@ public final class EmbeddedConnect implements AutoCloseable {
       String name = cfg.get("name");
       FutureCallback<org.apache.kafka.connect.runtime.Herder.Created<
           org.apache.kafka.connect.runtime.rest.entities.ConnectorInfo>> cb = new FutureCallback<>();
-      connect.herder().putConnectorConfig(name, cfg, true, cb);
-      cb.get(60, TimeUnit.SECONDS);
+      try {
+        connect.herder().putConnectorConfig(name, cfg, true, cb);
+        cb.get(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        connect.stop(); // release the worker's threads, port and the warehouse file
+        connect.awaitStop();
+        throw e;
+      }
       LOG.info("Connect worker running sink connector '{}' into {}", name, duckdbPath);
       return new EmbeddedConnect(connect, name);
     } catch (IOException e) {

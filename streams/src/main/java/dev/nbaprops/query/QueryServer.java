@@ -55,18 +55,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueryServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QueryServer.class);
-  private static final Pattern DAILY_CACHE = Pattern.compile("/players/(\\d+)/daily-cache");
-  private static final Pattern GAMES = Pattern.compile("/players/(\\d+)/games");
+  private static final Pattern DAILY_CACHE = Pattern.compile("/players/(\\d{1,18})/daily-cache");
+  private static final Pattern GAMES = Pattern.compile("/players/(\\d{1,18})/games");
   static final String FORWARDED = "X-Nba-Forwarded";
 
   private final HttpServer server;
+  private final java.util.concurrent.ExecutorService executor;
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final AppConfig cfg;
   private volatile KafkaStreams streams;
   private HostInfo self;
 
-  private QueryServer(HttpServer server, AppConfig cfg) {
+  private QueryServer(HttpServer server, java.util.concurrent.ExecutorService executor, AppConfig cfg) {
     this.server = server;
+    this.executor = executor;
     this.cfg = cfg;
   }
 
@@ -74,12 +76,13 @@ public final class QueryServer implements AutoCloseable {
   public static QueryServer bind(String host, int port, AppConfig cfg) {
     try {
       HttpServer s = HttpServer.create(new InetSocketAddress(host, port), 64);
-      s.setExecutor(Executors.newFixedThreadPool(8, r -> {
+      java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "query-api");
         t.setDaemon(true);
         return t;
-      }));
-      return new QueryServer(s, cfg);
+      });
+      s.setExecutor(pool);
+      return new QueryServer(s, pool, cfg);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot bind the query API to " + host + ":" + port + " (" + e.getMessage()
           + "); pass --port to use another port", e);
@@ -259,5 +262,6 @@ public final class QueryServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow();
   }
 }

@@ -43,22 +43,28 @@ public final class NbaTopology {
   public static Topology build(Map<String, LocalDate> seasonFirstGameDates) {
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(store(PlayerGameSummaryProcessor.STORE, PlayerGameSummary.class));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(PlayerGameSummaryProcessor.GAME_DATE_STORE), Serdes.String(), Serdes.String())
+        .withCachingEnabled());
     builder.addStateStore(store(PlayerDailyCacheProcessor.HISTORY_STORE, PlayerSeasonHistory.class));
     builder.addStateStore(store(PlayerDailyCacheProcessor.CACHE_STORE, PlayerDailyCache.class));
 
     KStream<String, PlayerBoxScore> boxScores = builder.stream(Topics.PLAYER_BOX_SCORE,
         Consumed.with(Serdes.String(), AvroSerde.of(PlayerBoxScore.class)).withName("box-scores"));
 
-    KStream<String, PlayerGameSummary> summaries = boxScores.process(PlayerGameSummaryProcessor::new,
-        Named.as("player-game-summary"), PlayerGameSummaryProcessor.STORE);
+    KStream<String, PlayerGameSummary> summaries = boxScores.process(
+        () -> new PlayerGameSummaryProcessor(seasonFirstGameDates.keySet()), Named.as("player-game-summary"),
+        PlayerGameSummaryProcessor.STORE, PlayerGameSummaryProcessor.GAME_DATE_STORE);
     toTable(summaries, PlayerGameSummary.class, v -> StoreKeys.gamePlayer(v.getGameId(), v.getPlayerId()),
         PlayerGameSummary::getPlayerId);
 
     KStream<String, PlayerDailyCache> caches = summaries.process(
         () -> new PlayerDailyCacheProcessor(seasonFirstGameDates), Named.as("player-daily-cache"),
         PlayerDailyCacheProcessor.HISTORY_STORE, PlayerDailyCacheProcessor.CACHE_STORE);
-    toTable(caches, PlayerDailyCache.class, v -> StoreKeys.playerDate(v.getPlayerId(), v.getCacheDate()),
-        PlayerDailyCache::getPlayerId);
+    // Already keyed by the table key (player|date); tombstones (value null) delete a row.
+    caches.to(TableSpec.from(PlayerDailyCache.class).orElseThrow().topic(),
+        Produced.with(Serdes.String(), AvroSerde.of(PlayerDailyCache.class))
+            .withStreamPartitioner(ByPlayerPartitioner.byStoreKey()).withName("player_daily_cache-sink"));
 
     return builder.build();
   }

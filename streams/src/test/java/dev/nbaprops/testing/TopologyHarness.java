@@ -72,7 +72,11 @@ public final class TopologyHarness implements AutoCloseable {
 
   private void drain() {
     for (var kv : dailyCacheOut.readKeyValuesToList()) {
-      dailyCache.put(kv.key, kv.value);
+      if (kv.value == null) {
+        dailyCache.remove(kv.key); // tombstone: what a compacted topic (and the sink) does with it
+      } else {
+        dailyCache.put(kv.key, kv.value);
+      }
       dailyCacheEmits++;
     }
     for (var kv : summaryOut.readKeyValuesToList()) {

@@ -16,6 +16,43 @@ import org.junit.jupiter.api.Test;
 
 /** A corrected box score updates exactly the rows that depend on it: the player's later rows of that season. */
 class PlayerDailyCacheCorrectionTest {
+  /**
+   * A (synthetic) correction that moves one real game of Jokic to another date, later or earlier: the tables
+   * after the correction equal the tables computed from scratch over the corrected data, with no stale row.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"2023-11-09", "2023-10-25"})
+  void aCorrectionThatMovesAGameToAnotherDateLeavesNoStaleRow(String newDate) {
+    List<Parsed.Ok<PlayerBoxScore>> rows = TestData.boxScores(TestData.slice().resolve("box_scores/player_box_2023-24.csv.gz"));
+    Parsed.Ok<PlayerBoxScore> moved = rows.stream()
+        .filter(r -> r.value().getPlayerId() == 203999L && r.value().getGameDate().equals(LocalDate.of(2023, 11, 6)))
+        .findFirst().orElseThrow();
+    PlayerBoxScore corrected = PlayerBoxScore.newBuilder(moved.value()).setGameDate(LocalDate.parse(newDate)).build();
+    List<Parsed.Ok<PlayerBoxScore>> fixedRows = rows.stream()
+        .map(r -> r == moved ? Parsed.ok(r.key(), corrected, r.eventTime()) : r)
+        .map(r -> (Parsed.Ok<PlayerBoxScore>) r).toList();
+    try (TopologyHarness incremental = TopologyHarness.create(); TopologyHarness scratch = TopologyHarness.create()) {
+      incremental.pipe(rows);
+      assertThat(incremental.dailyCache()).containsKey("203999|2023-11-06");
+      incremental.pipe(corrected, EventTimes.gameFinal(LocalDate.of(2023, 11, 21)));
+      scratch.pipe(fixedRows);
+      assertThat(incremental.dailyCache()).doesNotContainKey("203999|2023-11-06").containsKey("203999|" + newDate);
+      assertThat(incremental.dailyCache()).isEqualTo(scratch.dailyCache());
+      assertThat(incremental.summaries()).isEqualTo(scratch.summaries());
+      // The summary store (what /players/{id}/games lists) holds the game once, under its new date.
+      var store = incremental.driver().<String, Object>getKeyValueStore("player-game-summary");
+      try (var it = store.prefixScan("203999|", new org.apache.kafka.common.serialization.StringSerializer())) {
+        long n = 0;
+        while (it.hasNext()) {
+          if (it.next().key.endsWith("|" + moved.value().getGameId())) {
+            n++;
+          }
+        }
+        assertThat(n).isEqualTo(1);
+      }
+    }
+  }
+
   @Test
   void aStatCorrectionUpdatesOnlyLaterRowsOfThatPlayerAndSeason() {
     List<Parsed.Ok<PlayerBoxScore>> rows = TestData.boxScores(TestData.slice().resolve("box_scores/player_box_2023-24.csv.gz"));

@@ -3,6 +3,8 @@ package dev.nbaprops.topology.analytics;
 import dev.nbaprops.avro.analytics.PlayerGameSummary;
 import dev.nbaprops.avro.raw.PlayerBoxScore;
 import dev.nbaprops.topology.StoreKeys;
+import java.time.LocalDate;
+import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -11,19 +13,30 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * nba_analytics.player_game_summary: one row per (game, player) from the player's final box score.
  * Input and output are keyed by player id. The row is kept in {@link #STORE} (key player|date|game, for
- * history queries); a box score re-sent with the same values emits nothing (replays are no-ops), one with
- * changed values (a stat correction) replaces the row and flows downstream.
+ * history queries) and the game's date in {@link #GAME_DATE_STORE} (key game|player), so a correction that moves
+ * a game to another date replaces the row instead of leaving the old one behind. A box score re-sent with the
+ * same values emits nothing (replays are no-ops); one with changed values (a stat correction) replaces the row
+ * and flows downstream. A box score of a season without a configured first game date is refused here, before
+ * anything is stored, so adding the season and replaying it later computes every table.
  */
 public final class PlayerGameSummaryProcessor implements Processor<String, PlayerBoxScore, String, PlayerGameSummary> {
   public static final String STORE = "player-game-summary";
+  public static final String GAME_DATE_STORE = "player-game-date";
 
+  private final Set<String> knownSeasons;
   private ProcessorContext<String, PlayerGameSummary> context;
   private KeyValueStore<String, PlayerGameSummary> store;
+  private KeyValueStore<String, String> gameDates;
+
+  public PlayerGameSummaryProcessor(Set<String> knownSeasons) {
+    this.knownSeasons = Set.copyOf(knownSeasons);
+  }
 
   @Override
   public void init(ProcessorContext<String, PlayerGameSummary> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    this.gameDates = context.getStateStore(GAME_DATE_STORE);
   }
 
   @Override
@@ -32,11 +45,21 @@ public final class PlayerGameSummaryProcessor implements Processor<String, Playe
     if (b == null) {
       return;
     }
+    if (!knownSeasons.contains(b.getSeason())) {
+      throw new IllegalStateException("season " + b.getSeason() + " of game " + b.getGameId()
+          + " has no first game date; add it to seasons.first.game.dates and replay the season");
+    }
     PlayerGameSummary row = summarize(b);
     String key = StoreKeys.playerGame(b.getPlayerId(), b.getGameDate(), b.getGameId());
     if (row.equals(store.get(key))) {
       return;
     }
+    String gameKey = StoreKeys.gamePlayer(b.getGameId(), b.getPlayerId());
+    String oldDate = gameDates.get(gameKey);
+    if (oldDate != null && !oldDate.equals(b.getGameDate().toString())) {
+      store.delete(StoreKeys.playerGame(b.getPlayerId(), LocalDate.parse(oldDate), b.getGameId()));
+    }
+    gameDates.put(gameKey, b.getGameDate().toString());
     store.put(key, row);
     context.forward(record.withKey(StoreKeys.player(b.getPlayerId())).withValue(row));
   }

@@ -25,7 +25,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * row for X itself, whose game it is), so exactly those are recomputed; rows that come out equal are not
  * re-emitted. This makes late, out-of-order and corrected box scores give the same table as an in-order
  * replay, and makes the table point-in-time correct by construction: a row for D is a function of games
- * before D only. Seasons never mix: the history is per season.
+ * before D only. Seasons never mix: the history is per season. Output records are keyed by the table key
+ * (player|date); a correction that moves a game to another date forwards a tombstone for the old date's row.
  */
 public final class PlayerDailyCacheProcessor implements Processor<String, PlayerGameSummary, String, PlayerDailyCache> {
   public static final String HISTORY_STORE = "player-season-history";
@@ -55,11 +56,7 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Player
     if (g == null) {
       return;
     }
-    LocalDate seasonStart = seasonFirstGameDates.get(g.getSeason());
-    if (seasonStart == null) {
-      throw new IllegalStateException("season " + g.getSeason() + " of game " + g.getGameId()
-          + " has no first game date; add it to seasons.first.game.dates");
-    }
+    LocalDate seasonStart = seasonFirstGameDates.get(g.getSeason()); // checked upstream (PlayerGameSummaryProcessor)
     String historyKey = StoreKeys.playerSeason(g.getPlayerId(), g.getSeason());
     PlayerSeasonHistory h = history.get(historyKey);
     List<PlayedGame> games = h == null ? new ArrayList<>() : new ArrayList<>(h.getGames());
@@ -71,9 +68,14 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Player
     for (int i = 0; i < games.size(); i++) {
       if (games.get(i).getGameId().equals(g.getGameId())) {
         PlayedGame old = games.remove(i);
-        if (old.getGameDate().isBefore(firstAffected)) {
-          firstAffected = old.getGameDate();
-          cache.delete(StoreKeys.playerDate(g.getPlayerId(), old.getGameDate()));
+        if (!old.getGameDate().equals(g.getGameDate())) {
+          // The game moved: its old date's row goes (a player has at most one game a day).
+          String oldKey = StoreKeys.playerDate(g.getPlayerId(), old.getGameDate());
+          cache.delete(oldKey);
+          context.forward(new Record<String, PlayerDailyCache>(oldKey, null, record.timestamp()));
+          if (old.getGameDate().isBefore(firstAffected)) {
+            firstAffected = old.getGameDate();
+          }
         }
         break;
       }
@@ -97,7 +99,7 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Player
       String key = StoreKeys.playerDate(g.getPlayerId(), at.getGameDate());
       if (!row.equals(cache.get(key))) {
         cache.put(key, row);
-        context.forward(record.withKey(StoreKeys.player(g.getPlayerId())).withValue(row));
+        context.forward(record.withKey(key).withValue(row));
       }
     }
   }
