@@ -1,5 +1,6 @@
 package dev.nbaprops.connect;
 
+import com.google.api.gax.retrying.PollException;
 import com.google.auth.Credentials;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.NoCredentials;
@@ -163,9 +164,9 @@ public final class BigQueryWarehouse implements Warehouse {
     try {
       return GoogleCredentials.getApplicationDefault();
     } catch (IOException e) {
-      throw new ConnectException("no BigQuery credentials: set " + WarehouseSinkConnectorConfig.BIGQUERY_CREDENTIALS_PATH
-          + " to a service-account key file, or provide Application Default Credentials on the worker: "
-          + e.getMessage(), e);
+      throw new ConnectException("no BigQuery credentials: set "
+          + WarehouseSinkConnectorConfig.BIGQUERY_CREDENTIALS_PATH + " to a service-account key file, or provide"
+          + " Application Default Credentials on the worker: " + e.getMessage(), e);
     }
   }
 
@@ -229,12 +230,12 @@ public final class BigQueryWarehouse implements Warehouse {
           if (rows.isEmpty()) {
             continue;
           }
-          Staging staging = createStaging(e.getKey());
+          Staging staging = createStaging(e.getKey(), rows.size());
           stagings.add(staging);
           loads.add(startLoad(staging, rows));
         }
         for (int i = 0; i < loads.size(); i++) {
-          await(loads.get(i), "loading into staging table " + stagings.get(i).table.getTable());
+          await(loads.get(i), "loading into staging table " + stagings.get(i).table().getTable());
         }
         List<Job> merges = new ArrayList<>();
         for (Staging staging : stagings) {
@@ -242,15 +243,16 @@ public final class BigQueryWarehouse implements Warehouse {
               mergeSql(staging)).setUseLegacySql(false).setLabels(JOB_LABELS).build())));
         }
         for (int i = 0; i < merges.size(); i++) {
-          Job done = await(merges.get(i), "merging into " + stagings.get(i).def.qualifiedName());
-          log.debug("merged {} rows into {} (job {})", stagings.get(i).rows, stagings.get(i).def.qualifiedName(),
+          Staging staging = stagings.get(i);
+          Job done = await(merges.get(i), "merging into " + staging.def().qualifiedName());
+          log.debug("merged {} rows into {} (job {})", staging.rows(), staging.def().qualifiedName(),
               done.getJobId().getJob());
         }
         return null;
       });
     } finally {
       for (Staging staging : stagings) {
-        drop(staging.table);
+        drop(staging.table());
       }
     }
   }
@@ -399,7 +401,8 @@ public final class BigQueryWarehouse implements Warehouse {
       }
     }
     for (Field f : schema.getFields()) {
-      if (f.getMode() == Field.Mode.REQUIRED && def.columns().stream().noneMatch(c -> c.name().equalsIgnoreCase(f.getName()))) {
+      if (f.getMode() == Field.Mode.REQUIRED
+          && def.columns().stream().noneMatch(c -> c.name().equalsIgnoreCase(f.getName()))) {
         problems.add("column " + f.getName() + " is REQUIRED but the record schema has no such field");
       }
     }
@@ -421,7 +424,7 @@ public final class BigQueryWarehouse implements Warehouse {
     return updated;
   }
 
-  private Staging createStaging(TableDef def) {
+  private Staging createStaging(TableDef def, int rows) {
     Schema target = tables.get(key(def));
     List<Field> fields = target.getFields().stream()
         .map(f -> f.toBuilder().setMode(Field.Mode.NULLABLE).setDescription(null).build()).toList();
@@ -432,18 +435,17 @@ public final class BigQueryWarehouse implements Warehouse {
         .setDescription("Staging table of the nba-props warehouse sink for " + def.qualifiedName()
             + "; dropped after the MERGE, expires on its own otherwise")
         .build());
-    return new Staging(def, target, id);
+    return new Staging(def, target, id, rows);
   }
 
   private Job startLoad(Staging staging, Collection<Struct> rows) throws IOException {
-    staging.rows = rows.size();
-    WriteChannelConfiguration config = WriteChannelConfiguration.newBuilder(staging.table)
+    WriteChannelConfiguration config = WriteChannelConfiguration.newBuilder(staging.table())
         .setFormatOptions(FormatOptions.json())
         .setCreateDisposition(JobInfo.CreateDisposition.CREATE_NEVER)
         .setWriteDisposition(JobInfo.WriteDisposition.WRITE_TRUNCATE)
         .setLabels(JOB_LABELS)
         .build();
-    ByteBuffer data = ByteBuffer.wrap(BigQueryRows.toNdjson(staging.schema, rows));
+    ByteBuffer data = ByteBuffer.wrap(BigQueryRows.toNdjson(staging.schema(), rows));
     TableDataWriteChannel writer = bigquery.writer(jobId("load"), config);
     try (writer) {
       while (data.hasRemaining()) {
@@ -455,13 +457,13 @@ public final class BigQueryWarehouse implements Warehouse {
 
   /** The MERGE of the staging table into its target: ON every key column, UPDATE and INSERT every column. */
   private String mergeSql(Staging staging) {
-    List<String> columns = staging.schema.getFields().stream().map(Field::getName).toList();
-    List<String> keys = staging.def.keyColumns();
+    List<String> columns = staging.schema().getFields().stream().map(Field::getName).toList();
+    List<String> keys = staging.def().keyColumns();
     Set<String> keysLower = new HashSet<>(lower(keys));
     List<String> nonKey = columns.stream().filter(c -> !keysLower.contains(c.toLowerCase(Locale.ROOT))).toList();
     StringBuilder sql = new StringBuilder("MERGE ")
-        .append(tableRef(TableId.of(project, staging.def.dataset(), staging.def.table()))).append(" T\n")
-        .append("USING ").append(tableRef(staging.table)).append(" S\n")
+        .append(tableRef(TableId.of(project, staging.def().dataset(), staging.def().table()))).append(" T\n")
+        .append("USING ").append(tableRef(staging.table())).append(" S\n")
         .append("ON ").append(keys.stream().map(k -> "T." + quote(k) + " = S." + quote(k))
             .collect(Collectors.joining(" AND "))).append('\n');
     if (!nonKey.isEmpty()) {
@@ -481,22 +483,30 @@ public final class BigQueryWarehouse implements Warehouse {
    * @throws BigQueryException when the job failed
    */
   private Job await(Job job, String what) throws InterruptedException {
-    Job done = job.waitFor(RetryOption.initialRetryDelayDuration(Duration.ofMillis(250)),
-        RetryOption.retryDelayMultiplier(1.5), RetryOption.maxRetryDelayDuration(Duration.ofSeconds(5)),
-        RetryOption.totalTimeoutDuration(jobTimeout));
-    if (done == null) {
-      throw new RetriableException(what + ": job " + job.getJobId().getJob() + " disappeared");
-    }
-    if (done.getStatus() == null || done.getStatus().getState() != JobStatus.State.DONE) {
-      try {
-        bigquery.cancel(done.getJobId());
-      } catch (BigQueryException e) {
-        log.warn("cannot cancel job {}: {}", done.getJobId().getJob(), e.getMessage());
+    Job done;
+    try {
+      done = job.waitFor(RetryOption.initialRetryDelayDuration(Duration.ofMillis(100)),
+          RetryOption.retryDelayMultiplier(1.5), RetryOption.maxRetryDelayDuration(Duration.ofSeconds(5)),
+          RetryOption.totalTimeoutDuration(jobTimeout));
+    } catch (BigQueryException e) {
+      if (!hasCause(e, PollException.class)) {
+        throw e;
       }
-      throw new RetriableException(what + ": job " + job.getJobId().getJob() + " did not finish within "
-          + jobTimeout.toMillis() + " ms (" + WarehouseSinkConnectorConfig.BIGQUERY_JOB_TIMEOUT_MS + ")");
+      done = null; // load jobs: polling gave up
     }
-    return done;
+    if (done != null && done.getStatus() != null && done.getStatus().getState() == JobStatus.State.DONE) {
+      return done;
+    }
+    try {
+      if (bigquery.getJob(job.getJobId()) == null) {
+        throw new RetriableException(what + ": job " + job.getJobId().getJob() + " disappeared");
+      }
+      bigquery.cancel(job.getJobId());
+    } catch (BigQueryException e) {
+      log.warn("cannot cancel job {}: {}", job.getJobId().getJob(), e.getMessage());
+    }
+    throw new RetriableException(what + ": job " + job.getJobId().getJob() + " did not finish within "
+        + jobTimeout.toMillis() + " ms (" + WarehouseSinkConnectorConfig.BIGQUERY_JOB_TIMEOUT_MS + "); cancelled");
   }
 
   private void drop(TableId staging) {
@@ -594,17 +604,7 @@ public final class BigQueryWarehouse implements Warehouse {
     T run() throws IOException, InterruptedException;
   }
 
-  /** One table's staging table in an upsert, with the target schema it copies. */
-  private static final class Staging {
-    final TableDef def;
-    final Schema schema;
-    final TableId table;
-    int rows;
-
-    Staging(TableDef def, Schema schema, TableId table) {
-      this.def = def;
-      this.schema = schema;
-      this.table = table;
-    }
+  /** One table's staging table in an upsert: the target's definition and schema, the staging table, the row count. */
+  private record Staging(TableDef def, Schema schema, TableId table, int rows) {
   }
 }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The task of {@link WarehouseSinkConnector}: groups each batch by destination table (the {@code x-table} of the
  * record value schema), makes sure each table exists and accepts each schema version once, and upserts the batch
- * in one warehouse transaction.
+ * with one {@link Warehouse#upsertAll} (one transaction in DuckDB, one MERGE per table in BigQuery).
  *
  * <p>A record that is not a table row (a tombstone, a value without a struct schema, a schema without
  * {@code x-table}), or a row the warehouse can never store ({@link Warehouse#checkRow}, e.g. a date outside

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -32,6 +33,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 
 /**
  * A local stand-in for the BigQuery v2 REST API, just the calls {@link BigQueryWarehouse} makes through the real
@@ -51,7 +53,8 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>Every request is recorded ({@link #requests}); unknown calls answer 501 and are listed in {@link #unhandled}.
- * {@link #failNext} scripts error responses (429, 503, ...), {@link #delayNext} slow responses. Stored values are
+ * {@link #failNext} scripts error responses (429, 503, ...), {@link #delayNext} slow responses, {@link #failNextJobs}
+ * failed jobs and {@link #hangJobs} jobs that never finish. {@code -Dfake.trace} prints every request. Stored values are
  * typed: STRING String, INTEGER Long, FLOAT Double, BOOLEAN Boolean, DATE LocalDate, TIMESTAMP Instant.
  */
 final class FakeBigQuery implements AutoCloseable {
@@ -112,6 +115,7 @@ final class FakeBigQuery implements AutoCloseable {
   private final List<Scripted> scripted = new ArrayList<>();
   private final List<Load> loads = new ArrayList<>();
   private final List<String[]> jobFailures = new ArrayList<>();
+  private String hangingJobType;
   private int sequence;
 
   private static final class Upload {
@@ -121,6 +125,12 @@ final class FakeBigQuery implements AutoCloseable {
     Upload(ObjectNode job) {
       this.job = job;
     }
+  }
+
+  static {
+    // The JDK server writes response headers and body separately: without TCP_NODELAY every call waits for the
+    // client's delayed ACK (~40 ms).
+    System.setProperty("sun.net.httpserver.nodelay", "true");
   }
 
   FakeBigQuery(String project) throws IOException {
@@ -159,9 +169,15 @@ final class FakeBigQuery implements AutoCloseable {
     }
   }
 
+  /** While set, new jobs of this type ({@code load} or {@code query}) stay RUNNING, doing nothing, until cancelled. */
+  synchronized void hangJobs(String jobType) {
+    hangingJobType = jobType;
+  }
+
   synchronized void clearScripts() {
     scripted.clear();
     jobFailures.clear();
+    hangingJobType = null;
   }
 
   synchronized List<Load> loads() {
@@ -209,7 +225,14 @@ final class FakeBigQuery implements AutoCloseable {
     if (t == null) {
       throw new AssertionError("no table " + qualifiedTable + "; tables: " + tables.keySet());
     }
-    return t.rows.stream().map(r -> (Map<String, Object>) new LinkedHashMap<>(r)).toList();
+    // Rows stored before a column was added read it as NULL, as in BigQuery.
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Map<String, Object> r : t.rows) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      t.fields().forEach(f -> row.put(f.path("name").asText(), r.get(f.path("name").asText())));
+      out.add(row);
+    }
+    return out;
   }
 
   synchronized List<ObjectNode> jobs() {
@@ -225,9 +248,17 @@ final class FakeBigQuery implements AutoCloseable {
       String path = exchange.getRequestURI().getRawPath();
       String query = Objects.requireNonNullElse(exchange.getRequestURI().getRawQuery(), "");
       byte[] body = exchange.getRequestBody().readAllBytes();
+      if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+          body = in.readAllBytes();
+        }
+      }
       Scripted script;
       synchronized (this) {
         requests.add(new Request(method, path, query, new String(body, StandardCharsets.UTF_8)));
+        if (System.getProperty("fake.trace") != null) {
+          System.out.println(System.currentTimeMillis() % 100000 + " " + method + " " + path + "?" + query);
+        }
         script = scripted.stream().filter(s -> s.method.equals(method) && s.path.matcher(path).matches()
             && s.left.get() > 0).findFirst().orElse(null);
         if (script != null) {
@@ -246,7 +277,7 @@ final class FakeBigQuery implements AutoCloseable {
         response = route(method, path, query, body, exchange);
       }
       send(exchange, response);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       e.printStackTrace();
       throw e;
     }
@@ -304,7 +335,8 @@ final class FakeBigQuery implements AutoCloseable {
             return t == null ? notFound("Table " + project + ":" + key) : Response.ok(t.resource);
           case "PATCH":
           case "PUT":
-            return t == null ? notFound("Table " + project + ":" + key) : patchTable(t, (ObjectNode) JSON.readTree(body));
+            return t == null ? notFound("Table " + project + ":" + key)
+                : patchTable(t, (ObjectNode) JSON.readTree(body));
           case "DELETE":
             if (t == null) {
               return notFound("Table " + project + ":" + key);
@@ -326,8 +358,15 @@ final class FakeBigQuery implements AutoCloseable {
       }
       if (p.length == 3 && p[2].equals("cancel") && method.equals("POST")) {
         ObjectNode job = jobs.get(p[1]);
-        return job == null ? notFound("Job " + project + ":" + p[1])
-            : Response.ok(JSON.createObjectNode().put("kind", "bigquery#jobCancelResponse").set("job", job));
+        if (job == null) {
+          return notFound("Job " + project + ":" + p[1]);
+        }
+        ObjectNode status = (ObjectNode) job.get("status");
+        if (!status.path("state").asText().equals("DONE")) {
+          status.put("state", "DONE");
+          fail(status, "stopped", "Job execution was cancelled: User requested cancellation");
+        }
+        return Response.ok(JSON.createObjectNode().put("kind", "bigquery#jobCancelResponse").set("job", job));
       }
     }
     if (p[0].equals("queries") && p.length == 2 && method.equals("GET")) {
@@ -486,7 +525,9 @@ final class FakeBigQuery implements AutoCloseable {
     ObjectNode status = job.putObject("status").put("state", "DONE");
     JsonNode load = job.path("configuration").path("load");
     String data = new String(upload.bytes.toByteArray(), StandardCharsets.UTF_8);
-    if (!jobFailures.isEmpty()) {
+    if ("load".equals(hangingJobType)) {
+      status.put("state", "RUNNING");
+    } else if (!jobFailures.isEmpty()) {
       String[] failure = jobFailures.remove(0);
       fail(status, failure[0], failure[1]);
     } else {
@@ -620,7 +661,9 @@ final class FakeBigQuery implements AutoCloseable {
     job.put("id", project + ":" + jobId).put("kind", "bigquery#job");
     ObjectNode status = job.putObject("status").put("state", "DONE");
     ObjectNode statistics = job.putObject("statistics").put("creationTime", Long.toString(System.currentTimeMillis()));
-    if (!jobFailures.isEmpty()) {
+    if ("query".equals(hangingJobType)) {
+      status.put("state", "RUNNING");
+    } else if (!jobFailures.isEmpty()) {
       String[] failure = jobFailures.remove(0);
       fail(status, failure[0], failure[1]);
     } else {
@@ -648,6 +691,10 @@ final class FakeBigQuery implements AutoCloseable {
     ObjectNode job = jobs.get(jobId);
     if (job == null) {
       return notFound("Job " + project + ":" + jobId);
+    }
+    if (!job.path("status").path("state").asText().equals("DONE")) {
+      return Response.ok(JSON.createObjectNode().put("kind", "bigquery#getQueryResultsResponse")
+          .put("jobComplete", false).set("jobReference", job.get("jobReference")));
     }
     JsonNode error = job.path("status").path("errorResult");
     if (!error.isMissingNode()) {
@@ -703,7 +750,11 @@ final class FakeBigQuery implements AutoCloseable {
 
     // Statements are atomic: work on a copy, commit at the end.
     List<Map<String, Object>> working = new ArrayList<>();
-    target.rows.forEach(r -> working.add(new LinkedHashMap<>(r)));
+    for (Map<String, Object> r : target.rows) {
+      Map<String, Object> copy = new LinkedHashMap<>();
+      target.fields().forEach(f -> copy.put(f.path("name").asText(), r.get(f.path("name").asText())));
+      working.add(copy);
+    }
     Map<Map<String, Object>, Integer> matchedBy = new IdentityHashMap<>();
     List<Map<String, Object>> inserts = new ArrayList<>();
     long affected = 0;

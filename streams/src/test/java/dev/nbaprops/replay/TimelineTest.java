@@ -66,6 +66,28 @@ class TimelineTest {
   }
 
   @Test
+  void propLinesAreMatchedAndSitBetweenTheirGamesScheduleEntryAndItsBoxScores() {
+    ReplaySummary summary = new ReplaySummary();
+    List<Timeline.Item> items = all(TestData.slice(), Selection.all(), summary);
+    assertThat(summary.of("props").read).isEqualTo(7109);
+    assertThat(summary.of("props").accepted).isEqualTo(7108);
+    assertThat(items.stream().filter(i -> i instanceof Timeline.Dead d && d.source() == SourceKind.PROPS)
+        .map(i -> ((Timeline.Dead) i).letter().getReason())).singleElement().asString().contains("J. Green");
+    List<Timeline.Data> data = items.stream().filter(i -> i instanceof Timeline.Data).map(i -> (Timeline.Data) i).toList();
+    // Real game 0022300061 (DEN-LAL, 2023-10-24): its first prop snapshot 2023-10-24T23:25:44Z, between the
+    // game's schedule entry (noon ET the day before) and its box scores (23:59 ET).
+    Timeline.Data firstProp = data.stream().filter(d -> d.source() == SourceKind.PROPS).findFirst().orElseThrow();
+    var line = (dev.nbaprops.avro.raw.PropLine) firstProp.value();
+    assertThat(line.getGameId()).isEqualTo("0022300061");
+    assertThat(line.getSnapshotTs()).isEqualTo(java.time.Instant.parse("2023-10-24T23:25:44Z"));
+    assertThat(firstProp.eventTime()).isEqualTo(line.getSnapshotTs().toEpochMilli());
+    assertThat(data.indexOf(firstProp)).isGreaterThan(indexOf(data, SourceKind.SCHEDULE, "0022300061"));
+    int firstBox = data.indexOf(data.stream().filter(d -> d.source() == SourceKind.BOX_SCORES
+        && d.date().equals(LocalDate.of(2023, 10, 24))).findFirst().orElseThrow());
+    assertThat(data.indexOf(firstProp)).isLessThan(firstBox);
+  }
+
+  @Test
   void selectionBySeasonDatesRangeAndSource() {
     Selection s1 = Selection.of(List.of(SourceKind.BOX_SCORES), List.of("2023-24"), null, null, List.of());
     assertThat(all(TestData.slice(), s1, new ReplaySummary())).hasSize(4367);

@@ -79,7 +79,7 @@ public final class Aliases {
   private static Aliases parse(Reader reader, String where) throws IOException {
     Map<String, Target> out = new LinkedHashMap<>();
     CSVFormat fmt = CSVFormat.RFC4180.builder().setCommentMarker('#').setIgnoreEmptyLines(true)
-        .setIgnoreSurroundingSpaces(true).build();
+        .setIgnoreSurroundingSpaces(true).get();
     try (CSVParser p = fmt.parse(reader)) {
       for (CSVRecord rec : p) {
         if (rec.size() == 1 && rec.get(0).isBlank()) {

@@ -1,5 +1,6 @@
 package dev.nbaprops.source.props;
 
+import dev.nbaprops.source.Teams;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,6 @@
 package dev.nbaprops.source.props;
 
+import dev.nbaprops.source.Teams;
 import dev.nbaprops.source.DataLayout;
 import dev.nbaprops.source.EventTimes;
 import dev.nbaprops.source.Seasons;
@@ -103,6 +104,10 @@ public final class PropMatcher {
   private final Aliases aliases;
   private final Map<String, Roster> rosters = new ConcurrentHashMap<>();
   private final Map<String, PlayerMatch> playerCache = new ConcurrentHashMap<>();
+  /** Feed name -> cache-key part (abbreviation flag + normalised name); feeds repeat a few hundred names. */
+  private final Map<String, String> nameKeys = new ConcurrentHashMap<>();
+  /** Player id -> normalised token lists of his NBA spellings. */
+  private final Map<Long, List<List<String>>> spellings = new ConcurrentHashMap<>();
 
   public PropMatcher(PlayerDirectory players, ScheduleIndex schedule, Aliases aliases) {
     this.players = players;
@@ -242,13 +247,18 @@ public final class PropMatcher {
 
   /** The player of {@code game} a feed name means, or why there is none. Cached per (game, normalised name). */
   public PlayerMatch matchPlayer(Game game, String feedName) {
-    String norm = PlayerNames.normalize(feedName);
-    if (norm.isEmpty()) {
-      return new PlayerMatch(null, null, "empty player name '" + (feedName == null ? "" : feedName) + "'");
+    String name = feedName == null ? "" : feedName;
+    String nameKey = nameKeys.size() < 100_000 ? nameKeys.computeIfAbsent(name, PropMatcher::nameKey) : nameKey(name);
+    if (nameKey.length() == 2) {
+      return new PlayerMatch(null, null, "empty player name '" + name + "'");
     }
-    boolean abbreviated = PlayerNames.abbreviatedFirstName(feedName);
-    String key = game.gameId() + "|" + (abbreviated ? "A|" : "F|") + norm;
-    return playerCache.computeIfAbsent(key, k -> resolve(roster(game), feedName, norm, abbreviated));
+    return playerCache.computeIfAbsent(game.gameId() + "|" + nameKey, k -> resolve(roster(game), name,
+        nameKey.charAt(0) == 'A'));
+  }
+
+  /** "A|" or "F|" (abbreviated first name or not) + the normalised name. */
+  private static String nameKey(String feedName) {
+    return (PlayerNames.abbreviatedFirstName(feedName) ? "A|" : "F|") + PlayerNames.normalize(feedName);
   }
 
   /** Game and player in one call, as the CSV extract needs. */
@@ -274,21 +284,25 @@ public final class PropMatcher {
           if (byId.containsKey(p.id())) {
             continue;
           }
-          List<List<String>> spellings = new ArrayList<>();
-          for (String n : p.names()) {
-            List<String> t = PlayerNames.tokens(n);
-            if (!t.isEmpty() && !spellings.contains(t)) {
-              spellings.add(t);
-            }
-          }
-          byId.put(p.id(), new Candidate(p, team, spellings));
+          byId.put(p.id(), new Candidate(p, team, spellings.computeIfAbsent(p.id(), k -> spellingsOf(p))));
         }
       }
       return new Roster(game, season, List.copyOf(byId.values()));
     });
   }
 
-  private PlayerMatch resolve(Roster roster, String feedName, String norm, boolean abbreviated) {
+  private static List<List<String>> spellingsOf(Player p) {
+    List<List<String>> out = new ArrayList<>();
+    for (String n : p.names()) {
+      List<String> t = List.copyOf(PlayerNames.tokens(n));
+      if (!t.isEmpty() && !out.contains(t)) {
+        out.add(t);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private PlayerMatch resolve(Roster roster, String feedName, boolean abbreviated) {
     Game g = roster.game();
     String teams = g.homeAbbr() + " or " + g.awayAbbr();
     if (roster.candidates().isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.nbaprops.source.props;
 
+import dev.nbaprops.source.Teams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
