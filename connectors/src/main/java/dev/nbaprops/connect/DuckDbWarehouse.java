@@ -105,24 +105,36 @@ public final class DuckDbWarehouse implements Warehouse {
 
   @Override
   public void upsert(TableDef table, List<Struct> rows) {
-    upsertAll(Map.of(table, rows));
+    apply(Map.of(table, Changes.upserts(rows)));
+  }
+
+  @Override
+  public void delete(TableDef table, List<List<Object>> keys) {
+    apply(Map.of(table, Changes.deletes(keys)));
   }
 
   /**
-   * Upserts into every table in one transaction: all rows are written, or none. A definition not yet passed to
-   * {@link #ensureTable} is ensured first (outside the transaction).
+   * Applies the deletes and upserts of every table in one transaction: all of them, or none. Per table the deletes
+   * run first ({@code DELETE ... WHERE k1 = CAST(? AS type) AND ...}, one batched prepared statement), then the
+   * upserts. A definition with upserts not yet passed to {@link #ensureTable} is ensured first (outside the
+   * transaction); deletes from a table that does not exist are skipped.
    */
   @Override
-  public void upsertAll(Map<TableDef, List<Struct>> rowsByTable) {
-    for (TableDef def : rowsByTable.keySet()) {
-      if (!ensured.contains(def)) {
-        ensureTable(def);
+  public void apply(Map<TableDef, Changes> changesByTable) {
+    for (Map.Entry<TableDef, Changes> e : changesByTable.entrySet()) {
+      if (!e.getValue().upserts().isEmpty() && !ensured.contains(e.getKey())) {
+        ensureTable(e.getKey());
       }
     }
-    String names = rowsByTable.keySet().stream().map(TableDef::qualifiedName).collect(Collectors.joining(", "));
-    inTransaction("upserting into " + names, () -> {
-      for (Map.Entry<TableDef, List<Struct>> e : rowsByTable.entrySet()) {
-        write(e.getKey(), e.getValue());
+    String names = changesByTable.keySet().stream().map(TableDef::qualifiedName).collect(Collectors.joining(", "));
+    boolean deletes = changesByTable.values().stream().anyMatch(c -> !c.deletes().isEmpty());
+    boolean upserts = changesByTable.values().stream().anyMatch(c -> !c.upserts().isEmpty());
+    String what = (upserts && deletes ? "upserting into and deleting from " : deletes ? "deleting from "
+        : "upserting into ") + names;
+    inTransaction(what, () -> {
+      for (Map.Entry<TableDef, Changes> e : changesByTable.entrySet()) {
+        deleteKeys(e.getKey(), e.getValue().deletes());
+        write(e.getKey(), e.getValue().upserts());
       }
       return null;
     });
@@ -246,6 +258,49 @@ public final class DuckDbWarehouse implements Warehouse {
           + " FROM temp.main." + quote(STAGE));
       s.execute("DROP TABLE temp.main." + quote(STAGE));
     }
+  }
+
+  /**
+   * Deletes the rows with these keys: one prepared {@code DELETE}, the key values bound as strings and cast to the
+   * key columns' types, executed as a batch. Nothing happens when the table does not exist.
+   */
+  private void deleteKeys(TableDef def, List<List<Object>> keys) throws SQLException {
+    if (keys.isEmpty()) {
+      return;
+    }
+    if (!tables.containsKey(key(def))) {
+      TableState state = readTable(def);
+      if (state == null) {
+        log.debug("{} does not exist: nothing to delete for {} keys", def.qualifiedName(), keys.size());
+        return;
+      }
+      tables.put(key(def), state);
+    }
+    List<ColumnType> types = def.keyColumns().stream().map(k -> def.column(k).orElseThrow().type()).toList();
+    String where = java.util.stream.IntStream.range(0, types.size()).mapToObj(i -> quote(def.keyColumns().get(i))
+        + " = CAST(? AS " + sqlType(types.get(i)) + ")").collect(Collectors.joining(" AND "));
+    try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + qualified(def) + " WHERE " + where)) {
+      for (List<Object> key : keys) {
+        if (key.size() != types.size()) {
+          throw new DataException(def.qualifiedName() + ": key " + key + " has " + key.size() + " values, expected "
+              + types.size() + " (" + def.keyColumns() + ")");
+        }
+        for (int i = 0; i < types.size(); i++) {
+          ps.setString(i + 1, literal(types.get(i), key.get(i)));
+        }
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** A key value as text DuckDB casts to the column type: dates and timestamps as UTC wall-clock ISO values. */
+  private static String literal(ColumnType type, Object v) {
+    if (v instanceof java.util.Date d) {
+      LocalDateTime utc = LocalDateTime.ofInstant(d.toInstant(), ZoneOffset.UTC);
+      return type == ColumnType.DATE ? utc.toLocalDate().toString() : utc.toString();
+    }
+    return String.valueOf(v);
   }
 
   /** The rows with duplicate keys removed, the last row of each key winning. */

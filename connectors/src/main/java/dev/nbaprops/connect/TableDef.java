@@ -1,10 +1,14 @@
 package dev.nbaprops.connect;
 
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -25,6 +29,13 @@ import org.apache.kafka.connect.errors.DataException;
  */
 public record TableDef(String dataset, String table, List<String> keyColumns, String partitionColumn,
                        List<Column> columns) {
+
+  /** Separates the key column values in the Kafka record key of a derived-table topic. */
+  public static final char KEY_SEPARATOR = '|';
+
+  private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+  private static final Pattern DECIMAL = Pattern.compile("-?\\d+");
+  private static final long MILLIS_PER_DAY = 86_400_000L;
 
   /** Column types, the Connect types the sink supports. */
   public enum ColumnType { STRING, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, DATE, TIMESTAMP }
@@ -105,6 +116,88 @@ public record TableDef(String dataset, String table, List<String> keyColumns, St
       key.add(row.get(f));
     }
     return key;
+  }
+
+  /**
+   * Parses the Kafka record key of a derived-table topic into the primary key values, in key order, of the same
+   * Java types {@link #keyOf} gives for a row: the key column values joined by {@value #KEY_SEPARATOR} in
+   * {@code x-key} order, e.g. {@code 203999|2023-10-27} for {@code player_id, cache_date}. Values: STRING as is
+   * (it cannot contain the separator); INT32 and INT64 decimal; DATE ISO {@code yyyy-MM-dd} (a
+   * {@link java.util.Date} at UTC midnight, as Connect's Date); TIMESTAMP ISO-8601 instant
+   * ({@code 2024-01-16T20:30:00Z}); FLOAT32 / FLOAT64 as Java parses them; BOOLEAN {@code true} or {@code false}.
+   *
+   * @throws DataException naming the key, the table and the part that does not parse, when the key has another
+   *     number of parts than the table has key columns or a part is not a value of its column's type
+   */
+  public List<Object> parseKey(String key) {
+    String expected = String.join(String.valueOf(KEY_SEPARATOR), keyColumns);
+    String[] parts = key.split(Pattern.quote(String.valueOf(KEY_SEPARATOR)), -1);
+    if (parts.length != keyColumns.size()) {
+      throw new DataException("key '" + key + "' of " + qualifiedName() + " has " + parts.length
+          + (parts.length == 1 ? " part" : " parts") + ", expected " + keyColumns.size() + " separated by '"
+          + KEY_SEPARATOR + "': " + expected);
+    }
+    List<Object> values = new ArrayList<>(parts.length);
+    for (int i = 0; i < parts.length; i++) {
+      String name = keyColumns.get(i);
+      ColumnType type = column(name).orElseThrow(() -> new DataException(qualifiedName() + ": key column " + name
+          + " is not a column")).type();
+      try {
+        values.add(parseKeyValue(type, parts[i]));
+      } catch (RuntimeException e) {
+        throw new DataException("key '" + key + "' of " + qualifiedName() + " (" + expected + "): " + name + " '"
+            + parts[i] + "' is not " + describe(type), e);
+      }
+    }
+    return values;
+  }
+
+  private static Object parseKeyValue(ColumnType type, String s) {
+    return switch (type) {
+      case STRING -> s;
+      case INT32 -> Integer.parseInt(requireDecimal(s));
+      case INT64 -> Long.parseLong(requireDecimal(s));
+      case FLOAT32 -> Float.parseFloat(requireNoBlank(s));
+      case FLOAT64 -> Double.parseDouble(requireNoBlank(s));
+      case BOOLEAN -> switch (s) {
+        case "true" -> Boolean.TRUE;
+        case "false" -> Boolean.FALSE;
+        default -> throw new IllegalArgumentException(s);
+      };
+      case DATE -> {
+        if (!ISO_DATE.matcher(s).matches()) {
+          throw new DateTimeParseException("not yyyy-MM-dd", s, 0);
+        }
+        yield new java.util.Date(LocalDate.parse(s).toEpochDay() * MILLIS_PER_DAY);
+      }
+      case TIMESTAMP -> java.util.Date.from(Instant.parse(s));
+    };
+  }
+
+  private static String requireDecimal(String s) {
+    if (!DECIMAL.matcher(s).matches()) {
+      throw new NumberFormatException(s);
+    }
+    return s;
+  }
+
+  private static String requireNoBlank(String s) {
+    if (s.isEmpty() || !s.strip().equals(s)) {
+      throw new NumberFormatException(s);
+    }
+    return s;
+  }
+
+  private static String describe(ColumnType type) {
+    return switch (type) {
+      case STRING -> "a string";
+      case INT32 -> "an INT32 (a decimal integer)";
+      case INT64 -> "an INT64 (a decimal integer)";
+      case FLOAT32, FLOAT64 -> "a " + type + " number";
+      case BOOLEAN -> "a BOOLEAN (true or false)";
+      case DATE -> "a DATE (yyyy-MM-dd)";
+      case TIMESTAMP -> "a TIMESTAMP (an ISO-8601 instant such as 2024-01-16T20:30:00Z)";
+    };
   }
 
   private static ColumnType columnType(String schemaName, Field f) {

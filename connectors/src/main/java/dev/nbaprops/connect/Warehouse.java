@@ -1,5 +1,6 @@
 package dev.nbaprops.connect;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Struct;
@@ -8,13 +9,13 @@ import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
 
 /**
- * A warehouse the sink writes tables into, upserting by primary key. Implementations: {@link DuckDbWarehouse},
- * {@link BigQueryWarehouse}.
+ * A warehouse the sink writes tables into, upserting and deleting by primary key. Implementations:
+ * {@link DuckDbWarehouse}, {@link BigQueryWarehouse}.
  *
  * <p>Errors are Connect exceptions: {@link RetriableException} for failures worth retrying with the same rows
- * (nothing of the failed table batch was written; upserts are idempotent, so tables of an {@link #upsertAll} that
- * were written before the failure are simply written again), {@link ConnectException} for everything else,
- * including a record schema the existing table cannot take.
+ * (nothing of the failed table batch was written; upserts and deletes are idempotent, so tables of an
+ * {@link #apply} that were written before the failure are simply written again), {@link ConnectException} for
+ * everything else, including a record schema the existing table cannot take.
  */
 public interface Warehouse extends AutoCloseable {
 
@@ -44,11 +45,37 @@ public interface Warehouse extends AutoCloseable {
   void upsert(TableDef table, List<Struct> rows);
 
   /**
+   * Deletes the rows with these primary keys (each the key column values in key order, as
+   * {@link TableDef#parseKey} gives them), as one atomic batch. Idempotent: a key without a row is ignored, and a
+   * table that does not exist is not created (nothing to delete).
+   */
+  void delete(TableDef table, List<List<Object>> keys);
+
+  /**
    * Upserts into several tables; atomic across the tables where the warehouse supports it (DuckDB does),
    * otherwise one {@link #upsert} per table, in map order.
    */
   default void upsertAll(Map<TableDef, List<Struct>> rowsByTable) {
-    rowsByTable.forEach(this::upsert);
+    Map<TableDef, Changes> changes = new LinkedHashMap<>();
+    rowsByTable.forEach((table, rows) -> changes.put(table, Changes.upserts(rows)));
+    apply(changes);
+  }
+
+  /**
+   * Applies the deletes and upserts of several tables (per table the deletes first, so a key in both ends up
+   * upserted); atomic across the tables where the warehouse supports it (DuckDB does). The default deletes, then
+   * upserts, table by table in map order. Only tables with upserts are created or evolved; a delete from a table
+   * that does not exist is a no-op.
+   */
+  default void apply(Map<TableDef, Changes> changesByTable) {
+    changesByTable.forEach((table, changes) -> {
+      if (!changes.deletes().isEmpty()) {
+        delete(table, changes.deletes());
+      }
+      if (!changes.upserts().isEmpty()) {
+        upsert(table, changes.upserts());
+      }
+    });
   }
 
   /** Releases the connection; the warehouse is unusable afterwards. */

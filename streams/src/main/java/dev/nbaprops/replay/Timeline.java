@@ -49,9 +49,15 @@ public final class Timeline implements AutoCloseable {
   }
 
   /** Creates the parser for a source (props parsers need the player directory and the schedule). */
-  @FunctionalInterface
   public interface ParserFactory {
+    /** The parser of one CSV file's rows. */
     RowParser create(SourceKind source);
+
+    /** All records of one JSON feed capture (a file holds one API response); empty when unsupported. */
+    default List<ParsedRow> json(SourceKind source, Path file) {
+      return List.of(new ParsedRow(new SourceRow(file.toString(), 1, null, Map.of()),
+          Parsed.rejected("no JSON feed format for source " + source.cliName())));
+    }
   }
 
   private final Selection selection;
@@ -78,7 +84,7 @@ public final class Timeline implements AutoCloseable {
       }
       for (Path f : layout.files(source)) {
         if (DataLayout.seasonOfFile(f).map(selection::season).orElse(true)) {
-          readers.add(new Reader(source, f, parsers.create(source)));
+          readers.add(new Reader(source, f, parsers));
         }
       }
     }
@@ -92,9 +98,10 @@ public final class Timeline implements AutoCloseable {
     return readers.stream().map(r -> r.path).toList();
   }
 
-  /** Rows in the selected files (selected or not), for progress and ETA. */
+  /** Rows in the selected CSV files (selected or not), for progress and ETA. */
   public long totalRows() {
-    return readers.stream().mapToLong(r -> CsvSource.countRows(r.path)).sum();
+    return readers.stream().filter(r -> !r.path.toString().endsWith(".json"))
+        .mapToLong(r -> CsvSource.countRows(r.path)).sum();
   }
 
   public boolean hasNext() {
@@ -120,27 +127,57 @@ public final class Timeline implements AutoCloseable {
 
   private record Pending(Data data, Reader reader) {}
 
+  /** A row of a source file with what its parser made of it. */
+  public record ParsedRow(SourceRow row, Parsed<? extends SpecificRecord> parsed) {}
+
   private final class Reader {
     final SourceKind source;
     final Path path;
-    final CsvSource csv;
-    final RowParser parser;
+    final java.util.Iterator<ParsedRow> rows;
+    final AutoCloseable closer;
     final String fileSeason;
 
-    Reader(SourceKind source, Path path, RowParser parser) {
+    Reader(SourceKind source, Path path, ParserFactory parsers) {
       this.source = source;
       this.path = path;
-      this.csv = new CsvSource(path);
-      this.parser = parser;
       this.fileSeason = DataLayout.seasonOfFile(path).orElse(null);
+      if (path.getFileName().toString().endsWith(".json")) {
+        this.rows = parsers.json(source, path).iterator();
+        this.closer = () -> { };
+      } else {
+        CsvSource csv = new CsvSource(path);
+        RowParser parser = parsers.create(source);
+        this.rows = new java.util.Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return csv.hasNext();
+          }
+
+          @Override
+          public ParsedRow next() {
+            SourceRow row = csv.next();
+            return new ParsedRow(row, parser.parse(row));
+          }
+        };
+        this.closer = csv;
+      }
+    }
+
+    void close() {
+      try {
+        closer.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
     }
 
     /** Queues this file's next accepted row; rejected rows on the way become dead items. */
     void advance() {
       ReplaySummary.Counts counts = summary.of(source.cliName());
-      while (csv.hasNext()) {
-        SourceRow row = csv.next();
-        Parsed<? extends SpecificRecord> parsed = parser.parse(row);
+      while (rows.hasNext()) {
+        ParsedRow pr = rows.next();
+        SourceRow row = pr.row();
+        Parsed<? extends SpecificRecord> parsed = pr.parsed();
         if (parsed instanceof Parsed.Ok<? extends SpecificRecord> ok) {
           RecordFacts facts = RecordFacts.of(ok.value(), gameDates);
           String season = facts.season() != null ? facts.season() : fileSeason;
@@ -171,7 +208,7 @@ public final class Timeline implements AutoCloseable {
         counts.read++;
         reject(row, reason, season, date);
       }
-      csv.close();
+      close();
     }
 
     private String duplicate(String key, SpecificRecord value, SourceRow row) {
@@ -227,6 +264,6 @@ public final class Timeline implements AutoCloseable {
 
   @Override
   public void close() {
-    readers.forEach(r -> r.csv.close());
+    readers.forEach(Reader::close);
   }
 }

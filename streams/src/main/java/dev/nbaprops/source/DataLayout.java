@@ -27,14 +27,22 @@ public record DataLayout(Path root) {
     }
   }
 
-  /** Every CSV file of a source, sorted by name; empty when the source has no folder. */
+  /**
+   * Every file of a source, sorted by name; empty when the source has no folder. CSV files ({@code .csv},
+   * {@code .csv.gz}) for every source; for props also JSON feed captures anywhere below {@code props/}
+   * ({@code odds_api_*.json}, {@code bettingpros_*.json}; see docs/prop-feeds.md).
+   */
   public List<Path> files(SourceKind source) {
     Path dir = root.resolve(source.folder());
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.getFileName().toString().matches(".*\\.csv(\\.gz)?")).sorted().toList();
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).filter(f -> {
+        String n = f.getFileName().toString();
+        return (n.matches(".*\\.csv(\\.gz)?") && f.getParent().equals(dir))
+            || (source == SourceKind.PROPS && n.endsWith(".json"));
+      }).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
