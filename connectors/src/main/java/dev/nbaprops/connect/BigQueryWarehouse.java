@@ -21,6 +21,7 @@ import com.google.cloud.bigquery.JobInfo;
 import com.google.cloud.bigquery.JobStatus;
 import com.google.cloud.bigquery.PrimaryKey;
 import com.google.cloud.bigquery.QueryJobConfiguration;
+import com.google.cloud.bigquery.QueryParameterValue;
 import com.google.cloud.bigquery.Schema;
 import com.google.cloud.bigquery.StandardSQLTypeName;
 import com.google.cloud.bigquery.StandardTableDefinition;
@@ -39,6 +40,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -76,6 +79,10 @@ import org.slf4j.LoggerFactory;
  * A MERGE of the same staged rows is idempotent, so redelivered batches never duplicate a key. Not atomic across
  * tables: after a failure, some tables of the batch may be merged; the redelivery merges them again.
  *
+ * <p>Deletes: one {@code DELETE FROM t WHERE (k1 = @k0_0 AND k2 = @k0_1) OR ...} query job per table (the key
+ * values as typed named query parameters), run while the upserts are staged and finished before the MERGEs. A
+ * table that does not exist is not created; deleting a key without a row does nothing, so redelivery is safe.
+ *
  * <p>Errors: HTTP 429, 408 and 5xx, the error reasons {@code rateLimitExceeded}, {@code quotaExceeded},
  * {@code backendError} and {@code internalError}, concurrent-update conflicts, timeouts and I/O failures are
  * {@link RetriableException}s (Connect redelivers the batch after {@code retry.backoff.ms}); anything else (an
@@ -91,6 +98,9 @@ public final class BigQueryWarehouse implements Warehouse {
   static final String STAGING_PREFIX = "_nba_sink_stage_";
   /** Label set on the connector's jobs, so their cost can be found in INFORMATION_SCHEMA.JOBS. */
   static final Map<String, String> JOB_LABELS = Map.of("writer", "nba-props-warehouse-sink");
+
+  /** Keys per DELETE statement: keeps the statement text and its parameter list (one per key column) small. */
+  static final int MAX_KEYS_PER_DELETE = 1000;
 
   private static final Duration STAGING_EXPIRATION = Duration.ofHours(1);
   private static final int MAX_CLUSTERING_FIELDS = 4;
@@ -205,28 +215,40 @@ public final class BigQueryWarehouse implements Warehouse {
 
   @Override
   public void upsert(TableDef table, List<Struct> rows) {
-    upsertAll(Map.of(table, rows));
+    apply(Map.of(table, Changes.upserts(rows)));
+  }
+
+  @Override
+  public void delete(TableDef table, List<List<Object>> keys) {
+    apply(Map.of(table, Changes.deletes(keys)));
   }
 
   /**
-   * Upserts every table: stages the deduplicated rows of all tables (concurrent load jobs), then merges them
-   * (concurrent query jobs), then drops the staging tables. A definition not yet passed to {@link #ensureTable}
-   * is ensured first.
+   * Applies every table's changes: stages the deduplicated upserts of all tables (concurrent load jobs) while it
+   * deletes (one {@code DELETE} query job per table with deletes, concurrent across tables, of at most
+   * {@value #MAX_KEYS_PER_DELETE} keys each), then merges the staged rows (concurrent query jobs), then drops the
+   * staging tables. A definition with upserts not yet passed to {@link #ensureTable} is ensured first; deletes
+   * from a table that does not exist are skipped, as are keys with a DATE or TIMESTAMP outside BigQuery's range
+   * (no row can have them).
    */
   @Override
-  public void upsertAll(Map<TableDef, List<Struct>> rowsByTable) {
-    for (TableDef def : rowsByTable.keySet()) {
-      if (!ensured.contains(def)) {
-        ensureTable(def);
+  public void apply(Map<TableDef, Changes> changesByTable) {
+    for (Map.Entry<TableDef, Changes> e : changesByTable.entrySet()) {
+      if (!e.getValue().upserts().isEmpty() && !ensured.contains(e.getKey())) {
+        ensureTable(e.getKey());
       }
     }
-    String names = rowsByTable.keySet().stream().map(TableDef::qualifiedName).collect(Collectors.joining(", "));
+    String names = changesByTable.keySet().stream().map(TableDef::qualifiedName).collect(Collectors.joining(", "));
+    boolean anyDeletes = changesByTable.values().stream().anyMatch(c -> !c.deletes().isEmpty());
+    boolean anyUpserts = changesByTable.values().stream().anyMatch(c -> !c.upserts().isEmpty());
+    String what = (anyUpserts && anyDeletes ? "upserting into and deleting from " : anyDeletes ? "deleting from "
+        : "upserting into ") + names;
     List<Staging> stagings = new ArrayList<>();
     try {
-      call("upserting into " + names, () -> {
+      call(what, () -> {
         List<Job> loads = new ArrayList<>();
-        for (Map.Entry<TableDef, List<Struct>> e : rowsByTable.entrySet()) {
-          Collection<Struct> rows = lastPerKey(e.getKey(), e.getValue());
+        for (Map.Entry<TableDef, Changes> e : changesByTable.entrySet()) {
+          Collection<Struct> rows = lastPerKey(e.getKey(), e.getValue().upserts());
           if (rows.isEmpty()) {
             continue;
           }
@@ -234,6 +256,7 @@ public final class BigQueryWarehouse implements Warehouse {
           stagings.add(staging);
           loads.add(startLoad(staging, rows));
         }
+        runDeletes(changesByTable);
         for (int i = 0; i < loads.size(); i++) {
           await(loads.get(i), "loading into staging table " + stagings.get(i).table().getTable());
         }
@@ -453,6 +476,120 @@ public final class BigQueryWarehouse implements Warehouse {
       }
     }
     return writer.getJob();
+  }
+
+  /**
+   * Deletes the keys of every table that exists: per round one DELETE job per table (the first
+   * {@value #MAX_KEYS_PER_DELETE} keys of each, then the next ones, ...), started together and awaited.
+   */
+  private void runDeletes(Map<TableDef, Changes> changesByTable) throws InterruptedException {
+    Map<TableDef, List<List<Object>>> keysByTable = new LinkedHashMap<>();
+    for (Map.Entry<TableDef, Changes> e : changesByTable.entrySet()) {
+      TableDef def = e.getKey();
+      List<List<Object>> keys = e.getValue().deletes().stream().filter(k -> storable(def, k)).toList();
+      if (keys.isEmpty()) {
+        continue;
+      }
+      if (!exists(def)) {
+        log.debug("{} does not exist: nothing to delete for {} keys", def.qualifiedName(), keys.size());
+        continue;
+      }
+      keysByTable.put(def, keys);
+    }
+    for (int from = 0; !keysByTable.isEmpty(); from += MAX_KEYS_PER_DELETE) {
+      List<TableDef> defs = new ArrayList<>();
+      List<Job> jobs = new ArrayList<>();
+      for (Map.Entry<TableDef, List<List<Object>>> e : keysByTable.entrySet()) {
+        List<List<Object>> keys = e.getValue();
+        List<List<Object>> chunk = keys.subList(from, Math.min(keys.size(), from + MAX_KEYS_PER_DELETE));
+        defs.add(e.getKey());
+        jobs.add(bigquery.create(JobInfo.of(jobId("delete"), deleteQuery(e.getKey(), chunk))));
+      }
+      for (int i = 0; i < jobs.size(); i++) {
+        Job done = await(jobs.get(i), "deleting from " + defs.get(i).qualifiedName());
+        log.debug("deleted up to {} keys from {} (job {})", Math.min(MAX_KEYS_PER_DELETE,
+            keysByTable.get(defs.get(i)).size() - from), defs.get(i).qualifiedName(), done.getJobId().getJob());
+      }
+      int next = from + MAX_KEYS_PER_DELETE;
+      keysByTable.values().removeIf(keys -> keys.size() <= next);
+    }
+  }
+
+  /** Whether the table exists (known from ensureTable, else asked once it exists); no table is created. */
+  private boolean exists(TableDef def) {
+    if (tables.containsKey(key(def))) {
+      return true;
+    }
+    Table table = bigquery.getTable(TableId.of(project, def.dataset(), def.table()));
+    if (table == null) {
+      return false;
+    }
+    schemaOf(table).ifPresent(schema -> tables.put(key(def), schema));
+    return true;
+  }
+
+  /**
+   * {@code DELETE FROM t WHERE (k1 = @k0_0 AND k2 = @k0_1) OR (k1 = @k1_0 AND ...) ...}: one disjunct per key, the
+   * values as named query parameters typed by the key columns.
+   */
+  private QueryJobConfiguration deleteQuery(TableDef def, List<List<Object>> keys) {
+    List<String> columns = def.keyColumns();
+    List<ColumnType> types = columns.stream().map(k -> def.column(k).orElseThrow().type()).toList();
+    Map<String, QueryParameterValue> parameters = new LinkedHashMap<>();
+    List<String> disjuncts = new ArrayList<>();
+    for (int row = 0; row < keys.size(); row++) {
+      List<Object> key = keys.get(row);
+      if (key.size() != columns.size()) {
+        throw new IllegalArgumentException(def.qualifiedName() + ": key " + key + " has " + key.size()
+            + " values, expected " + columns.size() + " (" + columns + ")");
+      }
+      List<String> terms = new ArrayList<>();
+      for (int i = 0; i < columns.size(); i++) {
+        String name = "k" + row + "_" + i;
+        parameters.put(name, parameter(types.get(i), key.get(i)));
+        terms.add(quote(columns.get(i)) + " = @" + name);
+      }
+      disjuncts.add("(" + String.join(" AND ", terms) + ")");
+    }
+    String sql = "DELETE FROM " + tableRef(TableId.of(project, def.dataset(), def.table())) + "\nWHERE "
+        + String.join("\n   OR ", disjuncts);
+    return QueryJobConfiguration.newBuilder(sql).setUseLegacySql(false).setLabels(JOB_LABELS)
+        .setParameterMode("NAMED").setNamedParameters(parameters).build();
+  }
+
+  /** A key value as a query parameter of the column's BigQuery type. */
+  private static QueryParameterValue parameter(ColumnType type, Object v) {
+    return switch (type) {
+      case STRING -> QueryParameterValue.string((String) v);
+      case INT32, INT64 -> QueryParameterValue.int64(((Number) v).longValue());
+      case FLOAT32 -> QueryParameterValue.float64(Double.parseDouble(Float.toString((Float) v)));
+      case FLOAT64 -> QueryParameterValue.float64((Double) v);
+      case BOOLEAN -> QueryParameterValue.bool((Boolean) v);
+      case DATE -> QueryParameterValue.date(LocalDate.ofInstant(((java.util.Date) v).toInstant(), ZoneOffset.UTC)
+          .toString());
+      case TIMESTAMP -> QueryParameterValue.timestamp(
+          java.util.concurrent.TimeUnit.MILLISECONDS.toMicros(((java.util.Date) v).getTime()));
+    };
+  }
+
+  /** False for a key with a DATE or TIMESTAMP outside BigQuery's range: no row can have it. */
+  private static boolean storable(TableDef def, List<Object> key) {
+    for (int i = 0; i < key.size() && i < def.keyColumns().size(); i++) {
+      if (!(key.get(i) instanceof java.util.Date d)) {
+        continue;
+      }
+      ColumnType type = def.column(def.keyColumns().get(i)).map(Column::type).orElse(null);
+      if (type == ColumnType.DATE) {
+        LocalDate date = LocalDate.ofInstant(d.toInstant(), ZoneOffset.UTC);
+        if (date.isBefore(BigQueryRows.MIN_DATE) || date.isAfter(BigQueryRows.MAX_DATE)) {
+          return false;
+        }
+      } else if (type == ColumnType.TIMESTAMP && (d.toInstant().isBefore(BigQueryRows.MIN_TIMESTAMP)
+          || d.toInstant().isAfter(BigQueryRows.MAX_TIMESTAMP))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The MERGE of the staging table into its target: ON every key column, UPDATE and INSERT every column. */

@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link Warehouse} in one DuckDB database file: each {@code dataset} is a DuckDB schema, each table has a
  * PRIMARY KEY on the key columns (and the field docs as column comments), and an upsert appends the rows to a
- * temporary staging table and {@code INSERT OR REPLACE}s them from there, in one transaction. Partition columns
- * are ignored (DuckDB tables are not partitioned).
+ * temporary staging table and {@code INSERT OR REPLACE}s them from there, in one transaction; deletes are one
+ * batched {@code DELETE ... WHERE k1 = CAST(? AS type) AND ...} in the same transaction. Partition columns are
+ * ignored (DuckDB tables are not partitioned).
  *
  * <p>DuckDB allows one read-write process per file, so the warehouse opens a single connection and keeps it until
  * {@link #close()}. Another process holding the file fails the constructor with a {@link RetriableException}.
@@ -53,6 +54,8 @@ public final class DuckDbWarehouse implements Warehouse {
 
   /** The per-connection temporary table rows are staged in. */
   private static final String STAGE = "warehouse_sink_stage";
+  private static final java.time.format.DateTimeFormatter TIMESTAMP_TEXT =
+      java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
 
   private final String path;
   private final DuckDBConnection connection;
@@ -298,7 +301,7 @@ public final class DuckDbWarehouse implements Warehouse {
   private static String literal(ColumnType type, Object v) {
     if (v instanceof java.util.Date d) {
       LocalDateTime utc = LocalDateTime.ofInstant(d.toInstant(), ZoneOffset.UTC);
-      return type == ColumnType.DATE ? utc.toLocalDate().toString() : utc.toString();
+      return type == ColumnType.DATE ? utc.toLocalDate().toString() : TIMESTAMP_TEXT.format(utc);
     }
     return String.valueOf(v);
   }

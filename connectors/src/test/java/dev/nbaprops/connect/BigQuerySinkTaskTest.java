@@ -3,7 +3,9 @@ package dev.nbaprops.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.nbaprops.avro.analytics.PlayerGameSummary;
+import dev.nbaprops.avro.precompute.PlayerDailyCache;
 import dev.nbaprops.serde.TableSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -97,6 +99,61 @@ class BigQuerySinkTaskTest {
     assertThat(fake.requests("POST", "/bigquery/v2/projects/synthetic-project/datasets/[^/]+/tables")
         .stream().filter(r -> !r.json().path("tableReference").path("tableId").asText().startsWith("_nba_sink_stage_")))
         .as("each table created once").hasSize(10);
+  }
+
+  @Test
+  void tombstonesDeleteRowsWithOneParameterizedDeletePerTableAndTheLastOperationOnAKeyWins() {
+    String topic = WarehouseSinkTaskTest.DAILY_CACHE;
+    PlayerDailyCache r0 = Synthetic.record(PlayerDailyCache.class, 0);
+    PlayerDailyCache r1 = Synthetic.record(PlayerDailyCache.class, 1);
+    PlayerDailyCache r2 = Synthetic.record(PlayerDailyCache.class, 2);
+    PlayerDailyCache r3 = Synthetic.record(PlayerDailyCache.class, 3);
+    PlayerDailyCache r1Again = Synthetic.record(PlayerDailyCache.class, 1);
+    r1Again.setPlayerName("upserted after its tombstone");
+    SinkRecord malformed = tombstone(topic, "203999|27/10/2023");
+
+    Synthetic.Context context = new Synthetic.Context(true);
+    WarehouseSinkTask task = startTask(context);
+    task.put(List.of(tombstone(topic, WarehouseSinkTaskTest.key(r0)))); // no table yet: nothing to do
+    assertThat(fake.tableNames()).isEmpty();
+    task.put(List.of(record(r0), record(r1), record(r2)));
+    fake.clearRequests();
+    List<SinkRecord> deletes = List.of(tombstone(topic, WarehouseSinkTaskTest.key(r0)),
+        tombstone(topic, "1|2023-10-27"), malformed);
+    task.put(deletes);
+    task.put(deletes); // redelivery: harmless
+    task.put(List.of(record(r3), tombstone(topic, WarehouseSinkTaskTest.key(r3)),
+        tombstone(topic, WarehouseSinkTaskTest.key(r1)), record(r1Again)));
+    task.stop();
+
+    assertThat(context.reported).extracting(Map.Entry::getKey).containsExactly(malformed, malformed);
+    assertThat(context.reported.get(0).getValue()).isInstanceOf(DataException.class).hasMessageContaining(
+        "is a tombstone the sink cannot apply: key '203999|27/10/2023' of nba_precompute.player_daily_cache"
+            + " (player_id|cache_date): cache_date '27/10/2023' is not a DATE (yyyy-MM-dd)");
+    assertThat(fake.rows(topic)).extracting(r -> List.of(r.get("player_id"), r.get("cache_date"),
+        r.get("player_name"))).containsExactlyInAnyOrder(
+        List.of(r1.getPlayerId(), r1.getCacheDate(), "upserted after its tombstone"),
+        List.of(r2.getPlayerId(), r2.getCacheDate(), r2.getPlayerName()));
+
+    List<JsonNode> queries = fake.requests("POST", "/bigquery/v2/projects/synthetic-project/jobs").stream()
+        .map(r -> r.json().path("configuration").path("query")).toList();
+    // The deletes twice, then the last batch: r3 deleted (its last operation), then r1 upserted (its last one).
+    assertThat(queries).extracting(q -> q.path("query").asText().split("\\s")[0])
+        .containsExactly("DELETE", "DELETE", "DELETE", "MERGE");
+    assertThat(queries.get(2).path("queryParameters")).extracting(p -> p.path("parameterValue").path("value")
+        .asText()).containsExactlyInAnyOrder(String.valueOf(r3.getPlayerId()), r3.getCacheDate().toString());
+    assertThat(queries.get(0).path("query").asText()).isEqualTo(
+        "DELETE FROM `synthetic-project.nba_precompute.player_daily_cache`\n"
+            + "WHERE (`player_id` = @k0_0 AND `cache_date` = @k0_1)\n"
+            + "   OR (`player_id` = @k1_0 AND `cache_date` = @k1_1)");
+    assertThat(queries.get(0).path("queryParameters")).extracting(p -> p.path("name").asText() + " "
+        + p.path("parameterType").path("type").asText() + " " + p.path("parameterValue").path("value").asText())
+        .containsExactlyInAnyOrder("k0_0 INT64 " + r0.getPlayerId(), "k0_1 DATE " + r0.getCacheDate(), "k1_0 INT64 1",
+            "k1_1 DATE 2023-10-27");
+  }
+
+  private SinkRecord tombstone(String topic, String key) {
+    return new SinkRecord(topic, 0, org.apache.kafka.connect.data.Schema.STRING_SCHEMA, key, null, null, offset++);
   }
 
   @Test

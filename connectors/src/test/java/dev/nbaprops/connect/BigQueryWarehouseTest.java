@@ -269,6 +269,122 @@ class BigQueryWarehouseTest {
     assertThat(fake.loads()).singleElement().extracting(l -> l.lines().size()).isEqualTo(3);
   }
 
+  private static List<Object> key(String id, LocalDate day) {
+    return List.of(id, new java.util.Date(day.toEpochDay() * 86_400_000L));
+  }
+
+  private List<JsonNode> deleteJobs() {
+    return fake.jobs().stream().map(j -> (JsonNode) j.path("configuration").path("query"))
+        .filter(q -> q.path("query").asText().startsWith("DELETE")).toList();
+  }
+
+  @Test
+  void deletesByKeyWithOneParameterizedDeleteJobIdempotentlyAndNeverCreatesATable() {
+    Schema v1 = rowsV1();
+    TableDef def = TableDef.fromSchema(v1);
+    try (BigQueryWarehouse w = warehouse()) {
+      w.delete(def, List.of(key("a", D1))); // no table yet: nothing to do
+      assertThat(fake.tableNames()).isEmpty();
+      assertThat(fake.jobs()).isEmpty();
+      w.upsert(def, List.of(row(v1, "a", D1, 1, null), row(v1, "a", D2, 2, null), row(v1, "b", D1, 3, null)));
+      w.delete(def, List.of(key("a", D1), key("never", D1), key("b", D2)));
+      w.delete(def, List.of(key("a", D1), key("never", D1), key("b", D2))); // redelivery
+      w.delete(def, List.of(key("b", LocalDate.of(12024, 1, 1)))); // no row can have it: no job
+    }
+    assertThat(fake.rows("ds.rows")).containsExactlyInAnyOrder(
+        bqRow("id", "a", "day", D2, "n", 2L, "score", null), bqRow("id", "b", "day", D1, "n", 3L, "score", null));
+    assertThat(fake.tableNames()).containsExactly("ds.rows");
+
+    List<JsonNode> deletes = deleteJobs();
+    assertThat(deletes).hasSize(2);
+    JsonNode q = deletes.get(0);
+    assertThat(q.path("query").asText()).isEqualTo("DELETE FROM `synthetic-project.ds.rows`\n"
+        + "WHERE (`id` = @k0_0 AND `day` = @k0_1)\n"
+        + "   OR (`id` = @k1_0 AND `day` = @k1_1)\n"
+        + "   OR (`id` = @k2_0 AND `day` = @k2_1)");
+    assertThat(q.path("useLegacySql").asBoolean(true)).isFalse();
+    assertThat(q.path("parameterMode").asText()).isEqualTo("NAMED");
+    Map<String, String> parameters = new LinkedHashMap<>();
+    q.path("queryParameters").forEach(p -> parameters.put(p.path("name").asText(),
+        p.path("parameterType").path("type").asText() + " " + p.path("parameterValue").path("value").asText()));
+    assertThat(parameters).containsOnly(Map.entry("k0_0", "STRING a"), Map.entry("k0_1", "DATE 2024-01-15"),
+        Map.entry("k1_0", "STRING never"), Map.entry("k1_1", "DATE 2024-01-15"), Map.entry("k2_0", "STRING b"),
+        Map.entry("k2_1", "DATE 2024-01-16"));
+    assertThat(fake.jobs()).allSatisfy(job -> {
+      assertThat(job.path("configuration").path("labels").path("writer").asText())
+          .isEqualTo("nba-props-warehouse-sink");
+      assertThat(job.path("jobReference").path("location").asText()).isEqualTo("US");
+    });
+    assertThat(fake.jobs().stream().filter(j -> j.path("statistics").path("query").path("statementType").asText()
+        .equals("DELETE")).map(j -> j.path("statistics").path("query").path("numDmlAffectedRows").asText()))
+        .containsExactly("1", "0");
+  }
+
+  @Test
+  void deletesRunBeforeTheMergesAndAKeyBothDeletedAndUpsertedEndsUpUpserted() {
+    Schema v1 = rowsV1();
+    TableDef def = TableDef.fromSchema(v1);
+    Schema other = SchemaBuilder.struct().name("test.Other").parameter("x-table", "ds.other")
+        .parameter("x-key", "id").field("id", Schema.INT64_SCHEMA).field("v", Schema.OPTIONAL_STRING_SCHEMA).build();
+    TableDef otherDef = TableDef.fromSchema(other);
+    try (BigQueryWarehouse w = warehouse()) {
+      w.upsert(def, List.of(row(v1, "a", D1, 1, null), row(v1, "b", D1, 2, null)));
+      w.upsert(otherDef, List.of(new Struct(other).put("id", 7L).put("v", "x"), new Struct(other).put("id", 8L)));
+      fake.clearRequests();
+      Map<TableDef, Changes> batch = new LinkedHashMap<>();
+      batch.put(def, new Changes(List.of(row(v1, "a", D1, 10, null)), List.of(key("a", D1), key("b", D1))));
+      batch.put(otherDef, Changes.deletes(List.of(List.of(8L))));
+      w.apply(batch);
+    }
+    assertThat(fake.rows("ds.rows")).containsExactly(bqRow("id", "a", "day", D1, "n", 10L, "score", null));
+    assertThat(fake.rows("ds.other")).containsExactly(bqRow("id", 7L, "v", "x"));
+    List<String> statements = fake.requests("POST", JOBS).stream()
+        .map(r -> r.json().path("configuration").path("query").path("query").asText().split("\\s")[0]).toList();
+    assertThat(statements).containsExactly("DELETE", "DELETE", "MERGE");
+    assertThat(fake.requests("POST", JOBS).get(1).json().path("configuration").path("query")
+        .path("queryParameters").get(0).path("parameterType").path("type").asText()).isEqualTo("INT64");
+  }
+
+  @Test
+  void manyKeysAreDeletedInChunks() {
+    Schema v1 = rowsV1();
+    TableDef def = TableDef.fromSchema(v1);
+    List<List<Object>> keys = new ArrayList<>();
+    for (int i = 0; i <= BigQueryWarehouse.MAX_KEYS_PER_DELETE; i++) {
+      keys.add(key("k" + i, D1));
+    }
+    try (BigQueryWarehouse w = warehouse()) {
+      w.upsert(def, List.of(row(v1, "k0", D1, 1, null), row(v1, "k" + BigQueryWarehouse.MAX_KEYS_PER_DELETE, D1, 2,
+          null), row(v1, "z", D1, 3, null)));
+      w.delete(def, keys);
+    }
+    assertThat(deleteJobs()).hasSize(2);
+    assertThat(fake.rows("ds.rows")).extracting(r -> r.get("id")).containsExactly("z");
+  }
+
+  @Test
+  void aFailedDeleteIsClassifiedLikeAFailedMerge() {
+    Schema v1 = rowsV1();
+    TableDef def = TableDef.fromSchema(v1);
+    try (BigQueryWarehouse w = warehouse()) {
+      w.upsert(def, List.of(row(v1, "a", D1, 1, null)));
+      fake.failNextJobs("backendError", "Error encountered during execution. Retrying may solve the problem.", 1);
+      assertThatThrownBy(() -> w.delete(def, List.of(key("a", D1)))).isInstanceOf(RetriableException.class)
+          .hasMessageContaining("deleting from ds.rows in BigQuery project synthetic-project failed")
+          .hasMessageContaining("backendError");
+      fake.failNext("POST", JOBS, 503, "backendError", 5);
+      assertThatThrownBy(() -> w.delete(def, List.of(key("a", D1)))).isInstanceOf(RetriableException.class)
+          .hasMessageContaining("HTTP 503");
+      fake.clearScripts();
+      fake.failNextJobs("invalidQuery", "Syntax error: Unexpected identifier", 1);
+      assertThatThrownBy(() -> w.delete(def, List.of(key("a", D1)))).isInstanceOf(ConnectException.class)
+          .isNotInstanceOf(RetriableException.class).hasMessageContaining("invalidQuery: Syntax error");
+      assertThat(fake.rows("ds.rows")).hasSize(1);
+      w.delete(def, List.of(key("a", D1))); // what Connect does after retry.backoff.ms
+    }
+    assertThat(fake.rows("ds.rows")).isEmpty();
+  }
+
   @Test
   void valuesKeepTheirTypesThroughTheJsonLoad() {
     Schema s = SchemaBuilder.struct().name("test.Values").parameter("x-table", "ds.values").parameter("x-key", "id")

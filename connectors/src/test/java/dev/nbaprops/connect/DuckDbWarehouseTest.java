@@ -106,6 +106,66 @@ class DuckDbWarehouseTest {
         .containsExactly(List.of("a", 4, 4.0), nullable("b", 2, null));
   }
 
+  private static List<Object> key(String id, LocalDate day) {
+    return List.of(id, new java.util.Date(day.toEpochDay() * 86_400_000L));
+  }
+
+  @Test
+  void deletesByKeyIdempotentlyAndNeverCreatesATable() throws SQLException {
+    TableDef def = TableDef.fromSchema(V1);
+    try (DuckDbWarehouse w = new DuckDbWarehouse(file())) {
+      w.delete(def, List.of(key("a", D1))); // no table yet: nothing to do
+      assertThat(query("SELECT count(*) FROM information_schema.tables WHERE table_name = 'rows'"))
+          .containsExactly(List.of(0L));
+      w.upsert(def, List.of(row(V1, "a", D1, 1, null), row(V1, "a", D2, 2, null), row(V1, "b", D1, 3, null)));
+      w.delete(def, List.of(key("a", D1), key("never", D1), key("b", D2)));
+      w.delete(def, List.of(key("a", D1), key("never", D1), key("b", D2))); // redelivery
+    }
+    assertThat(query("SELECT id, day, n FROM ds.rows ORDER BY id, day"))
+        .containsExactly(List.of("a", D2, 2), List.of("b", D1, 3));
+  }
+
+  @Test
+  void deletesOfANewTableAreSkippedAndAKeyBothDeletedAndUpsertedEndsUpUpserted() throws SQLException {
+    TableDef def = TableDef.fromSchema(V1);
+    try (Connection c = connect(); Statement s = c.createStatement()) { // the table exists, not yet ensured
+      s.execute("CREATE SCHEMA ds");
+      s.execute("CREATE TABLE ds.rows (id VARCHAR NOT NULL, day DATE NOT NULL, n INTEGER NOT NULL, score DOUBLE,"
+          + " PRIMARY KEY (id, day))");
+      s.execute("INSERT INTO ds.rows VALUES ('a', DATE '2024-01-15', 1, NULL), ('b', DATE '2024-01-15', 2, NULL)");
+    }
+    try (DuckDbWarehouse w = new DuckDbWarehouse(file())) {
+      w.delete(def, List.of(key("b", D1)));
+      w.apply(Map.of(def, new Changes(List.of(row(V1, "a", D1, 10, null)), List.of(key("a", D1)))));
+    }
+    assertThat(query("SELECT id, n FROM ds.rows ORDER BY id")).containsExactly(List.of("a", 10));
+  }
+
+  @Test
+  void deletesAndUpsertsOfABatchAreOneTransaction() throws SQLException {
+    TableDef def = TableDef.fromSchema(V1);
+    Schema checked = SchemaBuilder.struct().name("test.Checked").parameter("x-table", "ds.checked")
+        .parameter("x-key", "id,day").field("id", Schema.STRING_SCHEMA).field("day", Date.SCHEMA)
+        .field("n", Schema.INT32_SCHEMA).field("score", Schema.OPTIONAL_FLOAT64_SCHEMA).build();
+    try (DuckDbWarehouse w = new DuckDbWarehouse(file())) {
+      w.upsert(def, List.of(row(V1, "a", D1, 1, null), row(V1, "b", D1, 2, null)));
+    }
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE ds.checked (id VARCHAR NOT NULL, day DATE NOT NULL, n INTEGER NOT NULL CHECK (n >= 0),"
+          + " score DOUBLE, PRIMARY KEY (id, day))");
+    }
+    try (DuckDbWarehouse w = new DuckDbWarehouse(file())) {
+      Map<TableDef, Changes> batch = new LinkedHashMap<>();
+      batch.put(def, new Changes(List.of(row(V1, "c", D1, 3, null)), List.of(key("a", D1))));
+      batch.put(TableDef.fromSchema(checked), Changes.upserts(List.of(row(checked, "x", D1, -1, null))));
+      assertThatThrownBy(() -> w.apply(batch)).isInstanceOf(ConnectException.class)
+          .hasMessageContaining("upserting into and deleting from ds.rows, ds.checked");
+      batch.remove(TableDef.fromSchema(checked));
+      w.apply(batch);
+    }
+    assertThat(query("SELECT id FROM ds.rows ORDER BY id")).containsExactly(List.of("b"), List.of("c"));
+  }
+
   @Test
   void aNewOptionalFieldAddsAColumnAndOlderRowsGetNull() throws SQLException {
     Schema v2 = rows().field("id", Schema.STRING_SCHEMA).field("day", Date.SCHEMA)

@@ -49,7 +49,9 @@ import java.util.zip.GZIPInputStream;
  *       destination column's type and mode, WRITE_TRUNCATE or WRITE_APPEND, CREATE_NEVER honoured.</li>
  *   <li>Query jobs ({@code jobs.insert}, {@code jobs.get}, {@code jobs.getQueryResults}, {@code jobs.cancel}) that
  *       run a {@code MERGE} of the connector's shape for real: ON key equalities, WHEN MATCHED UPDATE SET, WHEN NOT
- *       MATCHED INSERT; a target row matched by two source rows fails as in BigQuery.</li>
+ *       MATCHED INSERT; a target row matched by two source rows fails as in BigQuery. And a {@code DELETE} of the
+ *       connector's shape, {@code WHERE (k1 = @a AND k2 = @b) OR ...} with named query parameters, each checked
+ *       against its column's type.</li>
  * </ul>
  *
  * <p>Every request is recorded ({@link #requests}); unknown calls answer 501 and are listed in {@link #unhandled}.
@@ -66,6 +68,8 @@ final class FakeBigQuery implements AutoCloseable {
   private static final Set<String> CLUSTERABLE = Set.of("STRING", "INTEGER", "BOOLEAN", "DATE", "TIMESTAMP");
   private static final DateTimeFormatter BQ_TIMESTAMP = DateTimeFormatter.ofPattern(
       "uuuu-MM-dd HH:mm:ss[.SSSSSS][.SSS]");
+  private static final DateTimeFormatter BQ_OFFSET_TIMESTAMP = DateTimeFormatter.ofPattern(
+      "uuuu-MM-dd HH:mm:ss[.SSSSSS][.SSS]xxx");
 
   /** One recorded request. */
   record Request(String method, String path, String query, String body) {
@@ -640,6 +644,9 @@ final class FakeBigQuery implements AutoCloseable {
           if (s.endsWith(" UTC")) {
             return LocalDateTime.parse(s.substring(0, s.length() - 4), BQ_TIMESTAMP).toInstant(ZoneOffset.UTC);
           }
+          if (s.length() > 19 && s.charAt(10) == ' ') { // query parameters: 2024-01-16 20:30:00.123000+00:00
+            return java.time.OffsetDateTime.parse(s, BQ_OFFSET_TIMESTAMP).toInstant();
+          }
           return Instant.parse(s);
         } catch (DateTimeParseException e) {
           throw new IllegalArgumentException(name + ": invalid TIMESTAMP " + v);
@@ -669,10 +676,12 @@ final class FakeBigQuery implements AutoCloseable {
     } else {
       try {
         if (query.path("useLegacySql").asBoolean(true)) {
-          throw new IllegalArgumentException("MERGE needs standard SQL (useLegacySql=false)");
+          throw new IllegalArgumentException("DML needs standard SQL (useLegacySql=false)");
         }
-        long affected = merge(query.path("query").asText());
-        statistics.putObject("query").put("statementType", "MERGE")
+        String sql = query.path("query").asText();
+        boolean delete = sql.strip().startsWith("DELETE");
+        long affected = delete ? delete(sql, query) : merge(sql);
+        statistics.putObject("query").put("statementType", delete ? "DELETE" : "MERGE")
             .put("numDmlAffectedRows", Long.toString(affected));
       } catch (IllegalArgumentException e) {
         fail(status, "invalidQuery", e.getMessage());
@@ -792,6 +801,72 @@ final class FakeBigQuery implements AutoCloseable {
     target.rows.clear();
     target.rows.addAll(working);
     return affected;
+  }
+
+  private static final Pattern DELETE = Pattern.compile("DELETE FROM `([^`]+)` WHERE (.+)");
+  private static final Pattern DISJUNCT = Pattern.compile("\\((.+)\\)");
+  private static final Pattern KEY_TERM = Pattern.compile("`([^`]+)` = @([A-Za-z_][A-Za-z0-9_]*)");
+
+  /**
+   * Runs a DELETE of the connector's shape, {@code DELETE FROM `p.d.t` WHERE (`k1` = @a AND `k2` = @b) OR ...},
+   * with named query parameters, on the stored rows; returns the number of rows deleted.
+   *
+   * @throws IllegalArgumentException for SQL the fake does not understand, an unknown table or column, a parameter
+   *     that is not declared, or one whose type is not the column's (BigQuery: no matching signature for =)
+   */
+  private long delete(String sql, JsonNode query) {
+    Matcher m = DELETE.matcher(sql.strip().replaceAll("\\s+", " "));
+    if (!m.matches()) {
+      throw new IllegalArgumentException("the fake understands only the connector's DELETE shape: " + sql);
+    }
+    FakeTable target = table(m.group(1));
+    Map<String, JsonNode> columns = new HashMap<>();
+    target.fields().forEach(f -> columns.put(f.path("name").asText(), f));
+    if (!query.path("parameterMode").asText().equals("NAMED")) {
+      throw new IllegalArgumentException("@name parameters need parameterMode NAMED, got "
+          + query.path("parameterMode"));
+    }
+    Map<String, JsonNode> parameters = new HashMap<>();
+    for (JsonNode p : query.path("queryParameters")) {
+      if (p.path("name").asText().isEmpty() || parameters.put(p.path("name").asText(), p) != null) {
+        throw new IllegalArgumentException("query parameter without a name or declared twice: " + p);
+      }
+    }
+    List<Map<String, Object>> conditions = new ArrayList<>();
+    for (String disjunct : m.group(2).split(" OR ")) {
+      Matcher d = DISJUNCT.matcher(disjunct.strip());
+      if (!d.matches()) {
+        throw new IllegalArgumentException("cannot parse '" + disjunct + "'");
+      }
+      Map<String, Object> condition = new LinkedHashMap<>();
+      for (String term : d.group(1).split(" AND ")) {
+        Matcher t = KEY_TERM.matcher(term.strip());
+        if (!t.matches()) {
+          throw new IllegalArgumentException("cannot parse '" + term + "'");
+        }
+        JsonNode column = columns.get(t.group(1));
+        if (column == null) {
+          throw new IllegalArgumentException("Unrecognized name: " + t.group(1) + " in " + m.group(1));
+        }
+        JsonNode parameter = parameters.get(t.group(2));
+        if (parameter == null) {
+          throw new IllegalArgumentException("Query parameter '" + t.group(2) + "' not found");
+        }
+        String type = legacy(parameter.path("parameterType").path("type").asText());
+        String columnType = legacy(column.path("type").asText());
+        if (!type.equals(columnType)) {
+          throw new IllegalArgumentException("No matching signature for operator = for argument types: "
+              + columnType + ", " + type);
+        }
+        ObjectNode field = JSON.createObjectNode().put("name", t.group(2)).put("type", type);
+        condition.put(t.group(1), typed(field, parameter.path("parameterValue").path("value")));
+      }
+      conditions.add(condition);
+    }
+    int before = target.rows.size();
+    target.rows.removeIf(row -> conditions.stream().anyMatch(c -> c.entrySet().stream().allMatch(e ->
+        row.get(e.getKey()) != null && row.get(e.getKey()).equals(e.getValue()))));
+    return before - target.rows.size();
   }
 
   private FakeTable table(String ref) {

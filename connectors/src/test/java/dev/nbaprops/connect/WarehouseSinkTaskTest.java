@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nbaprops.avro.analytics.PlayerGameSummary;
+import dev.nbaprops.avro.precompute.PlayerDailyCache;
 import dev.nbaprops.avro.raw.PlayerBoxScore;
 import dev.nbaprops.serde.TableSpec;
 import java.io.IOException;
@@ -98,7 +99,8 @@ class WarehouseSinkTaskTest {
     assertThat(context.reported.get(0).getValue()).isInstanceOf(DataException.class)
         .hasMessageContaining("dev.nbaprops.avro.raw.PlayerBoxScore has no x-table schema parameter");
     assertThat(context.reported.get(1).getValue()).isInstanceOf(DataException.class)
-        .hasMessageContaining("tombstone (null value) with key k");
+        .hasMessageContaining("is a tombstone the sink cannot apply: key 'k' of nba_analytics.player_game_summary"
+            + " has 1 part, expected 2 separated by '|': game_id|player_id");
     assertThat(query("SELECT count(*) FROM nba_analytics.player_game_summary")).containsExactly(List.of(1L));
   }
 
@@ -108,10 +110,91 @@ class WarehouseSinkTaskTest {
     try {
       SinkRecord tombstone = new SinkRecord("nba_analytics.player_game_summary", 3, null, null, null, null, 42);
       assertThatThrownBy(() -> task.put(List.of(tombstone))).isInstanceOf(DataException.class)
-          .hasMessageContaining("record nba_analytics.player_game_summary-3@42 is not a warehouse row: tombstone");
+          .hasMessageContaining("record nba_analytics.player_game_summary-3@42 is a tombstone the sink cannot apply:"
+              + " tombstone (null value) without a key: cannot tell which nba_analytics.player_game_summary row to"
+              + " delete (the key must be game_id|player_id)");
     } finally {
       task.stop();
     }
+  }
+
+  static final String DAILY_CACHE = "nba_precompute.player_daily_cache";
+
+  /** The Kafka record key of a player_daily_cache row: player_id|cache_date. */
+  static String key(PlayerDailyCache row) {
+    return row.getPlayerId() + "|" + row.getCacheDate();
+  }
+
+  private SinkRecord tombstone(String topic, Object key) {
+    return new SinkRecord(topic, 0, Schema.STRING_SCHEMA, key, null, null, offset++);
+  }
+
+  @Test
+  void tombstonesDeleteRowsByKeyAndTheLastOperationOnAKeyInABatchWins() throws SQLException {
+    PlayerDailyCache r0 = Synthetic.record(PlayerDailyCache.class, 0);
+    PlayerDailyCache r1 = Synthetic.record(PlayerDailyCache.class, 1);
+    PlayerDailyCache r2 = Synthetic.record(PlayerDailyCache.class, 2);
+    PlayerDailyCache r3 = Synthetic.record(PlayerDailyCache.class, 3);
+    PlayerDailyCache r1Again = Synthetic.record(PlayerDailyCache.class, 1);
+    r1Again.setPlayerName("upserted after its tombstone");
+
+    Synthetic.Context context = new Synthetic.Context(true);
+    WarehouseSinkTask task = startTask(context);
+    task.put(List.of(record(r0), record(r1), record(r2)));
+    List<SinkRecord> deletes = List.of(tombstone(DAILY_CACHE, key(r0)), tombstone(DAILY_CACHE, "1|2023-10-27"));
+    task.put(deletes);
+    task.put(deletes); // redelivery: deleting missing rows is harmless
+    task.put(List.of(record(r3), tombstone(DAILY_CACHE, key(r3)), tombstone(DAILY_CACHE, key(r1)), record(r1Again)));
+    task.stop();
+
+    assertThat(context.reported).isEmpty();
+    assertThat(query("SELECT player_id, cache_date, player_name FROM " + DAILY_CACHE + " ORDER BY player_id"))
+        .containsExactly(List.of(r1.getPlayerId(), r1.getCacheDate(), "upserted after its tombstone"),
+            List.of(r2.getPlayerId(), r2.getCacheDate(), r2.getPlayerName()));
+  }
+
+  @Test
+  void tombstonesThatNameNoRowGoToTheErrantRecordReporter() throws SQLException {
+    PlayerDailyCache r0 = Synthetic.record(PlayerDailyCache.class, 0);
+    List<SinkRecord> bad = List.of(tombstone(DAILY_CACHE, "203999"), tombstone(DAILY_CACHE, "203999|2023-10-27|x"),
+        tombstone(DAILY_CACHE, "20399x|2023-10-27"), tombstone(DAILY_CACHE, "203999|2023-13-45"),
+        tombstone(DAILY_CACHE, null), tombstone(DAILY_CACHE, 203999), tombstone("nba.raw.box_scores", "1|2"));
+    List<SinkRecord> batch = new ArrayList<>(bad);
+    batch.add(record(r0));
+    batch.add(tombstone("nba_precompute.ml_feature_store", "1|2024-01-01")); // no such table yet: nothing to do
+
+    Synthetic.Context context = new Synthetic.Context(true);
+    WarehouseSinkTask task = startTask(context);
+    task.put(batch);
+    task.stop();
+
+    assertThat(context.reported).extracting(Map.Entry::getKey).containsExactlyElementsOf(bad);
+    assertThat(context.reported).extracting(e -> e.getValue().getMessage()).containsExactly(
+        "record nba_precompute.player_daily_cache-0@0 is a tombstone the sink cannot apply: key '203999' of"
+            + " nba_precompute.player_daily_cache has 1 part, expected 2 separated by '|': player_id|cache_date",
+        "record nba_precompute.player_daily_cache-0@1 is a tombstone the sink cannot apply: key"
+            + " '203999|2023-10-27|x' of nba_precompute.player_daily_cache has 3 parts, expected 2 separated by"
+            + " '|': player_id|cache_date",
+        "record nba_precompute.player_daily_cache-0@2 is a tombstone the sink cannot apply: key"
+            + " '20399x|2023-10-27' of nba_precompute.player_daily_cache (player_id|cache_date): player_id"
+            + " '20399x' is not an INT64 (a decimal integer)",
+        "record nba_precompute.player_daily_cache-0@3 is a tombstone the sink cannot apply: key"
+            + " '203999|2023-13-45' of nba_precompute.player_daily_cache (player_id|cache_date): cache_date"
+            + " '2023-13-45' is not a DATE (yyyy-MM-dd)",
+        "record nba_precompute.player_daily_cache-0@4 is a tombstone the sink cannot apply: tombstone (null value)"
+            + " without a key: cannot tell which nba_precompute.player_daily_cache row to delete (the key must be"
+            + " player_id|cache_date)",
+        "record nba_precompute.player_daily_cache-0@5 is a tombstone the sink cannot apply: tombstone key is a"
+            + " java.lang.Integer, expected a String player_id|cache_date; use"
+            + " key.converter=org.apache.kafka.connect.storage.StringConverter",
+        "record nba.raw.box_scores-0@6 is a tombstone the sink cannot apply: tombstone (null value) on topic"
+            + " nba.raw.box_scores, which is not a derived-table topic ("
+            + TableSpec.all().stream().map(TableSpec::topic).toList() + "), so there is no table to delete a row"
+            + " from");
+    assertThat(context.reported).allSatisfy(e -> assertThat(e.getValue()).isInstanceOf(DataException.class));
+    assertThat(query("SELECT count(*) FROM " + DAILY_CACHE)).containsExactly(List.of(1L));
+    assertThat(query("SELECT count(*) FROM information_schema.tables WHERE table_name = 'ml_feature_store'"))
+        .containsExactly(List.of(0L));
   }
 
   @Test

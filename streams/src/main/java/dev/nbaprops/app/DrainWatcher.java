@@ -40,6 +40,24 @@ public final class DrainWatcher implements AutoCloseable {
     this.tail = new KafkaConsumer<>(cfg, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
+  /**
+   * The given input topics plus every other topic the group has committed offsets for: for Kafka Streams that
+   * adds its repartition topics, so "drained" also covers the sub-topologies downstream of a repartition.
+   */
+  public java.util.Set<String> consumedTopics(String group, Collection<String> inputs) {
+    java.util.Set<String> topics = new java.util.TreeSet<>(inputs);
+    try {
+      admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().keySet()
+          .forEach(tp -> topics.add(tp.topic()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot read offsets of group " + group + ": " + e.getCause().getMessage(), e);
+    }
+    return topics;
+  }
+
   /** Records the group has still to process, over all partitions of the topics (0 when drained). */
   public long remaining(String group, Collection<String> topics) {
     try {

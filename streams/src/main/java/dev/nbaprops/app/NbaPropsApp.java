@@ -174,7 +174,7 @@ public final class NbaPropsApp implements AutoCloseable {
         if (connect != null) {
           connect.assertHealthy();
         }
-        long streamsLeft = watcher.remaining(streamsGroup, streamsInputs);
+        long streamsLeft = watcher.remaining(streamsGroup, watcher.consumedTopics(streamsGroup, streamsInputs));
         long sinkLeft = streamsLeft > 0 || connect == null ? -1 : watcher.remaining(connect.sinkGroup(), derived);
         if (streamsLeft == 0 && sinkLeft <= 0) {
           return;

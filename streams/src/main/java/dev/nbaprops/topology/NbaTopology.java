@@ -16,7 +16,18 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.common.utils.Bytes;
+import dev.nbaprops.avro.analytics.TeamDefenseGameSummary;
+import dev.nbaprops.avro.analytics.TeamOffenseGameSummary;
+import dev.nbaprops.avro.state.GameTotals;
+import dev.nbaprops.topology.analytics.TeamGameSummaries;
+import dev.nbaprops.topology.analytics.TeamGameSummaryProcessor;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -30,9 +41,11 @@ import org.apache.avro.specific.SpecificRecord;
  *   nba.raw.player-box-score (key player_id)
  *     -> PlayerGameSummaryProcessor  -> nba_analytics.player_game_summary
  *     -> PlayerDailyCacheProcessor   -> nba_precompute.player_daily_cache
+ *     -> (re-keyed game|player table, summed per game) -> TeamGameSummaryProcessor
+ *          -> nba_analytics.team_offense_game_summary, nba_analytics.team_defense_game_summary
  * </pre>
- * Every player-scoped stage stays in the partition of the player id, so no repartition topic is needed and
- * the derived topics are partitioned like the raw ones ({@link ByPlayerPartitioner}).
+ * Every player-scoped stage stays in the partition of the player id ({@link ByPlayerPartitioner}); the team
+ * stages repartition by game.
  */
 public final class NbaTopology {
   /** The raw topics the topology reads. */
@@ -66,7 +79,44 @@ public final class NbaTopology {
         Produced.with(Serdes.String(), AvroSerde.of(PlayerDailyCache.class))
             .withStreamPartitioner(ByPlayerPartitioner.byStoreKey()).withName("player_daily_cache-sink"));
 
+    addTeamGameSummaries(builder, boxScores);
     return builder.build();
+  }
+
+  /**
+   * Team offense and defense per game: box scores re-keyed by game|player into a table (a corrected line
+   * replaces the old one), summed per game with an adder and a subtractor, then split into the two tables.
+   */
+  private static void addTeamGameSummaries(StreamsBuilder builder, KStream<String, PlayerBoxScore> boxScores) {
+    AvroSerde<PlayerBoxScore> boxSerde = AvroSerde.of(PlayerBoxScore.class);
+    builder.addStateStore(store(TeamGameSummaryProcessor.OFFENSE_STORE, TeamOffenseGameSummary.class));
+    builder.addStateStore(store(TeamGameSummaryProcessor.DEFENSE_STORE, TeamDefenseGameSummary.class));
+    KTable<String, PlayerBoxScore> byGamePlayer = boxScores
+        .selectKey((k, v) -> StoreKeys.gamePlayer(v.getGameId(), v.getPlayerId()), Named.as("box-by-game-player"))
+        .toTable(Named.as("box-score-table"), Materialized.<String, PlayerBoxScore, KeyValueStore<Bytes, byte[]>>as(
+            "box-score-by-game-player").withKeySerde(Serdes.String()).withValueSerde(boxSerde));
+    KTable<String, GameTotals> totals = byGamePlayer
+        .groupBy((k, v) -> KeyValue.pair(v.getGameId(), v), Grouped.with("box-by-game", Serdes.String(), boxSerde))
+        .aggregate(TeamGameSummaries::empty,
+            (game, line, agg) -> TeamGameSummaries.apply(line, agg, +1),
+            (game, line, agg) -> TeamGameSummaries.apply(line, agg, -1),
+            Named.as("game-totals"), Materialized.<String, GameTotals, KeyValueStore<Bytes, byte[]>>as("game-totals")
+                .withKeySerde(Serdes.String()).withValueSerde(AvroSerde.of(GameTotals.class)));
+    KStream<String, SpecificRecord> rows = totals.toStream(Named.as("game-totals-changes"))
+        .process(TeamGameSummaryProcessor::new, Named.as("team-game-summaries"),
+            TeamGameSummaryProcessor.OFFENSE_STORE, TeamGameSummaryProcessor.DEFENSE_STORE);
+    rows.split(Named.as("team-"))
+        .branch((k, v) -> v instanceof TeamOffenseGameSummary, Branched.withConsumer(s -> s
+            .mapValues(v -> (TeamOffenseGameSummary) v, Named.as("as-offense"))
+            .to(TableSpec.from(TeamOffenseGameSummary.class).orElseThrow().topic(),
+                Produced.with(Serdes.String(), AvroSerde.of(TeamOffenseGameSummary.class)).withName("team_offense-sink")),
+            "offense"))
+        .branch((k, v) -> v instanceof TeamDefenseGameSummary, Branched.withConsumer(s -> s
+            .mapValues(v -> (TeamDefenseGameSummary) v, Named.as("as-defense"))
+            .to(TableSpec.from(TeamDefenseGameSummary.class).orElseThrow().topic(),
+                Produced.with(Serdes.String(), AvroSerde.of(TeamDefenseGameSummary.class)).withName("team_defense-sink")),
+            "defense"))
+        .noDefaultBranch();
   }
 
   private static <V extends SpecificRecord> StoreBuilder<KeyValueStore<String, V>> store(String name, Class<V> type) {

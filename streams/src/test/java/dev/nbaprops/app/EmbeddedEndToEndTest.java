@@ -13,6 +13,8 @@ import dev.nbaprops.source.DataLayout;
 import dev.nbaprops.replay.ReplaySummary;
 import dev.nbaprops.replay.Replayer;
 import dev.nbaprops.serde.AvroCodec;
+import dev.nbaprops.serde.TableSpec;
+import org.apache.avro.specific.SpecificRecord;
 import dev.nbaprops.testing.ReferenceSql;
 import dev.nbaprops.testing.TestData;
 import dev.nbaprops.topics.Topics;
@@ -166,13 +168,54 @@ class EmbeddedEndToEndTest {
     try (NbaPropsApp app = NbaPropsApp.start(cfg)) {
       app.awaitRunning(Duration.ofMinutes(2));
       long derivedBefore = derivedRecords(app.bootstrapServers());
-      assertThat(derivedBefore).isEqualTo(2L * (4439 + 4367));
+      assertThat(derivedBefore).isGreaterThanOrEqualTo(2L * (4439 + 4367) + 4L * 406);
       replay(app, data);
       app.awaitDrained(Duration.ofMinutes(5), msg -> { });
       assertThat(derivedRecords(app.bootstrapServers())).isEqualTo(derivedBefore);
     }
     assertThat(warehouse(cfg.warehousePath())).isEqualTo(firstRun);
     assertThat(count(cfg.warehousePath(), "nba_analytics.player_game_summary")).isEqualTo(4439 + 4367);
+
+    // Third run: a (synthetic) league correction of one real line: Jokic's 2023-11-06 game gets 2 more points and
+    // moves to 2023-11-09. The warehouse follows the topics exactly: corrected rows replaced, the old date's
+    // daily-cache row deleted (tombstone), one row per key.
+    Path corrected = tmp.resolve("corrected");
+    Files.createDirectories(corrected.resolve("box_scores"));
+    String slice2324;
+    try (var in = new GZIPInputStream(Files.newInputStream(TestData.slice().resolve("box_scores/player_box_2023-24.csv.gz")))) {
+      slice2324 = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    String original = slice2324.lines().filter(l -> l.contains(",2023-11-06,") && l.contains(",203999,"))
+        .findFirst().orElseThrow();
+    String[] f = original.split(",", -1);
+    f[3] = "2023-11-09";
+    f[12] = Integer.toString(Integer.parseInt(f[12]) + 2); // pts
+    f[17] = Integer.toString(Integer.parseInt(f[17]) + 2); // ftm
+    f[18] = Integer.toString(Integer.parseInt(f[18]) + 2); // fta
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(corrected.resolve("box_scores/player_box_2023-24.csv.gz")))) {
+      out.write(slice2324.replace(original, String.join(",", f)).getBytes(StandardCharsets.UTF_8));
+    }
+    try (NbaPropsApp app = NbaPropsApp.start(cfg)) {
+      app.awaitRunning(Duration.ofMinutes(2));
+      replay(app, corrected);
+      app.awaitDrained(Duration.ofMinutes(5), msg -> { });
+      Map<String, SpecificRecord> cacheTopic = latest(app.bootstrapServers(), "nba_precompute.player_daily_cache",
+          dev.nbaprops.avro.precompute.PlayerDailyCache.class);
+      Map<String, SpecificRecord> summaryTopic = latest(app.bootstrapServers(), "nba_analytics.player_game_summary",
+          dev.nbaprops.avro.analytics.PlayerGameSummary.class);
+      Map<String, SpecificRecord> offenseTopic = latest(app.bootstrapServers(),
+          "nba_analytics.team_offense_game_summary", dev.nbaprops.avro.analytics.TeamOffenseGameSummary.class);
+      Map<String, SpecificRecord> defenseTopic = latest(app.bootstrapServers(),
+          "nba_analytics.team_defense_game_summary", dev.nbaprops.avro.analytics.TeamDefenseGameSummary.class);
+      assertThat(offenseTopic).hasSize(2 * 406);
+      assertThat(cacheTopic).doesNotContainKey("203999|2023-11-06").containsKey("203999|2023-11-09");
+      app.close();
+      assertWarehouseEqualsTopic(cfg.warehousePath(), "nba_precompute.player_daily_cache", cacheTopic);
+      assertWarehouseEqualsTopic(cfg.warehousePath(), "nba_analytics.player_game_summary", summaryTopic);
+      assertWarehouseEqualsTopic(cfg.warehousePath(), "nba_analytics.team_offense_game_summary", offenseTopic);
+      assertWarehouseEqualsTopic(cfg.warehousePath(), "nba_analytics.team_defense_game_summary", defenseTopic);
+    }
+    assertThat(count(cfg.warehousePath(), "nba_precompute.player_daily_cache")).isEqualTo(reference.size());
 
     // Export for analysts: CSV with a header row, and Parquet.
     Path csv = tmp.resolve("daily_cache.csv");
@@ -211,6 +254,77 @@ class EmbeddedEndToEndTest {
       }
     }
     return out;
+  }
+
+  /** Latest value per key of a derived topic (read_committed; a tombstone removes the key). */
+  private static <T extends SpecificRecord> Map<String, SpecificRecord> latest(String bootstrap, String topic, Class<T> type) {
+    Map<String, Object> cfg = new HashMap<>();
+    cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, SpecificRecord> out = new HashMap<>();
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cfg, new StringDeserializer(), new ByteArrayDeserializer())) {
+      var parts = c.partitionsFor(topic).stream()
+          .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      var end = c.endOffsets(parts);
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(300))) {
+          if (r.value() == null) {
+            out.remove(r.key());
+          } else {
+            out.put(r.key(), AvroCodec.of(type).decode(r.value()));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Every row of the warehouse table equals the topic's latest value of its key, column by column; one per key. */
+  private static void assertWarehouseEqualsTopic(Path db, String table, Map<String, SpecificRecord> topic) throws Exception {
+    TableSpec spec = TableSpec.byTable(table);
+    Map<String, Map<String, Object>> rows = new HashMap<>();
+    try (Connection c = readOnly(db); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+      ResultSetMetaData md = rs.getMetaData();
+      while (rs.next()) {
+        Map<String, Object> row = new HashMap<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+          row.put(md.getColumnLabel(i), rs.getObject(i));
+        }
+        String key = String.join("|", spec.key().stream().map(k -> normalize(row.get(k))).toList());
+        assertThat(rows.put(key, row)).as("duplicate row for " + key).isNull();
+      }
+    }
+    assertThat(rows.keySet()).as(table + " keys").isEqualTo(topic.keySet());
+    List<String> diffs = new ArrayList<>();
+    topic.forEach((k, v) -> {
+      for (org.apache.avro.Schema.Field fld : v.getSchema().getFields()) {
+        String a = normalize(v.get(fld.pos()));
+        String b = normalize(rows.get(k).get(fld.name()));
+        if (!a.equals(b)) {
+          diffs.add(table + " " + k + " " + fld.name() + ": topic=" + a + " warehouse=" + b);
+        }
+      }
+    });
+    assertThat(diffs).isEmpty();
+  }
+
+  private static String normalize(Object v) {
+    if (v == null) {
+      return "null";
+    }
+    if (v instanceof java.sql.Date d) {
+      return d.toLocalDate().toString();
+    }
+    if (v instanceof Number n && !(v instanceof Double) && !(v instanceof Float)) {
+      return Long.toString(n.longValue());
+    }
+    if (v instanceof Double d) {
+      return Double.toString(d);
+    }
+    return v.toString();
   }
 
   /** Committed data records in the derived topics (read_committed). */

@@ -1,6 +1,8 @@
 package dev.nbaprops.testing;
 
 import dev.nbaprops.avro.analytics.PlayerGameSummary;
+import dev.nbaprops.avro.analytics.TeamDefenseGameSummary;
+import dev.nbaprops.avro.analytics.TeamOffenseGameSummary;
 import dev.nbaprops.avro.precompute.PlayerDailyCache;
 import dev.nbaprops.avro.raw.PlayerBoxScore;
 import dev.nbaprops.config.AppConfig;
@@ -32,6 +34,11 @@ public final class TopologyHarness implements AutoCloseable {
   private final TestOutputTopic<String, PlayerGameSummary> summaryOut;
   private final Map<String, PlayerDailyCache> dailyCache = new HashMap<>();
   private final Map<String, PlayerGameSummary> summaries = new HashMap<>();
+  private final TestOutputTopic<String, TeamOffenseGameSummary> offenseOut;
+  private final TestOutputTopic<String, TeamDefenseGameSummary> defenseOut;
+  private final Map<String, TeamOffenseGameSummary> offense = new HashMap<>();
+  private final Map<String, TeamDefenseGameSummary> defense = new HashMap<>();
+  private long teamEmits;
   private long dailyCacheEmits;
 
   public TopologyHarness(Path stateDir) {
@@ -44,6 +51,10 @@ public final class TopologyHarness implements AutoCloseable {
         AvroSerde.of(PlayerBoxScore.class).serializer());
     dailyCacheOut = driver.createOutputTopic(TableSpec.from(PlayerDailyCache.class).orElseThrow().topic(),
         Serdes.String().deserializer(), AvroSerde.of(PlayerDailyCache.class).deserializer());
+    offenseOut = driver.createOutputTopic(TableSpec.from(TeamOffenseGameSummary.class).orElseThrow().topic(),
+        Serdes.String().deserializer(), AvroSerde.of(TeamOffenseGameSummary.class).deserializer());
+    defenseOut = driver.createOutputTopic(TableSpec.from(TeamDefenseGameSummary.class).orElseThrow().topic(),
+        Serdes.String().deserializer(), AvroSerde.of(TeamDefenseGameSummary.class).deserializer());
     summaryOut = driver.createOutputTopic(TableSpec.from(PlayerGameSummary.class).orElseThrow().topic(),
         Serdes.String().deserializer(), AvroSerde.of(PlayerGameSummary.class).deserializer());
   }
@@ -82,11 +93,33 @@ public final class TopologyHarness implements AutoCloseable {
     for (var kv : summaryOut.readKeyValuesToList()) {
       summaries.put(kv.key, kv.value);
     }
+    for (var kv : offenseOut.readKeyValuesToList()) {
+      offense.put(kv.key, kv.value);
+      teamEmits++;
+    }
+    for (var kv : defenseOut.readKeyValuesToList()) {
+      defense.put(kv.key, kv.value);
+      teamEmits++;
+    }
   }
 
   /** Latest player_daily_cache rows by topic key "player_id|cache_date" (what a compacted topic would keep). */
   public Map<String, PlayerDailyCache> dailyCache() {
     return dailyCache;
+  }
+
+  /** Latest team_offense_game_summary rows by "game_id|team_abbr". */
+  public Map<String, TeamOffenseGameSummary> offense() {
+    return offense;
+  }
+
+  /** Latest team_defense_game_summary rows by "game_id|team_abbr". */
+  public Map<String, TeamDefenseGameSummary> defense() {
+    return defense;
+  }
+
+  public long teamEmits() {
+    return teamEmits;
   }
 
   public long dailyCacheEmits() {
