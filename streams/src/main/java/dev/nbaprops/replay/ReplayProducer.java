@@ -31,7 +31,9 @@ public final class ReplayProducer {
   public static KafkaProducer<String, byte[]> transactional(String bootstrapServers, String transactionalId,
                                                             Map<String, Object> overrides) {
     Map<String, Object> o = new HashMap<>(overrides);
-    o.putIfAbsent(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    o.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId); // one per replay identity, never overridden
+    // An abandoned transaction (a killed replay) blocks read_committed consumers until it times out.
+    o.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 15_000);
     KafkaProducer<String, byte[]> p = create(bootstrapServers, o);
     p.initTransactions();
     return p;

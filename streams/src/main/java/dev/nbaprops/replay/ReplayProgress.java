@@ -36,17 +36,31 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class ReplayProgress {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The committed position: items of the timeline sent (records and dead letters), and whether it finished. */
-  public record Position(long committed, boolean done, Instant updatedAt) {}
+  /**
+   * Bumped whenever the timeline's order or content rules change (parsers, matching, ordering), so a resume never
+   * continues a position computed by other rules.
+   */
+  public static final int TIMELINE_VERSION = 1;
+
+  /**
+   * The committed position: items of the timeline sent (records and dead letters), the file and line of the last
+   * one (checked on resume), and whether the replay finished.
+   */
+  public record Position(long committed, String lastItem, boolean done, Instant updatedAt) {}
 
   private ReplayProgress() {}
 
+  /**
+   * The identity of a replay: a hash of the timeline version, the selection, and the content of every file the
+   * timeline reads or matches against (so an edited file, even of the same size, is a different replay).
+   */
   public static String identity(Selection selection, List<Path> files) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(selection.describe().getBytes(StandardCharsets.UTF_8));
+      md.update(("v" + TIMELINE_VERSION + ";" + selection.describe()).getBytes(StandardCharsets.UTF_8));
       for (Path f : files) {
-        md.update((f.getFileName() + ":" + Files.size(f) + ";").getBytes(StandardCharsets.UTF_8));
+        md.update((f.getFileName() + ";").getBytes(StandardCharsets.UTF_8));
+        md.update(Files.readAllBytes(f));
       }
       return HexFormat.of().formatHex(md.digest(), 0, 12);
     } catch (NoSuchAlgorithmException e) {
@@ -56,8 +70,9 @@ public final class ReplayProgress {
     }
   }
 
-  static ProducerRecord<String, byte[]> record(String identity, String description, long committed, boolean done) {
-    ObjectNode n = JSON.createObjectNode().put("committed", committed).put("done", done)
+  static ProducerRecord<String, byte[]> record(String identity, String description, long committed, String lastItem,
+                                               boolean done) {
+    ObjectNode n = JSON.createObjectNode().put("committed", committed).put("last_item", lastItem).put("done", done)
         .put("updated_at", Instant.now().toString()).put("selection", description);
     return new ProducerRecord<>(Topics.REPLAY_PROGRESS, identity, n.toString().getBytes(StandardCharsets.UTF_8));
   }
@@ -78,7 +93,8 @@ public final class ReplayProgress {
         for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
           if (identity.equals(r.key()) && r.value() != null) {
             JsonNode n = JSON.readTree(r.value());
-            last = new Position(n.get("committed").asLong(), n.get("done").asBoolean(),
+            last = new Position(n.get("committed").asLong(),
+                n.hasNonNull("last_item") ? n.get("last_item").asText() : null, n.get("done").asBoolean(),
                 Instant.parse(n.get("updated_at").asText()));
           }
         }

@@ -52,9 +52,15 @@ public final class Replayer {
         throw new IllegalArgumentException("nothing to replay: no files of " + options.selection().describe()
             + " in " + options.dataDir());
       }
-      String identity = ReplayProgress.identity(options.selection(), timeline.files());
+      String identity = ReplayProgress.identity(options.selection(), timeline.inputFiles());
+      // Fence an earlier run of this replay first (initTransactions completes or aborts its last transaction),
+      // then read its position: a position read before fencing could miss a commit in flight.
+      Producer<String, byte[]> p = ReplayProducer.transactional(bootstrapServers, "nba-replay-" + identity,
+          producerOverrides);
+      try {
       Optional<ReplayProgress.Position> previous = ReplayProgress.read(bootstrapServers, identity);
       long skip = 0;
+      String expectedLastItem = null;
       if (options.resume()) {
         if (previous.isEmpty()) {
           notes.accept("no earlier run of this replay (" + identity + ") was found: starting from the beginning");
@@ -64,6 +70,7 @@ public final class Replayer {
           skip = Long.MAX_VALUE;
         } else {
           skip = previous.get().committed();
+          expectedLastItem = previous.get().lastItem();
           notes.accept(String.format("resuming replay %s after %,d committed records (last commit %s)", identity,
               skip, previous.get().updatedAt()));
         }
@@ -72,42 +79,47 @@ public final class Replayer {
             + " continue it instead)");
       }
       ProgressBar bar = progress.create("replay", timeline.totalRows());
-      try (Producer<String, byte[]> p = ReplayProducer.transactional(bootstrapServers, "nba-replay-" + identity,
-          producerOverrides)) {
-        this.producer = p;
-        send(timeline, summary, bar, identity, options, skip);
+      this.producer = p;
+      send(timeline, summary, bar, identity, options, skip, expectedLastItem);
+      bar.finish();
       } finally {
         this.producer = null;
+        p.close();
       }
-      bar.finish();
     }
     summary.wallMillis(System.currentTimeMillis() - start);
     return summary;
   }
 
   private void send(Timeline timeline, ReplaySummary summary, ProgressBar bar, String identity, Options options,
-                    long skip) {
+                    long skip, String expectedLastItem) {
     AvroCodec<DeadLetter> dlq = AvroCodec.of(DeadLetter.class);
     String description = options.selection().describe() + " data=" + options.dataDir();
     long seq = 0;
     long inTransaction = 0;
     long transactionStart = System.currentTimeMillis();
     Pacer pacer = options.speed() == null ? null : new Pacer(options.speed());
+    String lastItem = null;
     producer.beginTransaction();
     try {
       while (timeline.hasNext()) {
         Timeline.Item item = timeline.next();
         bar.step(1);
         ReplaySummary.Counts counts = summary.of(item.source().cliName());
+        String position = position(item);
         if (seq++ < skip) {
           if (item instanceof Timeline.Data) {
             counts.alreadyCommitted++;
           }
+          if (seq == skip && expectedLastItem != null && !expectedLastItem.equals(position)) {
+            throw new IllegalStateException("cannot resume: the last committed record was " + expectedLastItem
+                + " but this timeline has " + position + " at that position; replay without --resume");
+          }
           continue;
         }
         if (item instanceof Timeline.Data d) {
-          if (pacer != null && pacer.waitMillis(d.eventTime()) > 0) {
-            commit(identity, description, seq - 1, false);
+          if (pacer != null && pacer.waitMillis(d.eventTime()) > Pacer.MIN_SLEEP_MILLIS) {
+            commit(identity, description, seq - 1, lastItem, false);
             inTransaction = 0;
             pacer.sleepUntil(d.eventTime());
             producer.beginTransaction();
@@ -121,15 +133,16 @@ public final class Replayer {
           producer.send(new ProducerRecord<>(Topics.DEAD_LETTER, l.getSourceFile() + ":" + l.getLineNumber(),
               dlq.encode(l)));
         }
+        lastItem = position;
         if (++inTransaction >= MAX_ITEMS_PER_TRANSACTION
             || System.currentTimeMillis() - transactionStart >= MAX_MILLIS_PER_TRANSACTION) {
-          commit(identity, description, seq, false);
+          commit(identity, description, seq, lastItem, false);
           producer.beginTransaction();
           inTransaction = 0;
           transactionStart = System.currentTimeMillis();
         }
       }
-      commit(identity, description, seq, true);
+      commit(identity, description, seq, lastItem, true);
     } catch (RuntimeException e) {
       try {
         producer.abortTransaction();
@@ -141,9 +154,18 @@ public final class Replayer {
     }
   }
 
-  private void commit(String identity, String description, long committed, boolean done) {
-    producer.send(ReplayProgress.record(identity, description, committed, done));
+  private void commit(String identity, String description, long committed, String lastItem, boolean done) {
+    producer.send(ReplayProgress.record(identity, description, committed, lastItem, done));
     producer.commitTransaction();
+  }
+
+  /** Where an item comes from: file and line (what a resume checks). */
+  static String position(Timeline.Item item) {
+    if (item instanceof Timeline.Data d) {
+      return d.file() + ":" + d.line();
+    }
+    var l = ((Timeline.Dead) item).letter();
+    return l.getSourceFile() + ":" + l.getLineNumber();
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -153,6 +175,8 @@ public final class Replayer {
 
   /** Maps event time to wall time at {@code speed} times real time, from the first record paced. */
   static final class Pacer {
+    /** Shorter waits are not worth a commit and a sleep: the record is sent at once. */
+    static final long MIN_SLEEP_MILLIS = 50;
     private final double speed;
     private long firstEvent = Long.MIN_VALUE;
     private long wallStart;

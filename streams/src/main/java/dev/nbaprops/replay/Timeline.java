@@ -60,16 +60,21 @@ public final class Timeline implements AutoCloseable {
     }
   }
 
+  private final DataLayout layout;
   private final Selection selection;
   private final ReplaySummary summary;
   private final Map<String, LocalDate> gameDates;
   private final List<Reader> readers = new ArrayList<>();
   private final PriorityQueue<Pending> queue;
   private final ArrayDeque<Dead> dead = new ArrayDeque<>();
-  private final Map<String, long[]> seenKeys = new HashMap<>();
+  /** Unique key -> (digest of the first record's encoding, "file:line" of the first record). */
+  private final Map<String, Seen> seenKeys = new HashMap<>();
+
+  private record Seen(java.nio.ByteBuffer digest, String where) {}
   private final Map<SourceKind, Long> lastEventTime = new HashMap<>();
 
   public Timeline(DataLayout layout, Selection selection, ParserFactory parsers, ReplaySummary summary) {
+    this.layout = layout;
     this.selection = selection;
     this.summary = summary;
     this.gameDates = gameDates(layout);
@@ -96,6 +101,19 @@ public final class Timeline implements AutoCloseable {
   /** The files this timeline reads, in source order. */
   public List<Path> files() {
     return readers.stream().map(r -> r.path).toList();
+  }
+
+  /**
+   * Every file the timeline's content depends on: the files it reads and, when prop lines are read, the
+   * schedule and box-score files the matcher resolves them against (a replay's identity hashes them all).
+   */
+  public List<Path> inputFiles() {
+    java.util.LinkedHashSet<Path> out = new java.util.LinkedHashSet<>(files());
+    if (readers.stream().anyMatch(r -> r.source == SourceKind.PROPS)) {
+      out.addAll(layout.files(SourceKind.SCHEDULE));
+      out.addAll(layout.files(SourceKind.BOX_SCORES));
+    }
+    return List.copyOf(out);
   }
 
   /** Rows in the selected CSV files (selected or not), for progress and ETA. */
@@ -211,18 +229,19 @@ public final class Timeline implements AutoCloseable {
       close();
     }
 
+    /** Where the key was first seen when this record has other values, else null (new key or same values). */
     private String duplicate(String key, SpecificRecord value, SourceRow row) {
       if (key == null) {
         return null;
       }
       String k = source.cliName() + "|" + key;
-      long[] first = seenKeys.get(k);
-      int hash = value.hashCode();
+      java.nio.ByteBuffer digest = digest(value);
+      Seen first = seenKeys.get(k);
       if (first == null) {
-        seenKeys.put(k, new long[] {hash, row.lineNumber()});
+        seenKeys.put(k, new Seen(digest, path.getFileName() + ":" + row.lineNumber()));
         return null;
       }
-      return first[0] == hash ? null : path.getFileName() + ":" + first[1];
+      return first.digest().equals(digest) ? null : first.where();
     }
 
     private void reject(SourceRow row, String reason, String season, LocalDate date) {
@@ -230,6 +249,17 @@ public final class Timeline implements AutoCloseable {
       DeadLetter letter = DeadLetter.newBuilder().setSource(source.cliName()).setSourceFile(row.file())
           .setLineNumber(row.lineNumber()).setReason(reason).setRaw(row.line()).setRejectedAt(Instant.now()).build();
       dead.add(new Dead(source, letter, season, date));
+    }
+  }
+
+  /** SHA-256 of the record's Avro encoding: equal exactly when the values are equal. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static java.nio.ByteBuffer digest(SpecificRecord value) {
+    try {
+      byte[] bytes = ((dev.nbaprops.serde.AvroCodec) dev.nbaprops.serde.AvroCodec.of(value.getClass())).encode(value);
+      return java.nio.ByteBuffer.wrap(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

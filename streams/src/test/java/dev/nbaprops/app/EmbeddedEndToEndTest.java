@@ -17,6 +17,7 @@ import dev.nbaprops.serde.TableSpec;
 import org.apache.avro.specific.SpecificRecord;
 import dev.nbaprops.testing.ReferenceSql;
 import dev.nbaprops.testing.TestData;
+import dev.nbaprops.testing.TopicReader;
 import dev.nbaprops.topics.Topics;
 import dev.nbaprops.warehouse.WarehouseExport;
 import java.io.ByteArrayOutputStream;
@@ -256,29 +257,8 @@ class EmbeddedEndToEndTest {
     return out;
   }
 
-  /** Latest value per key of a derived topic (read_committed; a tombstone removes the key). */
   private static <T extends SpecificRecord> Map<String, SpecificRecord> latest(String bootstrap, String topic, Class<T> type) {
-    Map<String, Object> cfg = new HashMap<>();
-    cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    Map<String, SpecificRecord> out = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cfg, new StringDeserializer(), new ByteArrayDeserializer())) {
-      var parts = c.partitionsFor(topic).stream()
-          .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      var end = c.endOffsets(parts);
-      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(300))) {
-          if (r.value() == null) {
-            out.remove(r.key());
-          } else {
-            out.put(r.key(), AvroCodec.of(type).decode(r.value()));
-          }
-        }
-      }
-    }
-    return out;
+    return new HashMap<>(TopicReader.latest(bootstrap, topic, type));
   }
 
   /** Every row of the warehouse table equals the topic's latest value of its key, column by column; one per key. */
@@ -329,23 +309,7 @@ class EmbeddedEndToEndTest {
 
   /** Committed data records in the derived topics (read_committed). */
   private static long derivedRecords(String bootstrap) {
-    Map<String, Object> cfg = new HashMap<>();
-    cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    long n = 0;
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cfg, new StringDeserializer(), new ByteArrayDeserializer())) {
-      for (String topic : Topics.derived()) {
-        var parts = c.partitionsFor(topic).stream()
-            .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
-        c.assign(parts);
-        c.seekToBeginning(parts);
-        var end = c.endOffsets(parts);
-        while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-          n += c.poll(Duration.ofMillis(300)).count();
-        }
-      }
-    }
-    return n;
+    return TopicReader.count(bootstrap, Topics.derived());
   }
 
   private static long count(Path db, String table) throws Exception {

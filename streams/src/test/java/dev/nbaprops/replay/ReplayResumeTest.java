@@ -3,15 +3,18 @@ package dev.nbaprops.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nbaprops.app.NbaPropsApp;
+import dev.nbaprops.avro.analytics.PlayerGameSummary;
+import dev.nbaprops.avro.analytics.TeamDefenseGameSummary;
+import dev.nbaprops.avro.analytics.TeamOffenseGameSummary;
 import dev.nbaprops.avro.precompute.PlayerDailyCache;
 import dev.nbaprops.config.AppConfig;
-import dev.nbaprops.serde.AvroCodec;
 import dev.nbaprops.serde.TableSpec;
 import dev.nbaprops.source.DataLayout;
 import dev.nbaprops.source.SourceKind;
 import dev.nbaprops.testing.Parity;
 import dev.nbaprops.testing.ReferenceSql;
 import dev.nbaprops.testing.TestData;
+import dev.nbaprops.testing.TopicReader;
 import dev.nbaprops.testing.TopologyHarness;
 import dev.nbaprops.topics.Topics;
 import java.io.ByteArrayOutputStream;
@@ -19,16 +22,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +47,7 @@ class ReplayResumeTest {
     DataLayout layout = new DataLayout(data);
     String identity;
     try (Timeline t = new Timeline(layout, selection, SourceParsers.forLayout(layout), new ReplaySummary())) {
-      identity = ReplayProgress.identity(selection, t.files());
+      identity = ReplayProgress.identity(selection, t.inputFiles());
     }
     try (NbaPropsApp app = NbaPropsApp.start(cfg)) {
       app.awaitRunning(Duration.ofMinutes(2));
@@ -94,11 +90,23 @@ class ReplayResumeTest {
       assertThat(committedCount(bs, Topics.SCHEDULE)).isEqualTo(406);
       assertThat(committedCount(bs, Topics.GAME_LINE)).isEqualTo(406);
 
-      // 4. The derived table equals the uninterrupted result (the batch SQL the parity tests pin).
+      // 4. Every derived table equals an uninterrupted run of the same topology over the same inputs (the
+      //    TopologyTestDriver, fed in order), and the daily cache equals the batch SQL the parity tests pin.
       app.awaitDrained(Duration.ofMinutes(5), m -> { });
+      List<Path> boxFiles = List.of(data.resolve("box_scores/player_box_2022-23.csv.gz"),
+          data.resolve("box_scores/player_box_2023-24.csv.gz"));
+      try (TopologyHarness uninterrupted = TopologyHarness.create()) {
+        boxFiles.forEach(f -> uninterrupted.pipe(TestData.boxScores(f)));
+        assertThat(latest(bs)).isEqualTo(uninterrupted.dailyCache());
+        assertThat(TopicReader.latest(bs, "nba_analytics.player_game_summary", PlayerGameSummary.class))
+            .isEqualTo(uninterrupted.summaries());
+        assertThat(TopicReader.latest(bs, "nba_analytics.team_offense_game_summary", TeamOffenseGameSummary.class))
+            .isEqualTo(uninterrupted.offense());
+        assertThat(TopicReader.latest(bs, "nba_analytics.team_defense_game_summary", TeamDefenseGameSummary.class))
+            .isEqualTo(uninterrupted.defense());
+      }
       Map<String, PlayerDailyCache> table = latest(bs);
-      Map<String, Map<String, Object>> ref = ReferenceSql.playerDailyCache(List.of(
-          data.resolve("box_scores/player_box_2022-23.csv.gz"), data.resolve("box_scores/player_box_2023-24.csv.gz")));
+      Map<String, Map<String, Object>> ref = ReferenceSql.playerDailyCache(boxFiles);
       assertThat(table.keySet()).isEqualTo(ref.keySet());
       List<String> mismatches = new ArrayList<>();
       table.forEach((k, v) -> mismatches.addAll(Parity.compare(k, v, ref.get(k), TopologyHarness.PINNED)));
@@ -115,41 +123,10 @@ class ReplayResumeTest {
   }
 
   private static long committedCount(String bs, String topic) {
-    try (KafkaConsumer<String, byte[]> c = consumer(bs)) {
-      List<TopicPartition> parts = c.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      long n = 0;
-      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        n += c.poll(Duration.ofMillis(500)).count();
-      }
-      return n;
-    }
+    return TopicReader.count(bs, List.of(topic));
   }
 
   private static Map<String, PlayerDailyCache> latest(String bs) {
-    String topic = TableSpec.from(PlayerDailyCache.class).orElseThrow().topic();
-    Map<String, PlayerDailyCache> out = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> c = consumer(bs)) {
-      List<TopicPartition> parts = c.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-          out.put(r.key(), AvroCodec.of(PlayerDailyCache.class).decode(r.value()));
-        }
-      }
-    }
-    return out;
-  }
-
-  private static KafkaConsumer<String, byte[]> consumer(String bs) {
-    return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bs,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-        new StringDeserializer(), new ByteArrayDeserializer());
+    return TopicReader.latest(bs, TableSpec.from(PlayerDailyCache.class).orElseThrow().topic(), PlayerDailyCache.class);
   }
 }

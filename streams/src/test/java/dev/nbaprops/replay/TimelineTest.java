@@ -169,7 +169,7 @@ class TimelineTest {
     Replayer.Pacer p = new Replayer.Pacer(3600); // one hour of event time per second
     assertThat(p.waitMillis(0)).isZero();
     long w = p.waitMillis(3_600_000L); // one event-hour later: due about 1 s after the first
-    assertThat(w).isBetween(900L, 1000L);
+    assertThat(w).isBetween(500L, 1000L); // about 1 s after the first, less the time this test took
     assertThat(CoverageReport.ranges(List.of(LocalDate.of(2024, 1, 1), LocalDate.of(2024, 1, 2),
         LocalDate.of(2024, 1, 4)))).isEqualTo("2024-01-01..2024-01-02, 2024-01-04");
   }

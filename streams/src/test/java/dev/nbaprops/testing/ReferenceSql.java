@@ -79,10 +79,6 @@ public final class ReferenceSql {
 
   /** Rows keyed "player_id|cache_date", each a column -> value map. */
   public static Map<String, Map<String, Object>> playerDailyCache(List<Path> boxScoreFiles) throws SQLException {
-    StringBuilder files = new StringBuilder();
-    for (Path f : boxScoreFiles) {
-      files.append(files.length() == 0 ? "" : ", ").append('\'').append(f.toAbsolutePath()).append('\'');
-    }
     String sql = """
         WITH box AS (
           SELECT * FROM read_csv([%s], header = true, types = {'game_id': 'VARCHAR', 'game_date': 'DATE',
@@ -109,20 +105,7 @@ public final class ReferenceSql {
                 LEAST(COUNT(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 10) / 10.0) AS quality_score
         FROM g
         WINDOW w AS (PARTITION BY player_id, season ORDER BY game_date, game_id)
-        """.formatted(files);
-    Map<String, Map<String, Object>> out = new HashMap<>();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-         Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery(sql)) {
-      ResultSetMetaData md = rs.getMetaData();
-      while (rs.next()) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-          row.put(md.getColumnLabel(i), rs.getObject(i));
-        }
-        out.put(row.get("player_id") + "|" + row.get("cache_date"), row);
-      }
-    }
-    return out;
+        """.formatted(files(boxScoreFiles));
+    return query(sql, r -> r.get("player_id") + "|" + r.get("cache_date"));
   }
 }

@@ -1,0 +1,57 @@
+package dev.nbaprops.testing;
+
+import dev.nbaprops.serde.AvroCodec;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Reads whole topics from a real broker as a read_committed consumer would (what downstream sees). */
+public final class TopicReader {
+  private TopicReader() {}
+
+  /** Every committed record of the topics, from the beginning to the current end. */
+  public static void readAll(String bootstrap, List<String> topics, Consumer<ConsumerRecord<String, byte[]>> each) {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+        new StringDeserializer(), new ByteArrayDeserializer())) {
+      for (String topic : topics) {
+        List<TopicPartition> parts = c.partitionsFor(topic).stream()
+            .map(p -> new TopicPartition(topic, p.partition())).toList();
+        c.assign(parts);
+        c.seekToBeginning(parts);
+        Map<TopicPartition, Long> end = c.endOffsets(parts);
+        while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+          c.poll(Duration.ofMillis(300)).forEach(each);
+        }
+      }
+    }
+  }
+
+  public static long count(String bootstrap, List<String> topics) {
+    long[] n = {0};
+    readAll(bootstrap, topics, r -> n[0]++);
+    return n[0];
+  }
+
+  /** Latest value per key (a tombstone removes the key), as a compacted topic ends up. */
+  public static <T extends SpecificRecord> Map<String, T> latest(String bootstrap, String topic, Class<T> type) {
+    Map<String, T> out = new HashMap<>();
+    readAll(bootstrap, List.of(topic), r -> {
+      if (r.value() == null) {
+        out.remove(r.key());
+      } else {
+        out.put(r.key(), AvroCodec.of(type).decode(r.value()));
+      }
+    });
+    return out;
+  }
+}
