@@ -18,26 +18,33 @@ import java.util.TreeMap;
 /**
  * The dry run: reads the selection like a replay, produces nothing, and reports per season and per date how
  * many games (schedule entries), box-score rows, shots, prop lines and game lines the files hold, how many rows
- * would be dead-lettered, and which sources a date with scheduled games is missing.
+ * would be dead-lettered, and, per source, which scheduled games (from the schedule files, whatever sources are
+ * selected) have no row of it.
  */
 public final class CoverageReport {
   /** Counts of one date. */
   public static final class Day {
     final EnumMap<SourceKind, Long> rows = new EnumMap<>(SourceKind.class);
+    final EnumMap<SourceKind, java.util.Set<String>> games = new EnumMap<>(SourceKind.class);
+    java.util.Set<String> scheduled = java.util.Set.of();
     long deadLettered;
 
     public long rows(SourceKind s) {
       return rows.getOrDefault(s, 0L);
     }
 
-    /** Sources with no row on a date that has scheduled games. */
+    /** Scheduled games of the date that have no row of the source. */
+    public java.util.Set<String> gamesWithout(SourceKind s) {
+      java.util.Set<String> out = new java.util.TreeSet<>(scheduled);
+      out.removeAll(games.getOrDefault(s, java.util.Set.of()));
+      return out;
+    }
+
+    /** Selected sources (other than the schedule) that lack rows for at least one scheduled game of the date. */
     public List<SourceKind> missing(java.util.Set<SourceKind> selected) {
       List<SourceKind> out = new ArrayList<>();
-      if (rows(SourceKind.SCHEDULE) == 0) {
-        return out;
-      }
       for (SourceKind s : SourceKind.values()) {
-        if (s != SourceKind.SCHEDULE && selected.contains(s) && rows(s) == 0) {
+        if (s != SourceKind.SCHEDULE && selected.contains(s) && !gamesWithout(s).isEmpty()) {
           out.add(s);
         }
       }
@@ -57,10 +64,16 @@ public final class CoverageReport {
     CoverageReport report = new CoverageReport(selection);
     long start = System.currentTimeMillis();
     try (Timeline t = new Timeline(new DataLayout(dataDir), selection, parsers, report.summary)) {
+      t.scheduledGames().forEach((date, games) -> report.day(
+          dev.nbaprops.source.Seasons.seasonOfGameId(games.iterator().next()), date).scheduled = games);
       while (t.hasNext()) {
         Timeline.Item item = t.next();
         if (item instanceof Timeline.Data d) {
-          report.day(d.season(), d.date()).rows.merge(d.source(), 1L, Long::sum);
+          Day day = report.day(d.season(), d.date());
+          day.rows.merge(d.source(), 1L, Long::sum);
+          if (d.gameId() != null) {
+            day.games.computeIfAbsent(d.source(), x -> new java.util.HashSet<>()).add(d.gameId());
+          }
         } else if (item instanceof Timeline.Dead dead) {
           report.day(dead.season(), dead.date()).deadLettered++;
         }
@@ -105,8 +118,9 @@ public final class CoverageReport {
         List<LocalDate> missing = days.entrySet().stream()
             .filter(e -> e.getValue().missing(selection.sources()).contains(s)).map(Map.Entry::getKey).toList();
         if (!missing.isEmpty()) {
-          out.printf("  %s: %d dates with games but no %s: %s%n", season, missing.size(), s.cliName(),
-              ranges(missing));
+          long games = missing.stream().mapToLong(d -> days.get(d).gamesWithout(s).size()).sum();
+          out.printf("  %s: %d scheduled games on %d dates without %s: %s%n", season, games, missing.size(),
+              s.cliName(), ranges(missing));
         }
       }
     });
@@ -115,7 +129,7 @@ public final class CoverageReport {
   /** One CSV row per (season, date): counts per source, rejected rows, and the missing sources. */
   public void writeCsv(Path file) {
     try (Writer w = Files.newBufferedWriter(file)) {
-      w.write("season,date,games,box_score_rows,shots,prop_lines,game_lines,rejected,missing\n");
+      w.write("season,date,games,box_score_rows,shots,prop_lines,game_lines,rejected,missing,games_missing\n");
       for (var season : bySeason.entrySet()) {
         for (var e : season.getValue().entrySet()) {
           Day d = e.getValue();
@@ -123,7 +137,9 @@ public final class CoverageReport {
               Long.toString(d.rows(SourceKind.BOX_SCORES)), Long.toString(d.rows(SourceKind.SHOTS)),
               Long.toString(d.rows(SourceKind.PROPS)), Long.toString(d.rows(SourceKind.GAME_LINES)),
               Long.toString(d.deadLettered),
-              String.join(";", d.missing(selection.sources()).stream().map(SourceKind::cliName).toList())) + "\n");
+              String.join(";", d.missing(selection.sources()).stream().map(SourceKind::cliName).toList()),
+              String.join(";", d.missing(selection.sources()).stream()
+                  .map(s -> s.cliName() + ":" + d.gamesWithout(s).size()).toList())) + "\n");
         }
       }
     } catch (IOException e) {

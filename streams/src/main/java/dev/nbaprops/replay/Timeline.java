@@ -37,7 +37,7 @@ public final class Timeline implements AutoCloseable {
 
   /** An accepted record for its raw topic. */
   public record Data(SourceKind source, String key, SpecificRecord value, long eventTime, String season,
-                     LocalDate date, String file, long line) implements Item {}
+                     LocalDate date, String gameId, String file, long line) implements Item {}
 
   /** A rejected row for the dead-letter topic. */
   public record Dead(SourceKind source, DeadLetter letter, String season, LocalDate date) implements Item {}
@@ -114,6 +114,17 @@ public final class Timeline implements AutoCloseable {
       out.addAll(layout.files(SourceKind.BOX_SCORES));
     }
     return List.copyOf(out);
+  }
+
+  /** The selected scheduled games by date, from the schedule files whatever sources are selected. */
+  public Map<LocalDate, java.util.Set<String>> scheduledGames() {
+    Map<LocalDate, java.util.Set<String>> out = new java.util.TreeMap<>();
+    gameDates.forEach((game, date) -> {
+      if (selection.selects(dev.nbaprops.source.Seasons.seasonOfGameId(game), date)) {
+        out.computeIfAbsent(date, d -> new java.util.TreeSet<>()).add(game);
+      }
+    });
+    return out;
   }
 
   /** Rows in the selected CSV files (selected or not), for progress and ETA. */
@@ -211,8 +222,8 @@ public final class Timeline implements AutoCloseable {
             continue;
           }
           counts.accepted++;
-          Data d = new Data(source, ok.key(), ok.value(), ok.eventTime(), season, facts.date(), row.file(),
-              row.lineNumber());
+          Data d = new Data(source, ok.key(), ok.value(), ok.eventTime(), season, facts.date(), facts.gameId(),
+              row.file(), row.lineNumber());
           queue.add(new Pending(d, this));
           return;
         }

@@ -160,8 +160,14 @@ class TimelineTest {
     Path csv = tmp.resolve("coverage.csv");
     r.writeCsv(csv);
     List<String> lines = Files.readAllLines(csv);
-    assertThat(lines.get(0)).isEqualTo("season,date,games,box_score_rows,shots,prop_lines,game_lines,rejected,missing");
-    assertThat(lines).contains("2023-24,2024-06-17,1,0,0,0,1,0,box_scores;shots");
+    assertThat(lines.get(0)).isEqualTo(
+        "season,date,games,box_score_rows,shots,prop_lines,game_lines,rejected,missing,games_missing");
+    assertThat(lines).contains("2023-24,2024-06-17,1,0,0,0,1,0,box_scores;shots,box_scores:1;shots:1");
+    // Gaps are found per game and whatever sources are selected: box scores alone, 2023-24 playoffs.
+    CoverageReport boxOnly = CoverageReport.build(shared, Selection.of(List.of(SourceKind.BOX_SCORES),
+        List.of("2023-24"), null, null, List.of()), SourceParsers.forLayout(new DataLayout(shared)));
+    assertThat(boxOnly.bySeason().get("2023-24").values().stream()
+        .mapToLong(d -> d.gamesWithout(SourceKind.BOX_SCORES).size()).sum()).isEqualTo(71);
   }
 
   @Test
