@@ -17,6 +17,7 @@ import dev.nbaprops.avro.raw.PropLine;
 import dev.nbaprops.avro.raw.ScheduleGame;
 import dev.nbaprops.avro.raw.Shot;
 import dev.nbaprops.avro.state.GameTotals;
+import dev.nbaprops.avro.state.PlayerGameProps;
 import dev.nbaprops.avro.state.PlayerSeasonHistory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,7 @@ public final class SchemaCatalog {
       UpcomingPlayerGameContext.class, UpcomingTeamGameContext.class,
       TeamDefenseZoneAnalysis.class, PlayerShotZoneAnalysis.class, PlayerCompositeFactors.class,
       PlayerDailyCache.class, MlFeatureStore.class,
-      PlayerSeasonHistory.class, GameTotals.class);
+      PlayerSeasonHistory.class, GameTotals.class, PlayerGameProps.class);
 
   /** Classpath index of the released schema versions, one resource path per line. */
   public static final String RELEASED_INDEX = "released/index.txt";

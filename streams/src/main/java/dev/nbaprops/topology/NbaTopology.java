@@ -3,6 +3,9 @@ package dev.nbaprops.topology;
 import dev.nbaprops.avro.analytics.PlayerGameSummary;
 import dev.nbaprops.avro.precompute.PlayerDailyCache;
 import dev.nbaprops.avro.raw.PlayerBoxScore;
+import dev.nbaprops.avro.raw.PropLine;
+import dev.nbaprops.avro.state.PlayerGameProps;
+import dev.nbaprops.topology.analytics.PropLineProcessor;
 import dev.nbaprops.avro.state.PlayerSeasonHistory;
 import dev.nbaprops.serde.AvroSerde;
 import dev.nbaprops.serde.TableSpec;
@@ -38,8 +41,8 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * The one topology, for backfill and live alike. Flow (each arrow a processor with its stores):
  * <pre>
- *   nba.raw.player-box-score (key player_id)
- *     -> PlayerGameSummaryProcessor  -> nba_analytics.player_game_summary
+ *   nba.raw.player-box-score, nba.raw.prop-line (both keyed by player_id)
+ *     -> PlayerGameSummaryProcessor + PropLineProcessor (pra_line, pra_result) -> nba_analytics.player_game_summary
  *     -> PlayerDailyCacheProcessor   -> nba_precompute.player_daily_cache
  *     -> (re-keyed game|player table, summed per game) -> TeamGameSummaryProcessor
  *          -> nba_analytics.team_offense_game_summary, nba_analytics.team_defense_game_summary
@@ -49,7 +52,7 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class NbaTopology {
   /** The raw topics the topology reads. */
-  public static final java.util.List<String> SOURCE_TOPICS = java.util.List.of(Topics.PLAYER_BOX_SCORE);
+  public static final java.util.List<String> SOURCE_TOPICS = java.util.List.of(Topics.PLAYER_BOX_SCORE, Topics.PROP_LINE);
 
   private NbaTopology() {}
 
@@ -65,9 +68,15 @@ public final class NbaTopology {
     KStream<String, PlayerBoxScore> boxScores = builder.stream(Topics.PLAYER_BOX_SCORE,
         Consumed.with(Serdes.String(), AvroSerde.of(PlayerBoxScore.class)).withName("box-scores"));
 
-    KStream<String, PlayerGameSummary> summaries = boxScores.process(
+    builder.addStateStore(store(PropLineProcessor.STORE, PlayerGameProps.class));
+    KStream<String, PropLine> propLines = builder.stream(Topics.PROP_LINE,
+        Consumed.with(Serdes.String(), AvroSerde.of(PropLine.class)).withName("prop-lines"));
+    KStream<String, PlayerGameSummary> fromBoxScores = boxScores.process(
         () -> new PlayerGameSummaryProcessor(seasonFirstGameDates.keySet()), Named.as("player-game-summary"),
-        PlayerGameSummaryProcessor.STORE, PlayerGameSummaryProcessor.GAME_DATE_STORE);
+        PlayerGameSummaryProcessor.STORE, PlayerGameSummaryProcessor.GAME_DATE_STORE, PropLineProcessor.STORE);
+    KStream<String, PlayerGameSummary> fromPropLines = propLines.process(PropLineProcessor::new,
+        Named.as("prop-lines-of-game"), PropLineProcessor.STORE, PlayerGameSummaryProcessor.STORE);
+    KStream<String, PlayerGameSummary> summaries = fromBoxScores.merge(fromPropLines, Named.as("summaries"));
     toTable(summaries, PlayerGameSummary.class, v -> StoreKeys.gamePlayer(v.getGameId(), v.getPlayerId()),
         PlayerGameSummary::getPlayerId);
 

@@ -5,6 +5,7 @@ import dev.nbaprops.avro.analytics.TeamDefenseGameSummary;
 import dev.nbaprops.avro.analytics.TeamOffenseGameSummary;
 import dev.nbaprops.avro.precompute.PlayerDailyCache;
 import dev.nbaprops.avro.raw.PlayerBoxScore;
+import dev.nbaprops.avro.raw.PropLine;
 import dev.nbaprops.config.AppConfig;
 import dev.nbaprops.serde.AvroSerde;
 import dev.nbaprops.serde.TableSpec;
@@ -30,6 +31,7 @@ import org.apache.kafka.streams.test.TestRecord;
 public final class TopologyHarness implements AutoCloseable {
   private final TopologyTestDriver driver;
   private final TestInputTopic<String, PlayerBoxScore> boxScores;
+  private final TestInputTopic<String, PropLine> propLines;
   private final TestOutputTopic<String, PlayerDailyCache> dailyCacheOut;
   private final TestOutputTopic<String, PlayerGameSummary> summaryOut;
   private final Map<String, PlayerDailyCache> dailyCache = new HashMap<>();
@@ -49,6 +51,8 @@ public final class TopologyHarness implements AutoCloseable {
     driver = new TopologyTestDriver(NbaTopology.build(AppConfig.defaults().seasonStarts()), p);
     boxScores = driver.createInputTopic(Topics.PLAYER_BOX_SCORE, Serdes.String().serializer(),
         AvroSerde.of(PlayerBoxScore.class).serializer());
+    propLines = driver.createInputTopic(Topics.PROP_LINE, Serdes.String().serializer(),
+        AvroSerde.of(PropLine.class).serializer());
     dailyCacheOut = driver.createOutputTopic(TableSpec.from(PlayerDailyCache.class).orElseThrow().topic(),
         Serdes.String().deserializer(), AvroSerde.of(PlayerDailyCache.class).deserializer());
     offenseOut = driver.createOutputTopic(TableSpec.from(TeamOffenseGameSummary.class).orElseThrow().topic(),
@@ -71,6 +75,28 @@ public final class TopologyHarness implements AutoCloseable {
     for (Parsed.Ok<PlayerBoxScore> r : rows) {
       boxScores.pipeInput(new TestRecord<>(r.key(), r.value(), Instant.ofEpochMilli(r.eventTime())));
     }
+    drain();
+    return this;
+  }
+
+  /** Pipes every accepted record of a replay timeline (box scores and prop lines) in timeline order. */
+  public TopologyHarness pipeTimeline(java.util.List<dev.nbaprops.replay.Timeline.Item> items) {
+    for (var item : items) {
+      if (item instanceof dev.nbaprops.replay.Timeline.Data d) {
+        Instant ts = Instant.ofEpochMilli(d.eventTime());
+        if (d.value() instanceof PlayerBoxScore b) {
+          boxScores.pipeInput(new TestRecord<>(d.key(), b, ts));
+        } else if (d.value() instanceof PropLine p) {
+          propLines.pipeInput(new TestRecord<>(d.key(), p, ts));
+        }
+      }
+    }
+    drain();
+    return this;
+  }
+
+  public TopologyHarness pipe(PropLine p, long eventTime) {
+    propLines.pipeInput(new TestRecord<>(Long.toString(p.getPlayerId()), p, Instant.ofEpochMilli(eventTime)));
     drain();
     return this;
   }

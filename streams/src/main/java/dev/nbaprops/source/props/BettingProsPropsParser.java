@@ -149,7 +149,7 @@ public final class BettingProsPropsParser {
           .setAwayTeam(Teams.fullName(g.awayAbbr()).orElse(g.awayAbbr()))
           .setPlayerName(name).setBookmaker(BOOKMAKER).setMarket(market)
           .setLine(line).setOverPrice(overPrice).setUnderPrice(underPrice)
-          .setGameId(g.gameId()).setPlayerId(m.playerId())
+          .setGameId(g.gameId()).setPlayerId(m.playerId()).setGameDate(g.date())
           .build();
       return Parsed.ok(Long.toString(m.playerId()), p, snapshot.toEpochMilli());
     } catch (Odds.BadInput e) {

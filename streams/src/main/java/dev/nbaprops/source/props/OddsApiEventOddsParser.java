@@ -197,7 +197,7 @@ public final class OddsApiEventOddsParser {
           .setSource(SOURCE).setSnapshotTs(snap).setEventId(eventId).setEventDate(eventDate)
           .setHomeTeam(home).setAwayTeam(away).setPlayerName(player).setBookmaker(book).setMarket(market)
           .setLine(point).setOverPrice(over).setUnderPrice(under)
-          .setGameId(game.gameId()).setPlayerId(pm.playerId())
+          .setGameId(game.gameId()).setPlayerId(pm.playerId()).setGameDate(game.date())
           .build();
       return Parsed.ok(Long.toString(pm.playerId()), p, snap.toEpochMilli());
     } catch (Odds.BadInput e) {

@@ -57,7 +57,7 @@ public final class PropsCsvParser {
           .setSource(SOURCE).setSnapshotTs(snapshot).setEventId(eventId).setEventDate(eventDateText)
           .setHomeTeam(home).setAwayTeam(away).setPlayerName(player).setBookmaker(bookmaker).setMarket(market)
           .setLine(line).setOverPrice(over).setUnderPrice(under)
-          .setGameId(m.gameId()).setPlayerId(m.playerId())
+          .setGameId(m.gameId()).setPlayerId(m.playerId()).setGameDate(m.game().date())
           .build();
       return Parsed.ok(Long.toString(m.playerId()), p, snapshot.toEpochMilli());
     } catch (Odds.BadInput e) {

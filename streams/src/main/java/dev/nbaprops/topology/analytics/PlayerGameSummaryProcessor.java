@@ -3,6 +3,9 @@ package dev.nbaprops.topology.analytics;
 import dev.nbaprops.avro.analytics.PlayerGameSummary;
 import dev.nbaprops.avro.raw.PlayerBoxScore;
 import dev.nbaprops.topology.StoreKeys;
+import dev.nbaprops.avro.state.PlayerGameProps;
+import dev.nbaprops.features.PropConsensus;
+import dev.nbaprops.source.EventTimes;
 import java.time.LocalDate;
 import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -27,6 +30,7 @@ public final class PlayerGameSummaryProcessor implements Processor<String, Playe
   private ProcessorContext<String, PlayerGameSummary> context;
   private KeyValueStore<String, PlayerGameSummary> store;
   private KeyValueStore<String, String> gameDates;
+  private KeyValueStore<String, PlayerGameProps> props;
 
   public PlayerGameSummaryProcessor(Set<String> knownSeasons) {
     this.knownSeasons = Set.copyOf(knownSeasons);
@@ -37,6 +41,7 @@ public final class PlayerGameSummaryProcessor implements Processor<String, Playe
     this.context = context;
     this.store = context.getStateStore(STORE);
     this.gameDates = context.getStateStore(GAME_DATE_STORE);
+    this.props = context.getStateStore(PropLineProcessor.STORE);
   }
 
   @Override
@@ -49,7 +54,7 @@ public final class PlayerGameSummaryProcessor implements Processor<String, Playe
       throw new IllegalStateException("season " + b.getSeason() + " of game " + b.getGameId()
           + " has no first game date; add it to seasons.first.game.dates and replay the season");
     }
-    PlayerGameSummary row = summarize(b);
+    PlayerGameSummary row = withPraLine(summarize(b), props.get(StoreKeys.gamePlayer(b.getGameId(), b.getPlayerId())));
     String key = StoreKeys.playerGame(b.getPlayerId(), b.getGameDate(), b.getGameId());
     if (row.equals(store.get(key))) {
       return;
@@ -64,7 +69,19 @@ public final class PlayerGameSummaryProcessor implements Processor<String, Playe
     context.forward(record.withKey(StoreKeys.player(b.getPlayerId())).withValue(row));
   }
 
-  /** The row for one box score (before any prop line is known: pra_line and pra_result stay null). */
+  /**
+   * The row with its PRA line: the consensus of the snapshots before the game's (nominal) start, and the
+   * result of {@code pra} against it; both null without a line.
+   */
+  public static PlayerGameSummary withPraLine(PlayerGameSummary row, PlayerGameProps props) {
+    Double line = props == null ? null : PropConsensus.of(props.getSnapshots(), PropConsensus.PRA_MARKET,
+        java.time.Instant.ofEpochMilli(EventTimes.tipOff(row.getGameDate())))
+        .map(PropConsensus.Lines::consensusLine).orElse(null);
+    return PlayerGameSummary.newBuilder(row).setPraLine(line)
+        .setPraResult(line == null ? null : PropConsensus.result(row.getPra(), line)).build();
+  }
+
+  /** The row for one box score, without its PRA line (see {@link #withPraLine}). */
   public static PlayerGameSummary summarize(PlayerBoxScore b) {
     int shootingAttempts = b.getFga() + b.getFta();
     return PlayerGameSummary.newBuilder()

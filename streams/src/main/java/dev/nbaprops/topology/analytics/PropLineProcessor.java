@@ -1,0 +1,63 @@
+package dev.nbaprops.topology.analytics;
+
+import dev.nbaprops.avro.analytics.PlayerGameSummary;
+import dev.nbaprops.avro.raw.PropLine;
+import dev.nbaprops.avro.state.PlayerGameProps;
+import dev.nbaprops.avro.state.PropSnapshot;
+import dev.nbaprops.topology.StoreKeys;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keeps every prop-line snapshot of a player for a game in {@link #STORE} (key player|game; the prop topic is
+ * keyed by player id like the box scores, so both meet in one task). When a line arrives for a game whose
+ * box score is already in, the game's summary is recomputed with the new pre-game consensus and forwarded if
+ * its {@code pra_line}/{@code pra_result} changed (a late line, or a correction of one).
+ */
+public final class PropLineProcessor implements Processor<String, PropLine, String, PlayerGameSummary> {
+  public static final String STORE = "player-game-props";
+
+  private ProcessorContext<String, PlayerGameSummary> context;
+  private KeyValueStore<String, PlayerGameProps> props;
+  private KeyValueStore<String, PlayerGameSummary> summaries;
+
+  @Override
+  public void init(ProcessorContext<String, PlayerGameSummary> context) {
+    this.context = context;
+    this.props = context.getStateStore(STORE);
+    this.summaries = context.getStateStore(PlayerGameSummaryProcessor.STORE);
+  }
+
+  @Override
+  public void process(Record<String, PropLine> record) {
+    PropLine p = record.value();
+    if (p == null || p.getGameId() == null || p.getPlayerId() == null || p.getGameDate() == null) {
+      return; // unmatched lines never reach the topic (the replay dead-letters them)
+    }
+    String key = StoreKeys.gamePlayer(p.getGameId(), p.getPlayerId());
+    PlayerGameProps current = props.get(key);
+    List<PropSnapshot> snaps = current == null ? new ArrayList<>() : new ArrayList<>(current.getSnapshots());
+    PropSnapshot snap = PropSnapshot.newBuilder().setSource(p.getSource()).setBookmaker(p.getBookmaker())
+        .setMarket(p.getMarket()).setSnapshotTs(p.getSnapshotTs()).setLine(p.getLine()).build();
+    if (snaps.contains(snap)) {
+      return; // a re-sent snapshot changes nothing
+    }
+    snaps.add(snap);
+    PlayerGameProps updated = PlayerGameProps.newBuilder().setPlayerId(p.getPlayerId()).setGameId(p.getGameId())
+        .setGameDate(p.getGameDate()).setSnapshots(snaps).build();
+    props.put(key, updated);
+    String summaryKey = StoreKeys.playerGame(p.getPlayerId(), p.getGameDate(), p.getGameId());
+    PlayerGameSummary summary = summaries.get(summaryKey);
+    if (summary != null) {
+      PlayerGameSummary withLine = PlayerGameSummaryProcessor.withPraLine(summary, updated);
+      if (!withLine.equals(summary)) {
+        summaries.put(summaryKey, withLine);
+        context.forward(record.withKey(StoreKeys.player(p.getPlayerId())).withValue(withLine));
+      }
+    }
+  }
+}
