@@ -238,11 +238,7 @@ public final class BigQueryWarehouse implements Warehouse {
         ensureTable(e.getKey());
       }
     }
-    String names = changesByTable.keySet().stream().map(TableDef::qualifiedName).collect(Collectors.joining(", "));
-    boolean anyDeletes = changesByTable.values().stream().anyMatch(c -> !c.deletes().isEmpty());
-    boolean anyUpserts = changesByTable.values().stream().anyMatch(c -> !c.upserts().isEmpty());
-    String what = (anyUpserts && anyDeletes ? "upserting into and deleting from " : anyDeletes ? "deleting from "
-        : "upserting into ") + names;
+    String what = Changes.describe(changesByTable);
     List<Staging> stagings = new ArrayList<>();
     try {
       call(what, () -> {

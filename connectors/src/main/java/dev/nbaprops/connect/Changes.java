@@ -23,6 +23,16 @@ public record Changes(List<Struct> upserts, List<List<Object>> deletes) {
   }
 
   /** Only upserts. */
+  /** "upserting into a, b" / "deleting from a" / "upserting into and deleting from a": for error messages. */
+  public static String describe(java.util.Map<TableDef, Changes> changesByTable) {
+    String names = changesByTable.keySet().stream().map(TableDef::qualifiedName)
+        .collect(java.util.stream.Collectors.joining(", "));
+    boolean deletes = changesByTable.values().stream().anyMatch(c -> !c.deletes().isEmpty());
+    boolean upserts = changesByTable.values().stream().anyMatch(c -> !c.upserts().isEmpty());
+    return (upserts && deletes ? "upserting into and deleting from " : deletes ? "deleting from " : "upserting into ")
+        + names;
+  }
+
   public static Changes upserts(List<Struct> rows) {
     return new Changes(rows, List.of());
   }

@@ -129,11 +129,7 @@ public final class DuckDbWarehouse implements Warehouse {
         ensureTable(e.getKey());
       }
     }
-    String names = changesByTable.keySet().stream().map(TableDef::qualifiedName).collect(Collectors.joining(", "));
-    boolean deletes = changesByTable.values().stream().anyMatch(c -> !c.deletes().isEmpty());
-    boolean upserts = changesByTable.values().stream().anyMatch(c -> !c.upserts().isEmpty());
-    String what = (upserts && deletes ? "upserting into and deleting from " : deletes ? "deleting from "
-        : "upserting into ") + names;
+    String what = Changes.describe(changesByTable);
     inTransaction(what, () -> {
       for (Map.Entry<TableDef, Changes> e : changesByTable.entrySet()) {
         deleteKeys(e.getKey(), e.getValue().deletes());
