@@ -70,13 +70,26 @@ public final class DrainWatcher implements AutoCloseable {
         long at = c == null ? 0 : c.offset();
         remaining += Math.max(0, e.getValue() - at);
       }
-      return remaining;
+      // A transaction still open or being completed (its markers not yet written) hides records from the
+      // read_committed end: not drained until the committed end has caught up with the log end.
+      return remaining + inFlightTransactions(targets.keySet());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot read offsets of group " + group + ": " + e.getCause().getMessage(), e);
     }
+  }
+
+  /** Partitions whose read_committed end (last stable offset) is behind their log end. */
+  long inFlightTransactions(java.util.Set<TopicPartition> parts) throws InterruptedException, ExecutionException {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    parts.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+    var stable = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+        .all().get();
+    var logEnd = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
+        .all().get();
+    return parts.stream().filter(tp -> stable.get(tp).offset() < logEnd.get(tp).offset()).count();
   }
 
   /** For every partition: the offset after its last committed data record (0 for an empty partition). */

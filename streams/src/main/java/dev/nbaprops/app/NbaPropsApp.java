@@ -40,6 +40,7 @@ public final class NbaPropsApp implements AutoCloseable {
   private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
   private String bootstrapServers;
   private EmbeddedKafka kafka;
+  private List<String> consumedTopics;
   private Admin admin;
   private KafkaStreams streams;
   private EmbeddedConnect connect;
@@ -86,8 +87,9 @@ public final class NbaPropsApp implements AutoCloseable {
     query = QueryServer.bind(cfg.getString(AppConfig.QUERY_HOST), cfg.getInt(AppConfig.QUERY_PORT), cfg);
     toClose.push(query);
     String appServer = cfg.getString(AppConfig.QUERY_ADVERTISED_HOST) + ":" + query.port();
-    streams = new KafkaStreams(NbaTopology.build(cfg.seasonStarts()),
-        StreamsSettings.of(cfg, bootstrapServers, appServer));
+    org.apache.kafka.streams.Topology topology = NbaTopology.build(cfg.seasonStarts());
+    consumedTopics = consumedTopics(topology, cfg.getString(AppConfig.APPLICATION_ID));
+    streams = new KafkaStreams(topology, StreamsSettings.of(cfg, bootstrapServers, appServer));
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("Kafka Streams stopped on an unexpected error", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -99,6 +101,21 @@ public final class NbaPropsApp implements AutoCloseable {
     query.attach(streams);
     streams.start();
     query.start();
+  }
+
+  /** Every topic the topology reads: the raw topics and its repartition topics (named {@code <app id>-...}). */
+  static List<String> consumedTopics(org.apache.kafka.streams.Topology topology, String applicationId) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (var sub : topology.describe().subtopologies()) {
+      for (var node : sub.nodes()) {
+        if (node instanceof org.apache.kafka.streams.TopologyDescription.Source src && src.topicSet() != null) {
+          for (String t : src.topicSet()) {
+            out.add(t.endsWith("-repartition") ? applicationId + "-" + t : t);
+          }
+        }
+      }
+    }
+    return List.copyOf(out);
   }
 
   private void lockStateDir(Path state) {
@@ -162,7 +179,7 @@ public final class NbaPropsApp implements AutoCloseable {
    */
   public void awaitDrained(Duration timeout, Consumer<String> status) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    List<String> streamsInputs = NbaTopology.SOURCE_TOPICS;
+    List<String> streamsInputs = consumedTopics;
     List<String> derived = Topics.derived();
     String streamsGroup = cfg.getString(AppConfig.APPLICATION_ID);
     long lastReport = 0;

@@ -51,9 +51,6 @@ import org.apache.avro.specific.SpecificRecord;
  * stages repartition by game.
  */
 public final class NbaTopology {
-  /** The raw topics the topology reads. */
-  public static final java.util.List<String> SOURCE_TOPICS = java.util.List.of(Topics.PLAYER_BOX_SCORE, Topics.PROP_LINE);
-
   private NbaTopology() {}
 
   public static Topology build(Map<String, LocalDate> seasonFirstGameDates) {
