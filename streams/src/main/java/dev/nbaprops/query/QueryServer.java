@@ -8,6 +8,8 @@ import dev.nbaprops.config.AppConfig;
 import dev.nbaprops.topology.ByPlayerPartitioner;
 import dev.nbaprops.topology.StoreKeys;
 import dev.nbaprops.topology.analytics.PlayerGameSummaryProcessor;
+import dev.nbaprops.topology.analytics.TeamGameSummaryProcessor;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import dev.nbaprops.topology.precompute.PlayerDailyCacheProcessor;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -51,12 +53,19 @@ import org.slf4j.LoggerFactory;
  *   GET /health                                      200 when Kafka Streams is RUNNING, else 503
  *   GET /players/{player_id}/daily-cache?date=D      player_daily_cache row (player_id, D)
  *   GET /players/{player_id}/games                   the player's player_game_summary rows, by date
+ *   GET /games/{game_id}/teams/{team}/offense        team_offense_game_summary row (game_id, team_abbr)
+ *   GET /games/{game_id}/teams/{team}/defense        team_defense_game_summary row (game_id, team_abbr)
  * </pre>
  */
 public final class QueryServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QueryServer.class);
   private static final Pattern DAILY_CACHE = Pattern.compile("/players/(\\d{1,18})/daily-cache");
   private static final Pattern GAMES = Pattern.compile("/players/(\\d{1,18})/games");
+  private static final Pattern TEAM_GAME = Pattern.compile("/games/(\\d{10})/teams/([A-Z]{2,3})/(offense|defense)");
+  /** Team stores live in the tasks of the game-id partitions (the box scores are repartitioned by game). */
+  private static final StreamPartitioner<String, Object> BY_GAME = (topic, key, value, n) -> java.util.Optional.of(
+      java.util.Set.of(org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+          key.substring(0, key.indexOf('|')).getBytes(java.nio.charset.StandardCharsets.UTF_8))) % n));
   static final String FORWARDED = "X-Nba-Forwarded";
 
   private final HttpServer server;
@@ -132,6 +141,11 @@ public final class QueryServer implements AutoCloseable {
         }
         keyLookup(ex, PlayerDailyCacheProcessor.CACHE_STORE, StoreKeys.playerDate(player, date),
             "player " + player + " has no daily-cache row for " + date + " (no game that day, or not yet computed)");
+      } else if ((m = TEAM_GAME.matcher(path)).matches()) {
+        String store = m.group(3).equals("offense") ? TeamGameSummaryProcessor.OFFENSE_STORE
+            : TeamGameSummaryProcessor.DEFENSE_STORE;
+        keyLookup(ex, store, m.group(1) + "|" + m.group(2), BY_GAME,
+            "no " + m.group(3) + " row for team " + m.group(2) + " in game " + m.group(1));
       } else if ((m = GAMES.matcher(path)).matches()) {
         long player = Long.parseLong(m.group(1));
         prefixLookup(ex, PlayerGameSummaryProcessor.STORE, player);
@@ -148,7 +162,12 @@ public final class QueryServer implements AutoCloseable {
   }
 
   private void keyLookup(HttpExchange ex, String store, String key, String notFound) throws IOException {
-    KeyQueryMetadata md = metadata(store, key);
+    keyLookup(ex, store, key, ByPlayerPartitioner.<Object>byStoreKey(), notFound);
+  }
+
+  private void keyLookup(HttpExchange ex, String store, String key, StreamPartitioner<String, Object> partitioner,
+                         String notFound) throws IOException {
+    KeyQueryMetadata md = metadata(store, key, partitioner);
     if (!md.activeHost().equals(self)) {
       forward(ex, md.activeHost());
       return;
@@ -184,11 +203,15 @@ public final class QueryServer implements AutoCloseable {
   }
 
   private KeyQueryMetadata metadata(String store, String key) {
+    return metadata(store, key, ByPlayerPartitioner.<Object>byStoreKey());
+  }
+
+  private KeyQueryMetadata metadata(String store, String key, StreamPartitioner<String, Object> partitioner) {
     if (streams == null || streams.state() != KafkaStreams.State.RUNNING) {
       throw new Unavailable("stores are not ready (Kafka Streams is "
           + (streams == null ? "starting" : streams.state()) + ")");
     }
-    KeyQueryMetadata md = streams.queryMetadataForKey(store, key, ByPlayerPartitioner.<Object>byStoreKey());
+    KeyQueryMetadata md = streams.queryMetadataForKey(store, key, partitioner);
     if (md == null || md == KeyQueryMetadata.NOT_AVAILABLE) {
       throw new Unavailable("the owner of this key is not known yet (rebalancing)");
     }

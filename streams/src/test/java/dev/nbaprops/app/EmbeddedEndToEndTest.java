@@ -142,6 +142,13 @@ class EmbeddedEndToEndTest {
       assertThat(get(http, base + "/players/203999/daily-cache?date=10/27/2023").statusCode()).isEqualTo(400);
       assertThat(get(http, base + "/players/203999/daily-cache").statusCode()).isEqualTo(400);
       assertThat(get(http, base + "/players/1/games").statusCode()).isEqualTo(404);
+      // Team rows live in the game-id partitions: DEN 119 - LAL 107 on 2023-10-24.
+      HttpResponse<String> den = get(http, base + "/games/0022300061/teams/DEN/offense");
+      assertThat(den.statusCode()).isEqualTo(200);
+      assertThat(Json.MAPPER.readTree(den.body()).get("pts").asInt()).isEqualTo(119);
+      assertThat(Json.MAPPER.readTree(get(http, base + "/games/0022300061/teams/DEN/defense").body())
+          .get("opp_pts").asInt()).isEqualTo(107);
+      assertThat(get(http, base + "/games/0022300061/teams/BOS/offense").statusCode()).isEqualTo(404);
       assertThat(Json.MAPPER.readTree(get(http, base + "/players/203999/games").body()).get("rows").size())
           .isEqualTo(15 + 12); // his real games in the two four-week windows
     }
