@@ -8,6 +8,7 @@ import dev.nbaprops.source.Parsed;
 import dev.nbaprops.source.ScheduleParser;
 import dev.nbaprops.source.SourceKind;
 import dev.nbaprops.source.SourceRow;
+import dev.nbaprops.source.props.ScheduleIndex;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -292,13 +293,7 @@ public final class Timeline implements AutoCloseable {
   private static Map<String, LocalDate> gameDates(DataLayout layout) {
     Map<String, LocalDate> out = new HashMap<>();
     for (Path f : layout.files(SourceKind.SCHEDULE)) {
-      try (CsvSource s = new CsvSource(f)) {
-        while (s.hasNext()) {
-          if (ScheduleParser.parse(s.next()) instanceof Parsed.Ok<ScheduleGame> ok) {
-            out.put(ok.value().getGameId(), ok.value().getGameDate());
-          }
-        }
-      }
+      ScheduleIndex.readFile(f).forEach(g -> out.put(g.gameId(), g.date()));
     }
     return out;
   }

@@ -13,11 +13,7 @@ public final class BoxScoreParser {
   private BoxScoreParser() {}
 
   public static Parsed<PlayerBoxScore> parse(SourceRow row) {
-    if (row.fields().isEmpty()) {
-      return Parsed.rejected("unparseable line (field count differs from the header)");
-    }
-    RowReader r = new RowReader(row);
-    try {
+    return RowReader.parse(row, r -> {
       String gameId = r.gameId("game_id");
       long playerId = r.id("player_id");
       LocalDate date = r.date("game_date");
@@ -45,8 +41,6 @@ public final class BoxScoreParser {
       RowReader.check(Seasons.seasonOfGameId(gameId).equals(b.getSeason()),
           "season " + b.getSeason() + " does not match game id " + gameId);
       return Parsed.ok(Long.toString(playerId), b, EventTimes.gameFinal(date));
-    } catch (RowReader.BadRow e) {
-      return Parsed.rejected(e.getMessage());
-    }
+    });
   }
 }

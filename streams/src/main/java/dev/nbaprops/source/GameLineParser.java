@@ -12,11 +12,7 @@ public final class GameLineParser {
   private GameLineParser() {}
 
   public static Parsed<GameLine> parse(SourceRow row) {
-    if (row.fields().isEmpty()) {
-      return Parsed.rejected("unparseable line (field count differs from the header)");
-    }
-    RowReader r = new RowReader(row);
-    try {
+    return RowReader.parse(row, r -> {
       if (r.optString("nba_game_id") == null) {
         return Parsed.rejected("no NBA game id (" + r.optString("season_type") + "): not a scheduled game");
       }
@@ -34,8 +30,6 @@ public final class GameLineParser {
           .setWhosFavored(fav).setSpread(spread).setTotal(total)
           .setMoneylineAway(r.optInt("moneyline_away")).setMoneylineHome(r.optInt("moneyline_home")).build();
       return Parsed.ok(gameId, g, EventTimes.scheduled(date) + 1);
-    } catch (RowReader.BadRow e) {
-      return Parsed.rejected(e.getMessage());
-    }
+    });
   }
 }

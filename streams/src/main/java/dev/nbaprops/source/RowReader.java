@@ -15,6 +15,27 @@ final class RowReader {
     this.row = row;
   }
 
+  /** The body of a row parser: reads the fields, throws {@link BadRow} for a row it cannot accept. */
+  @FunctionalInterface
+  interface Body<T> {
+    Parsed<T> parse(RowReader r);
+  }
+
+  /**
+   * Runs a parser body on a row: a line whose fields do not split like the header, and any {@link BadRow} the
+   * body throws, become {@link Parsed.Rejected} with the reason.
+   */
+  static <T> Parsed<T> parse(SourceRow row, Body<T> body) {
+    if (row.fields().isEmpty()) {
+      return Parsed.rejected("unparseable line (field count differs from the header)");
+    }
+    try {
+      return body.parse(new RowReader(row));
+    } catch (BadRow e) {
+      return Parsed.rejected(e.getMessage());
+    }
+  }
+
   static final class BadRow extends RuntimeException {
     BadRow(String reason) {
       super(reason, null, false, false);

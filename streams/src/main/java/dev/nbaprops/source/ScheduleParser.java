@@ -8,11 +8,7 @@ public final class ScheduleParser {
   private ScheduleParser() {}
 
   public static Parsed<ScheduleGame> parse(SourceRow row) {
-    if (row.fields().isEmpty()) {
-      return Parsed.rejected("unparseable line (field count differs from the header)");
-    }
-    RowReader r = new RowReader(row);
-    try {
+    return RowReader.parse(row, r -> {
       String gameId = r.gameId("game_id");
       LocalDate date = r.date("game_date");
       String avail = r.string("player_box_available");
@@ -29,8 +25,6 @@ public final class ScheduleParser {
       RowReader.check(Seasons.seasonOfGameId(gameId).equals(g.getSeason()),
           "season " + g.getSeason() + " does not match game id " + gameId);
       return Parsed.ok(gameId, g, EventTimes.scheduled(date));
-    } catch (RowReader.BadRow e) {
-      return Parsed.rejected(e.getMessage());
-    }
+    });
   }
 }

@@ -17,11 +17,7 @@ public final class ShotParser {
   private int seq;
 
   public Parsed<Shot> parse(SourceRow row) {
-    if (row.fields().isEmpty()) {
-      return Parsed.rejected("unparseable line (field count differs from the header)");
-    }
-    RowReader r = new RowReader(row);
-    try {
+    return RowReader.parse(row, r -> {
       String gameId = r.gameId("game_id");
       LocalDate date = r.date("game_date");
       String zone = r.string("zone_basic");
@@ -49,8 +45,6 @@ public final class ShotParser {
       RowReader.check(Seasons.seasonOfGameId(gameId).equals(s.getSeason()),
           "season " + s.getSeason() + " does not match game id " + gameId);
       return Parsed.ok(Long.toString(s.getPlayerId()), s, EventTimes.gameFinal(date));
-    } catch (RowReader.BadRow e) {
-      return Parsed.rejected(e.getMessage());
-    }
+    });
   }
 }

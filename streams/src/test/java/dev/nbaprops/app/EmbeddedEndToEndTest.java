@@ -44,11 +44,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -247,22 +242,12 @@ class EmbeddedEndToEndTest {
   }
 
   private static List<DeadLetter> deadLetters(String bootstrap) {
-    Map<String, Object> cfg = new HashMap<>();
-    cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    cfg.put(ConsumerConfig.GROUP_ID_CONFIG, "test-dlq-" + System.nanoTime());
-    cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     List<DeadLetter> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cfg, new StringDeserializer(), new ByteArrayDeserializer())) {
-      c.subscribe(List.of(Topics.DEAD_LETTER));
-      long deadline = System.currentTimeMillis() + 20_000;
-      while (out.size() < 4 && System.currentTimeMillis() < deadline) {
-        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-          out.add(AvroCodec.of(DeadLetter.class).decode(r.value()));
-        }
-      }
-    }
+    TopicReader.readAll(bootstrap, List.of(Topics.DEAD_LETTER),
+        r -> out.add(AvroCodec.of(DeadLetter.class).decode(r.value())));
     return out;
   }
+
 
   private static <T extends SpecificRecord> Map<String, SpecificRecord> latest(String bootstrap, String topic, Class<T> type) {
     return new HashMap<>(TopicReader.latest(bootstrap, topic, type));

@@ -1,5 +1,10 @@
 package dev.nbaprops.source.props;
 
+import dev.nbaprops.avro.raw.ScheduleGame;
+import dev.nbaprops.source.Parsed;
+import dev.nbaprops.source.ScheduleParser;
+import dev.nbaprops.source.SourceKind;
+
 import dev.nbaprops.source.CsvSource;
 import dev.nbaprops.source.DataLayout;
 import dev.nbaprops.source.SourceRow;
@@ -66,19 +71,11 @@ public final class ScheduleIndex {
     return new ScheduleIndex(games);
   }
 
-  /** Reads every {@code schedule/games_*.csv.gz} (or {@code .csv}) file of a data directory. */
+  /** Reads every schedule file of a data directory ({@link DataLayout#files}). */
   public static ScheduleIndex load(DataLayout layout) {
-    Path dir = layout.root().resolve("schedule");
-    List<Path> files = new ArrayList<>();
-    if (Files.isDirectory(dir)) {
-      try (Stream<Path> s = Files.list(dir)) {
-        s.filter(p -> p.getFileName().toString().matches("games_.*\\.csv(\\.gz)?")).sorted().forEach(files::add);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+    List<Path> files = layout.files(SourceKind.SCHEDULE);
     if (files.isEmpty()) {
-      throw new IllegalArgumentException("no schedule/games_*.csv.gz in " + layout.root());
+      throw new IllegalArgumentException("no schedule files in " + layout.root().resolve("schedule"));
     }
     List<Game> games = new ArrayList<>();
     for (Path f : files) {
@@ -91,24 +88,16 @@ public final class ScheduleIndex {
     return load(new DataLayout(dataDir));
   }
 
-  /** The games of one schedule file; rows that do not parse are skipped. */
+  /** The games of one schedule file, as {@link ScheduleParser} reads them; rejected rows are skipped (the replay
+   * dead-letters them; here they simply cannot be matched). */
   public static List<Game> readFile(Path file) {
     List<Game> games = new ArrayList<>();
     try (CsvSource src = new CsvSource(file)) {
       while (src.hasNext()) {
-        SourceRow r = src.next();
-        String id = r.get("game_id");
-        String date = r.get("game_date");
-        String home = r.get("home_team_abbr");
-        String away = r.get("away_team_abbr");
-        if (id == null || date == null || home == null || away == null) {
-          continue;
-        }
-        try {
-          games.add(new Game(id, r.get("season"), r.get("season_type"), LocalDate.parse(date), home, away,
-              !"N".equals(r.get("player_box_available"))));
-        } catch (DateTimeParseException e) {
-          // skipped: the replay dead-letters bad schedule rows; here they simply cannot be matched
+        if (ScheduleParser.parse(src.next()) instanceof Parsed.Ok<ScheduleGame> ok) {
+          ScheduleGame g = ok.value();
+          games.add(new Game(g.getGameId(), g.getSeason(), g.getSeasonType(), g.getGameDate(), g.getHomeTeamAbbr(),
+              g.getAwayTeamAbbr(), g.getPlayerBoxAvailable()));
         }
       }
     }
