@@ -1,0 +1,88 @@
+package dev.nbaprops.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+
+/**
+ * Every queryable state store of the topology: its name, the table it holds, how its keys are built and which
+ * partition (task) owns a key. The query API is driven by this list, so a new table is one entry here.
+ *
+ * <p>Key layouts ({@link StoreKeys}): player-scoped stores start with the player id ({@code player|...}) and live
+ * in the player's partition; game-scoped team stores start with the game id and live in the game's partition;
+ * team-by-date stores ({@code team|date}) are computed per season (one task holds a season's teams and league
+ * totals), so their owner follows from the season of the key's date.
+ */
+public final class StoreCatalog {
+  /** How the owning partition of a store key is found. */
+  public enum Partitioning {
+    /** {@code player|...}: murmur2 of the player id string (the raw topics' key). */
+    BY_PLAYER,
+    /** {@code game|...}: murmur2 of the game id (team stages repartition by game). */
+    BY_GAME,
+    /** {@code team|date}: murmur2 of the season string of the date ({@link #seasonOf}). */
+    BY_SEASON_OF_DATE
+  }
+
+  /**
+   * One store. {@code keyLayout} documents the key; {@code versionedByDate} is true when the key ends in a date
+   * (as-of lookups: the latest row at or before a date); {@code table} is the warehouse table it mirrors.
+   */
+  public record Entry(String store, String table, String keyLayout, Partitioning partitioning,
+                      boolean versionedByDate) {
+    public StreamPartitioner<String, Object> partitioner() {
+      return (topic, key, value, n) -> Optional.of(Set.of(partitionOf(key, n)));
+    }
+
+    public int partitionOf(String key, int numPartitions) {
+      int sep = key.indexOf(StoreKeys.SEP);
+      String head = sep < 0 ? key : key.substring(0, sep);
+      String routing = switch (partitioning) {
+        case BY_PLAYER, BY_GAME -> head;
+        case BY_SEASON_OF_DATE -> seasonOf(LocalDate.parse(key.substring(sep + 1, sep + 11)));
+      };
+      return Utils.toPositive(Utils.murmur2(routing.getBytes(StandardCharsets.UTF_8))) % numPartitions;
+    }
+  }
+
+  public static final Entry PLAYER_GAME_SUMMARY = new Entry("player-game-summary",
+      "nba_analytics.player_game_summary", "player_id|game_date|game_id", Partitioning.BY_PLAYER, false);
+  public static final Entry TEAM_OFFENSE_GAME_SUMMARY = new Entry("team-offense-game-summary",
+      "nba_analytics.team_offense_game_summary", "game_id|team_abbr", Partitioning.BY_GAME, false);
+  public static final Entry TEAM_DEFENSE_GAME_SUMMARY = new Entry("team-defense-game-summary",
+      "nba_analytics.team_defense_game_summary", "game_id|team_abbr", Partitioning.BY_GAME, false);
+  public static final Entry UPCOMING_PLAYER_GAME_CONTEXT = new Entry("upcoming-player-game-context",
+      "nba_analytics.upcoming_player_game_context", "player_id|game_date", Partitioning.BY_PLAYER, true);
+  public static final Entry UPCOMING_TEAM_GAME_CONTEXT = new Entry("upcoming-team-game-context",
+      "nba_analytics.upcoming_team_game_context", "team_abbr|game_date", Partitioning.BY_SEASON_OF_DATE, true);
+  public static final Entry TEAM_DEFENSE_ZONE_ANALYSIS = new Entry("team-defense-zone-analysis",
+      "nba_precompute.team_defense_zone_analysis", "team_abbr|analysis_date", Partitioning.BY_SEASON_OF_DATE, true);
+  public static final Entry PLAYER_SHOT_ZONE_ANALYSIS = new Entry("player-shot-zone-analysis",
+      "nba_precompute.player_shot_zone_analysis", "player_id|analysis_date", Partitioning.BY_PLAYER, true);
+  public static final Entry PLAYER_COMPOSITE_FACTORS = new Entry("player-composite-factors",
+      "nba_precompute.player_composite_factors", "player_id|game_date", Partitioning.BY_PLAYER, true);
+  public static final Entry PLAYER_DAILY_CACHE = new Entry("player-daily-cache",
+      "nba_precompute.player_daily_cache", "player_id|cache_date", Partitioning.BY_PLAYER, true);
+  public static final Entry ML_FEATURE_STORE = new Entry("ml-feature-store",
+      "nba_precompute.ml_feature_store", "player_id|game_date", Partitioning.BY_PLAYER, true);
+
+  public static final List<Entry> ALL = List.of(PLAYER_GAME_SUMMARY, TEAM_OFFENSE_GAME_SUMMARY,
+      TEAM_DEFENSE_GAME_SUMMARY, UPCOMING_PLAYER_GAME_CONTEXT, UPCOMING_TEAM_GAME_CONTEXT, TEAM_DEFENSE_ZONE_ANALYSIS,
+      PLAYER_SHOT_ZONE_ANALYSIS, PLAYER_COMPOSITE_FACTORS, PLAYER_DAILY_CACHE, ML_FEATURE_STORE);
+
+  private StoreCatalog() {}
+
+  /** NBA season of a game date: seasons start in October and end by July ({@code 2024-04-20 -> 2023-24}). */
+  public static String seasonOf(LocalDate date) {
+    int start = date.getMonthValue() >= 8 ? date.getYear() : date.getYear() - 1;
+    return start + "-" + String.format("%02d", (start + 1) % 100);
+  }
+
+  public static Optional<Entry> byTable(String table) {
+    return ALL.stream().filter(e -> e.table().equals(table)).findFirst();
+  }
+}
