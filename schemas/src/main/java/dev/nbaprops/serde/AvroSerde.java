@@ -17,6 +17,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     return new AvroSerde<>(AvroCodec.of(type));
   }
 
+  /**
+   * A serde for records of any catalog type (internal topics that carry several types): each record is written
+   * with its own schema's single-object encoding, and read back by the fingerprint in its header.
+   */
+  public static AvroSerde<SpecificRecord> any() {
+    return new AvroSerde<>(new AnyRecordCodec());
+  }
+
   @Override
   public Serializer<T> serializer() {
     return (topic, data) -> data == null ? null : codec.encode(data);

@@ -46,7 +46,15 @@ public final class SchemaCatalog {
       UpcomingPlayerGameContext.class, UpcomingTeamGameContext.class,
       TeamDefenseZoneAnalysis.class, PlayerShotZoneAnalysis.class, PlayerCompositeFactors.class,
       PlayerDailyCache.class, MlFeatureStore.class,
-      PlayerSeasonHistory.class, GameTotals.class, PlayerGameProps.class);
+      PlayerSeasonHistory.class, GameTotals.class, PlayerGameProps.class,
+      dev.nbaprops.avro.state.ShotFact.class, dev.nbaprops.avro.state.PlayerGameZones.class,
+      dev.nbaprops.avro.state.TeamGameFacts.class, dev.nbaprops.avro.state.PlayerAppearance.class,
+      dev.nbaprops.avro.state.ExpectedPlayer.class, dev.nbaprops.avro.state.TeamGameContext.class);
+
+  /** The current class of a record full name, for decoding a record whose type is known only from its bytes. */
+  public Optional<Class<? extends SpecificRecord>> classOf(String fullName) {
+    return RECORD_CLASSES.stream().filter(c -> schemaOf(c).getFullName().equals(fullName)).findFirst();
+  }
 
   /** Classpath index of the released schema versions, one resource path per line. */
   public static final String RELEASED_INDEX = "released/index.txt";

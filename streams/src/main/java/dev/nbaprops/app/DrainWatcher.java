@@ -81,6 +81,22 @@ public final class DrainWatcher implements AutoCloseable {
     }
   }
 
+  /** The sum of the log-end offsets of every partition of the topics (changes whenever anything is written). */
+  public long endOffsets(Collection<String> topics) {
+    try {
+      Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      described.values().forEach(d -> d.partitions().forEach(
+          p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+      return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot read end offsets: " + e.getCause().getMessage(), e);
+    }
+  }
+
   /** Partitions whose read_committed end (last stable offset) is behind their log end. */
   long inFlightTransactions(java.util.Set<TopicPartition> parts) throws InterruptedException, ExecutionException {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();

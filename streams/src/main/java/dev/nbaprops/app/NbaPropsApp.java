@@ -191,10 +191,29 @@ public final class NbaPropsApp implements AutoCloseable {
         if (connect != null) {
           connect.assertHealthy();
         }
-        long streamsLeft = watcher.remaining(streamsGroup, watcher.consumedTopics(streamsGroup, streamsInputs));
+        long streamsLeft;
+        try {
+          streamsLeft = watcher.remaining(streamsGroup, watcher.consumedTopics(streamsGroup, streamsInputs));
+        } catch (IllegalStateException e) {
+          if (!(e.getCause() instanceof java.util.concurrent.ExecutionException x
+              && x.getCause() instanceof org.apache.kafka.common.errors.RetriableException)) {
+            throw e;
+          }
+          // Kafka Streams is still creating its internal topics (metadata not yet everywhere): not drained.
+          Thread.sleep(500);
+          continue;
+        }
         long sinkLeft = streamsLeft > 0 || connect == null ? -1 : watcher.remaining(connect.sinkGroup(), derived);
         if (streamsLeft == 0 && sinkLeft <= 0) {
-          return;
+          // The season stage emits on a wall-clock punctuation after its inputs are consumed: drained only when
+          // nothing new reached the derived topics over more than two precompute intervals.
+          long before = watcher.endOffsets(derived);
+          Thread.sleep(Math.max(2_000, 3 * NbaTopology.DEFAULT_PRECOMPUTE_INTERVAL.toMillis()));
+          if (watcher.endOffsets(derived) == before
+              && watcher.remaining(streamsGroup, watcher.consumedTopics(streamsGroup, streamsInputs)) == 0) {
+            return;
+          }
+          continue;
         }
         if (System.nanoTime() - lastReport > 5_000_000_000L) {
           lastReport = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.nbaprops.features;
 
 import dev.nbaprops.avro.precompute.PlayerDailyCache;
+import dev.nbaprops.avro.precompute.PlayerShotZoneAnalysis;
 import dev.nbaprops.avro.state.PlayedGame;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -55,6 +56,87 @@ public final class PlayerFeatures {
         .setGamesInWindowLast10(last10.size())
         .setIsBootstrap(isBootstrap(d, seasonFirstGameDate))
         .setQualityScore(Math.min(quality(last5.size(), LAST_5), quality(last10.size(), LAST_10)))
+        .setMinAvgLast5(mean(last5, PlayedGame::getMin))
+        .setPtsTrend(ShotZones.diff(mean(last5, PlayedGame::getPts), mean(prior, PlayedGame::getPts)))
+        .setMinTrend(ShotZones.diff(mean(last5, PlayedGame::getMin), mean(last10, PlayedGame::getMin)))
+        .setGamesLast7Days(inLast7Days(prior, d).size())
+        .setMinutesLast7Days(inLast7Days(prior, d).stream().mapToDouble(PlayedGame::getMin).sum())
+        .setUsagePer36Last5(usagePer36(last5))
+        .setUsagePer36Season(usagePer36(prior))
+        .setTsPctLast10(tsPct(last10))
+        .build();
+  }
+
+  /** The player's games in [d - 7, d - 1]. */
+  public static List<PlayedGame> inLast7Days(List<PlayedGame> prior, LocalDate d) {
+    LocalDate from = d.minusDays(7);
+    return prior.stream().filter(g -> !g.getGameDate().isBefore(from) && g.getGameDate().isBefore(d)).toList();
+  }
+
+  /** Usage estimate {@code sum(fga + 0.44 fta + tov) * 36 / sum(min)}; null without minutes. */
+  public static Double usagePer36(List<PlayedGame> games) {
+    double events = 0;
+    double min = 0;
+    for (PlayedGame g : games) {
+      if (g.getFga() == null) {
+        continue; // a history row written before these fields existed
+      }
+      events += g.getFga() + 0.44 * g.getFta() + g.getTov();
+      min += g.getMin();
+    }
+    return min == 0 ? null : events * 36 / min;
+  }
+
+  /** True shooting over a window, {@code sum(pts) / (2 (sum(fga) + 0.44 sum(fta)))}; null without attempts. */
+  public static Double tsPct(List<PlayedGame> games) {
+    double pts = 0;
+    double att = 0;
+    for (PlayedGame g : games) {
+      if (g.getFga() == null) {
+        continue;
+      }
+      pts += g.getPts();
+      att += g.getFga() + 0.44 * g.getFta();
+    }
+    return att == 0 ? null : pts / (2 * att);
+  }
+
+  /** Zone sums of the games that have shot data. */
+  public static ShotZones.Counts zoneCounts(List<PlayedGame> games) {
+    ShotZones.Counts c = new ShotZones.Counts();
+    for (PlayedGame g : games) {
+      if (g.getShotAttempts() == null) {
+        continue; // no shot data for this game (2021-22, playoffs): contributes nothing
+      }
+      c.fga[0] += g.getPaintFga();
+      c.fgm[0] += g.getPaintFgm();
+      c.fga[1] += g.getMidRangeFga();
+      c.fgm[1] += g.getMidRangeFgm();
+      c.fga[2] += g.getThreeFga();
+      c.fgm[2] += g.getThreeFgm();
+      c.shots += g.getShotAttempts();
+      c.games++;
+    }
+    return c;
+  }
+
+  /**
+   * player_shot_zone_analysis for (player, d): the pinned zone rates and FG% over the player's last 10 games of
+   * the season before d (CONTRACT.md), plus attempts per game by zone and the primary scoring zone.
+   */
+  public static PlayerShotZoneAnalysis shotZoneAnalysis(long playerId, String season, LocalDate d,
+                                                        List<PlayedGame> prior, LocalDate seasonFirstGameDate) {
+    List<PlayedGame> last10 = last(prior, LAST_10);
+    ShotZones.Counts c = zoneCounts(last10);
+    return PlayerShotZoneAnalysis.newBuilder()
+        .setPlayerId(playerId).setAnalysisDate(d).setSeason(season).setGamesInWindow(last10.size())
+        .setPaintRateLast10(c.rate(0)).setMidRangeRateLast10(c.rate(1)).setThreeRateLast10(c.rate(2))
+        .setPaintFgPctLast10(c.pct(0)).setMidRangeFgPctLast10(c.pct(1)).setThreeFgPctLast10(c.pct(2))
+        .setIsBootstrap(isBootstrap(d, seasonFirstGameDate))
+        .setQualityScore(quality(last10.size(), LAST_10))
+        .setShotGamesInWindow(c.games).setFgaLast10(c.shots)
+        .setPaintFgaPerGame(c.perGame(0)).setMidRangeFgaPerGame(c.perGame(1)).setThreeFgaPerGame(c.perGame(2))
+        .setPrimaryScoringZone(c.primaryScoringZone())
         .build();
   }
 

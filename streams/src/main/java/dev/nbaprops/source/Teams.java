@@ -105,4 +105,42 @@ public final class Teams {
   public static Map<String, String> all() {
     return Collections.unmodifiableMap(FULL_NAMES);
   }
+
+  /** NBA stats team ids (as in the schedule, box-score and shot files) to abbreviations. */
+  private static final Map<Long, String> BY_TEAM_ID = Map.ofEntries(
+      Map.entry(1610612737L, "ATL"),
+      Map.entry(1610612738L, "BOS"),
+      Map.entry(1610612739L, "CLE"),
+      Map.entry(1610612740L, "NOP"),
+      Map.entry(1610612741L, "CHI"),
+      Map.entry(1610612742L, "DAL"),
+      Map.entry(1610612743L, "DEN"),
+      Map.entry(1610612744L, "GSW"),
+      Map.entry(1610612745L, "HOU"),
+      Map.entry(1610612746L, "LAC"),
+      Map.entry(1610612747L, "LAL"),
+      Map.entry(1610612748L, "MIA"),
+      Map.entry(1610612749L, "MIL"),
+      Map.entry(1610612750L, "MIN"),
+      Map.entry(1610612751L, "BKN"),
+      Map.entry(1610612752L, "NYK"),
+      Map.entry(1610612753L, "ORL"),
+      Map.entry(1610612754L, "IND"),
+      Map.entry(1610612755L, "PHI"),
+      Map.entry(1610612756L, "PHX"),
+      Map.entry(1610612757L, "POR"),
+      Map.entry(1610612758L, "SAC"),
+      Map.entry(1610612759L, "SAS"),
+      Map.entry(1610612760L, "OKC"),
+      Map.entry(1610612761L, "TOR"),
+      Map.entry(1610612762L, "UTA"),
+      Map.entry(1610612763L, "MEM"),
+      Map.entry(1610612764L, "WAS"),
+      Map.entry(1610612765L, "DET"),
+      Map.entry(1610612766L, "CHA"));
+
+  /** The abbreviation of an NBA stats team id ({@code 1610612743 -> DEN}); empty for an unknown id. */
+  public static Optional<String> abbrOfTeamId(long teamId) {
+    return Optional.ofNullable(BY_TEAM_ID.get(teamId));
+  }
 }

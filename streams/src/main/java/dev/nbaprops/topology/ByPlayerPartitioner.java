@@ -31,6 +31,11 @@ public final class ByPlayerPartitioner<K, V> implements StreamPartitioner<K, V> 
     return new ByPlayerPartitioner<>(StoreKeys::playerIdOf, null);
   }
 
+  /** Partitions by the player id at the end of a {@code game_id|player_id} key (tombstones included). */
+  public static <V> ByPlayerPartitioner<String, V> byGamePlayerKey() {
+    return new ByPlayerPartitioner<>(k -> Long.parseLong(k.substring(k.lastIndexOf(StoreKeys.SEP) + 1)), null);
+  }
+
   public static int partitionOf(long playerId, int numPartitions) {
     byte[] key = Long.toString(playerId).getBytes(StandardCharsets.UTF_8);
     return Utils.toPositive(Utils.murmur2(key)) % numPartitions;

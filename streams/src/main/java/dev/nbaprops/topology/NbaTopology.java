@@ -1,5 +1,27 @@
 package dev.nbaprops.topology;
 
+import dev.nbaprops.avro.analytics.UpcomingPlayerGameContext;
+import dev.nbaprops.avro.analytics.UpcomingTeamGameContext;
+import dev.nbaprops.avro.precompute.MlFeatureStore;
+import dev.nbaprops.avro.precompute.PlayerCompositeFactors;
+import dev.nbaprops.avro.precompute.PlayerShotZoneAnalysis;
+import dev.nbaprops.avro.precompute.TeamDefenseZoneAnalysis;
+import dev.nbaprops.avro.raw.GameLine;
+import dev.nbaprops.avro.raw.ScheduleGame;
+import dev.nbaprops.avro.raw.Shot;
+import dev.nbaprops.avro.state.ExpectedPlayer;
+import dev.nbaprops.avro.state.PlayerAppearance;
+import dev.nbaprops.avro.state.PlayerGameZones;
+import dev.nbaprops.avro.state.ShotFact;
+import dev.nbaprops.avro.state.TeamGameContext;
+import dev.nbaprops.features.FeatureVector;
+import dev.nbaprops.topology.analytics.ShotZonesProcessor;
+import dev.nbaprops.topology.analytics.UpcomingPlayerContextProcessor;
+import dev.nbaprops.topology.precompute.TeamSeasonProcessor;
+import java.time.Duration;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.TableJoined;
+
 import dev.nbaprops.avro.analytics.PlayerGameSummary;
 import dev.nbaprops.avro.precompute.PlayerDailyCache;
 import dev.nbaprops.avro.raw.PlayerBoxScore;
@@ -36,6 +58,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -51,63 +74,175 @@ import org.apache.avro.specific.SpecificRecord;
  * stages repartition by game.
  */
 public final class NbaTopology {
-  private NbaTopology() {}
+  /** Where the stores live: RocksDB (the app) or the heap (topology tests, where every record is a commit). */
+  public enum StoreKind { PERSISTENT, IN_MEMORY }
+
+  private final StoreKind storeKind;
+
+  private NbaTopology(StoreKind storeKind) {
+    this.storeKind = storeKind;
+  }
+
+  private KeyValueBytesStoreSupplier supplier(String name) {
+    return storeKind == StoreKind.PERSISTENT ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
+  }
+
+  private <V> Materialized<String, V, KeyValueStore<Bytes, byte[]>> materialized(String name, Serde<V> values) {
+    Materialized<String, V, KeyValueStore<Bytes, byte[]>> m =
+        Materialized.<String, V>as(supplier(name)).withKeySerde(Serdes.String()).withValueSerde(values);
+    return storeKind == StoreKind.PERSISTENT ? m : m.withLoggingDisabled();
+  }
+
+  /** In-memory (test) stores have no changelog: a topology test driver commits after every record. */
+  private <S extends org.apache.kafka.streams.processor.StateStore> StoreBuilder<S> logged(StoreBuilder<S> b) {
+    return storeKind == StoreKind.PERSISTENT ? b : b.withLoggingDisabled();
+  }
+
+  /** How often the season stage recomputes the rows its inputs made dirty (wall clock). */
+  public static final Duration DEFAULT_PRECOMPUTE_INTERVAL = Duration.ofSeconds(1);
 
   public static Topology build(Map<String, LocalDate> seasonFirstGameDates) {
+    return build(seasonFirstGameDates, DEFAULT_PRECOMPUTE_INTERVAL);
+  }
+
+  public static Topology build(Map<String, LocalDate> seasonFirstGameDates, Duration precomputeInterval) {
+    return build(seasonFirstGameDates, precomputeInterval, StoreKind.PERSISTENT);
+  }
+
+  public static Topology build(Map<String, LocalDate> seasonFirstGameDates, Duration precomputeInterval,
+                               StoreKind storeKind) {
+    return new NbaTopology(storeKind).topology(seasonFirstGameDates, precomputeInterval);
+  }
+
+  private Topology topology(Map<String, LocalDate> seasonFirstGameDates, Duration precomputeInterval) {
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(store(PlayerGameSummaryProcessor.STORE, PlayerGameSummary.class));
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(PlayerGameSummaryProcessor.GAME_DATE_STORE), Serdes.String(), Serdes.String())
-        .withCachingEnabled());
+    builder.addStateStore(logged(Stores.keyValueStoreBuilder(
+        supplier(PlayerGameSummaryProcessor.GAME_DATE_STORE), Serdes.String(), Serdes.String())
+        .withCachingEnabled()));
     builder.addStateStore(store(PlayerDailyCacheProcessor.HISTORY_STORE, PlayerSeasonHistory.class));
     builder.addStateStore(store(PlayerDailyCacheProcessor.CACHE_STORE, PlayerDailyCache.class));
+    builder.addStateStore(store(PlayerDailyCacheProcessor.SHOT_ZONE_STORE, PlayerShotZoneAnalysis.class));
+    builder.addStateStore(store(PlayerDailyCacheProcessor.FEATURE_INPUTS_STORE, MlFeatureStore.class));
+    builder.addStateStore(store(ShotZonesProcessor.SHOT_STORE, ShotFact.class));
+    builder.addStateStore(store(ShotZonesProcessor.ZONES_STORE, PlayerGameZones.class));
+    builder.addStateStore(store(PropLineProcessor.STORE, PlayerGameProps.class));
+    builder.addStateStore(store(UpcomingPlayerContextProcessor.STORE, UpcomingPlayerGameContext.class));
+    builder.addStateStore(store(UpcomingPlayerContextProcessor.EXPECTED_STORE, ExpectedPlayer.class));
 
     KStream<String, PlayerBoxScore> boxScores = builder.stream(Topics.PLAYER_BOX_SCORE,
         Consumed.with(Serdes.String(), AvroSerde.of(PlayerBoxScore.class)).withName("box-scores"));
-
-    builder.addStateStore(store(PropLineProcessor.STORE, PlayerGameProps.class));
     KStream<String, PropLine> propLines = builder.stream(Topics.PROP_LINE,
         Consumed.with(Serdes.String(), AvroSerde.of(PropLine.class)).withName("prop-lines"));
+    KStream<String, Shot> shots = builder.stream(Topics.SHOT,
+        Consumed.with(Serdes.String(), AvroSerde.of(Shot.class)).withName("shots"));
+    KStream<String, ScheduleGame> schedule = builder.stream(Topics.SCHEDULE,
+        Consumed.with(Serdes.String(), AvroSerde.of(ScheduleGame.class)).withName("schedule"));
+    KStream<String, GameLine> gameLines = builder.stream(Topics.GAME_LINE,
+        Consumed.with(Serdes.String(), AvroSerde.of(GameLine.class)).withName("game-lines"));
+
+    // Player tasks: the summary row from the box score, its PRA line, its shot zones.
     KStream<String, PlayerGameSummary> fromBoxScores = boxScores.process(
         () -> new PlayerGameSummaryProcessor(seasonFirstGameDates.keySet()), Named.as("player-game-summary"),
-        PlayerGameSummaryProcessor.STORE, PlayerGameSummaryProcessor.GAME_DATE_STORE, PropLineProcessor.STORE);
+        PlayerGameSummaryProcessor.STORE, PlayerGameSummaryProcessor.GAME_DATE_STORE, PropLineProcessor.STORE,
+        ShotZonesProcessor.ZONES_STORE);
     KStream<String, PlayerGameSummary> fromPropLines = propLines.process(PropLineProcessor::new,
         Named.as("prop-lines-of-game"), PropLineProcessor.STORE, PlayerGameSummaryProcessor.STORE);
-    KStream<String, PlayerGameSummary> summaries = fromBoxScores.merge(fromPropLines, Named.as("summaries"));
+    KStream<String, PlayerGameSummary> fromShots = shots.process(ShotZonesProcessor::new,
+        Named.as("player-shot-zones"), ShotZonesProcessor.SHOT_STORE, ShotZonesProcessor.ZONES_STORE,
+        PlayerGameSummaryProcessor.STORE);
+    KStream<String, PlayerGameSummary> summaries = fromBoxScores
+        .merge(fromPropLines, Named.as("summaries-with-lines"))
+        .merge(fromShots, Named.as("summaries"));
     toTable(summaries, PlayerGameSummary.class, v -> StoreKeys.gamePlayer(v.getGameId(), v.getPlayerId()),
         PlayerGameSummary::getPlayerId);
 
-    KStream<String, PlayerDailyCache> caches = summaries.process(
+    // Player precompute: daily cache, shot-zone profile and the player side of the feature row.
+    KStream<String, SpecificRecord> playerRows = summaries.process(
         () -> new PlayerDailyCacheProcessor(seasonFirstGameDates), Named.as("player-daily-cache"),
-        PlayerDailyCacheProcessor.HISTORY_STORE, PlayerDailyCacheProcessor.CACHE_STORE);
-    // Already keyed by the table key (player|date); tombstones (value null) delete a row.
-    caches.to(TableSpec.from(PlayerDailyCache.class).orElseThrow().topic(),
-        Produced.with(Serdes.String(), AvroSerde.of(PlayerDailyCache.class))
-            .withStreamPartitioner(ByPlayerPartitioner.byStoreKey()).withName("player_daily_cache-sink"));
+        PlayerDailyCacheProcessor.HISTORY_STORE, PlayerDailyCacheProcessor.CACHE_STORE,
+        PlayerDailyCacheProcessor.SHOT_ZONE_STORE, PlayerDailyCacheProcessor.FEATURE_INPUTS_STORE,
+        PropLineProcessor.STORE);
+    toPlayerTopic(Tags.route(playerRows, Tags.DAILY_CACHE, "daily-cache"), PlayerDailyCache.class);
+    toPlayerTopic(Tags.route(playerRows, Tags.SHOT_ZONES, "shot-zones"), PlayerShotZoneAnalysis.class);
+    KStream<String, MlFeatureStore> featureInputs = Tags.route(playerRows, Tags.FEATURE_INPUTS, "feature-inputs");
 
-    addTeamGameSummaries(builder, boxScores);
+    KStream<String, SpecificRecord> teamRows = addTeamGameSummaries(builder, boxScores, summaries, shots, schedule,
+        gameLines, seasonFirstGameDates, precomputeInterval);
+
+    // Upcoming player contexts: expectations from the season stage, moved to the player's task, with prop lines.
+    KStream<String, SpecificRecord> expected = Tags.<SpecificRecord>route(teamRows, Tags.EXPECTED, "expected")
+        .repartition(Repartitioned.<String, SpecificRecord>with(Serdes.String(), AvroSerde.any())
+            .withName("expected-by-player"));
+    KStream<String, SpecificRecord> contextInputs = expected.merge(
+        propLines.mapValues(v -> (SpecificRecord) v, Named.as("prop-lines-for-context")), Named.as("context-inputs"));
+    KStream<String, UpcomingPlayerGameContext> contexts = contextInputs.process(UpcomingPlayerContextProcessor::new,
+        Named.as("upcoming-player-game-context"), UpcomingPlayerContextProcessor.STORE,
+        UpcomingPlayerContextProcessor.EXPECTED_STORE, PropLineProcessor.STORE);
+    contexts.to(TableSpec.from(UpcomingPlayerGameContext.class).orElseThrow().topic(),
+        Produced.with(Serdes.String(), AvroSerde.of(UpcomingPlayerGameContext.class))
+            .withStreamPartitioner(ByPlayerPartitioner.byGamePlayerKey())
+            .withName("upcoming_player_game_context-sink"));
+
+    addFeatureStore(featureInputs, Tags.route(teamRows, Tags.TEAM_CONTEXT, "team-context"));
     return builder.build();
+  }
+
+  /**
+   * ml_feature_store and player_composite_factors: the player side of each row (key player|D) joined by foreign
+   * key with the opponent's team context on D (key team|D); either side changing updates the row. Both sides
+   * are built from games before D only, so the joined row is too.
+   */
+  private void addFeatureStore(KStream<String, MlFeatureStore> featureInputs,
+                                      KStream<String, TeamGameContext> teamContexts) {
+    AvroSerde<MlFeatureStore> featureSerde = AvroSerde.of(MlFeatureStore.class);
+    KTable<String, MlFeatureStore> left = featureInputs
+        .repartition(Repartitioned.<String, MlFeatureStore>with(Serdes.String(), featureSerde)
+            .withStreamPartitioner(ByPlayerPartitioner.byStoreKey()).withName("feature-inputs-by-player"))
+        .toTable(Named.as("feature-inputs-table"), materialized("ml-feature-inputs-table", featureSerde));
+    KTable<String, TeamGameContext> right = teamContexts
+        .repartition(Repartitioned.<String, TeamGameContext>with(Serdes.String(), AvroSerde.of(TeamGameContext.class))
+            .withName("team-context-by-key"))
+        .toTable(Named.as("team-context-table"), materialized("team-game-context-table", AvroSerde.of(TeamGameContext.class)));
+    KTable<String, MlFeatureStore> features = left.leftJoin(right,
+        p -> p.getOppAbbr() == null ? null : p.getOppAbbr() + StoreKeys.SEP + p.getGameDate(),
+        FeatureVector::withOpponent,
+        TableJoined.<String, String>with(ByPlayerPartitioner.byStoreKey(), null).withName("features-join"),
+        materialized(StoreCatalog.ML_FEATURE_STORE.store(), featureSerde));
+    KTable<String, PlayerCompositeFactors> composites = features.mapValues(FeatureVector::composites,
+        Named.as("composite-factors"),
+        materialized(StoreCatalog.PLAYER_COMPOSITE_FACTORS.store(), AvroSerde.of(PlayerCompositeFactors.class)));
+    toPlayerTopic(features.toStream(Named.as("features-changes")), MlFeatureStore.class);
+    toPlayerTopic(composites.toStream(Named.as("composites-changes")), PlayerCompositeFactors.class);
+  }
+
+  /** Rows (and tombstones) already keyed by a player-first table key, to the table's topic. */
+  private static <V extends SpecificRecord> void toPlayerTopic(KStream<String, V> rows, Class<V> type) {
+    TableSpec spec = TableSpec.from(type).orElseThrow();
+    rows.to(spec.topic(), Produced.with(Serdes.String(), AvroSerde.of(type))
+        .withStreamPartitioner(ByPlayerPartitioner.byStoreKey()).withName(spec.tableName() + "-sink"));
   }
 
   /**
    * Team offense and defense per game: box scores re-keyed by game|player into a table (a corrected line
    * replaces the old one), summed per game with an adder and a subtractor, then split into the two tables.
    */
-  private static void addTeamGameSummaries(StreamsBuilder builder, KStream<String, PlayerBoxScore> boxScores) {
+  private KStream<String, SpecificRecord> addTeamGameSummaries(StreamsBuilder builder,
+      KStream<String, PlayerBoxScore> boxScores, KStream<String, PlayerGameSummary> summaries,
+      KStream<String, Shot> shots, KStream<String, ScheduleGame> schedule, KStream<String, GameLine> gameLines,
+      Map<String, LocalDate> seasonFirstGameDates, Duration precomputeInterval) {
     AvroSerde<PlayerBoxScore> boxSerde = AvroSerde.of(PlayerBoxScore.class);
     builder.addStateStore(store(TeamGameSummaryProcessor.OFFENSE_STORE, TeamOffenseGameSummary.class));
     builder.addStateStore(store(TeamGameSummaryProcessor.DEFENSE_STORE, TeamDefenseGameSummary.class));
     KTable<String, PlayerBoxScore> byGamePlayer = boxScores
         .selectKey((k, v) -> StoreKeys.gamePlayer(v.getGameId(), v.getPlayerId()), Named.as("box-by-game-player"))
-        .toTable(Named.as("box-score-table"), Materialized.<String, PlayerBoxScore, KeyValueStore<Bytes, byte[]>>as(
-            "box-score-by-game-player").withKeySerde(Serdes.String()).withValueSerde(boxSerde));
+        .toTable(Named.as("box-score-table"), materialized("box-score-by-game-player", boxSerde));
     KTable<String, GameTotals> totals = byGamePlayer
         .groupBy((k, v) -> KeyValue.pair(v.getGameId(), v), Grouped.with("box-by-game", Serdes.String(), boxSerde))
         .aggregate(TeamGameSummaries::empty,
             (game, line, agg) -> TeamGameSummaries.apply(line, agg, +1),
             (game, line, agg) -> TeamGameSummaries.apply(line, agg, -1),
-            Named.as("game-totals"), Materialized.<String, GameTotals, KeyValueStore<Bytes, byte[]>>as("game-totals")
-                .withKeySerde(Serdes.String()).withValueSerde(AvroSerde.of(GameTotals.class)));
+            Named.as("game-totals"), materialized("game-totals", AvroSerde.of(GameTotals.class)));
     KStream<String, SpecificRecord> rows = totals.toStream(Named.as("game-totals-changes"))
         .process(TeamGameSummaryProcessor::new, Named.as("team-game-summaries"),
             TeamGameSummaryProcessor.OFFENSE_STORE, TeamGameSummaryProcessor.DEFENSE_STORE);
@@ -123,11 +258,67 @@ public final class NbaTopology {
                 Produced.with(Serdes.String(), AvroSerde.of(TeamDefenseGameSummary.class)).withName("team_defense-sink")),
             "defense"))
         .noDefaultBranch();
+
+    // The season stage: every input that needs all of a season's teams, repartitioned by season.
+    for (String store : TeamSeasonProcessor.STORES) {
+      builder.addStateStore(seasonStore(store));
+    }
+    AvroSerde<SpecificRecord> any = AvroSerde.any();
+    KStream<String, SpecificRecord> seasonInputs = rows
+        .merge(shots.mapValues(v -> (SpecificRecord) v, Named.as("shots-any")), Named.as("season-shots"))
+        .merge(schedule.mapValues(v -> (SpecificRecord) v, Named.as("schedule-any")), Named.as("season-schedule"))
+        .merge(gameLines.mapValues(v -> (SpecificRecord) v, Named.as("lines-any")), Named.as("season-lines"))
+        .merge(summaries.mapValues(NbaTopology::appearance, Named.as("appearances")), Named.as("season-appearances"))
+        .selectKey((k, v) -> seasonOf(v), Named.as("by-season"))
+        .repartition(Repartitioned.<String, SpecificRecord>with(Serdes.String(), any).withName("season-inputs"));
+    KStream<String, SpecificRecord> seasonRows = seasonInputs.process(
+        () -> new TeamSeasonProcessor(seasonFirstGameDates, precomputeInterval), Named.as("team-season"),
+        TeamSeasonProcessor.STORES.toArray(String[]::new));
+    Tags.<TeamDefenseZoneAnalysis>route(seasonRows, Tags.TEAM_ZONES, "team-zones")
+        .to(TableSpec.from(TeamDefenseZoneAnalysis.class).orElseThrow().topic(),
+            Produced.with(Serdes.String(), AvroSerde.of(TeamDefenseZoneAnalysis.class))
+                .withName("team_defense_zone_analysis-sink"));
+    Tags.<UpcomingTeamGameContext>route(seasonRows, Tags.UPCOMING_TEAM, "upcoming-team")
+        .to(TableSpec.from(UpcomingTeamGameContext.class).orElseThrow().topic(),
+            Produced.with(Serdes.String(), AvroSerde.of(UpcomingTeamGameContext.class))
+                .withName("upcoming_team_game_context-sink"));
+    return seasonRows;
   }
 
-  private static <V extends SpecificRecord> StoreBuilder<KeyValueStore<String, V>> store(String name, Class<V> type) {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), AvroSerde.of(type))
-        .withCachingEnabled();
+  private static SpecificRecord appearance(PlayerGameSummary s) {
+    return PlayerAppearance.newBuilder().setSeason(s.getSeason()).setGameId(s.getGameId())
+        .setGameDate(s.getGameDate()).setPlayerId(s.getPlayerId()).setPlayerName(s.getPlayerName())
+        .setTeamAbbr(s.getTeamAbbr()).setMin(s.getMin()).build();
+  }
+
+  /** The season of a season-stage input (from its game id, or its season field). */
+  private static String seasonOf(SpecificRecord v) {
+    if (v instanceof Shot s) {
+      return s.getSeason();
+    } else if (v instanceof ScheduleGame g) {
+      return g.getSeason();
+    } else if (v instanceof GameLine l) {
+      return l.getSeason();
+    } else if (v instanceof PlayerAppearance a) {
+      return a.getSeason();
+    } else if (v instanceof TeamOffenseGameSummary o) {
+      return o.getSeason();
+    } else if (v instanceof TeamDefenseGameSummary d) {
+      return d.getSeason();
+    }
+    throw new IllegalArgumentException("not a season-stage input: " + v.getClass().getName());
+  }
+
+  @SuppressWarnings("unchecked")
+  private StoreBuilder<KeyValueStore<String, Object>> seasonStore(String name) {
+    Serde<?> values = name.equals(TeamSeasonProcessor.DIRTY_STORE) ? Serdes.String() : AvroSerde.any();
+    return logged(Stores.keyValueStoreBuilder(supplier(name), Serdes.String(), (Serde<Object>) values)
+        .withCachingEnabled());
+  }
+
+  private <V extends SpecificRecord> StoreBuilder<KeyValueStore<String, V>> store(String name, Class<V> type) {
+    return logged(Stores.keyValueStoreBuilder(supplier(name), Serdes.String(), AvroSerde.of(type))
+        .withCachingEnabled());
   }
 
   /** Writes a derived stream to its table topic, keyed by the table's key, partitioned by player. */

@@ -38,6 +38,26 @@ public final class TestData {
     return Files.isDirectory(p.resolve("box_scores")) ? Optional.of(p) : Optional.empty();
   }
 
+  /**
+   * Every accepted record of the given sources and seasons of a data directory, in replay (event-time) order,
+   * exactly as {@code replay} would produce them.
+   */
+  public static List<dev.nbaprops.replay.Timeline.Data> timeline(Path data, List<dev.nbaprops.source.SourceKind> sources,
+                                                                 List<String> seasons) {
+    dev.nbaprops.source.DataLayout layout = new dev.nbaprops.source.DataLayout(data);
+    dev.nbaprops.replay.Selection sel = dev.nbaprops.replay.Selection.of(sources, seasons, null, null, List.of());
+    List<dev.nbaprops.replay.Timeline.Data> items = new ArrayList<>();
+    try (dev.nbaprops.replay.Timeline t = new dev.nbaprops.replay.Timeline(layout, sel,
+        dev.nbaprops.replay.SourceParsers.forLayout(layout), new dev.nbaprops.replay.ReplaySummary())) {
+      while (t.hasNext()) {
+        if (t.next() instanceof dev.nbaprops.replay.Timeline.Data d) {
+          items.add(d);
+        }
+      }
+    }
+    return items;
+  }
+
   /** Every valid box score of a file, with its event time, in file order. */
   public static List<Parsed.Ok<PlayerBoxScore>> boxScores(Path file) {
     List<Parsed.Ok<PlayerBoxScore>> out = new ArrayList<>();

@@ -6,6 +6,10 @@ import dev.nbaprops.avro.analytics.TeamOffenseGameSummary;
 import dev.nbaprops.avro.precompute.PlayerDailyCache;
 import dev.nbaprops.avro.raw.PlayerBoxScore;
 import dev.nbaprops.avro.raw.PropLine;
+import dev.nbaprops.avro.raw.GameLine;
+import dev.nbaprops.avro.raw.ScheduleGame;
+import dev.nbaprops.avro.raw.Shot;
+import org.apache.avro.specific.SpecificRecord;
 import dev.nbaprops.config.AppConfig;
 import dev.nbaprops.serde.AvroSerde;
 import dev.nbaprops.serde.TableSpec;
@@ -32,35 +36,35 @@ public final class TopologyHarness implements AutoCloseable {
   private final TopologyTestDriver driver;
   private final TestInputTopic<String, PlayerBoxScore> boxScores;
   private final TestInputTopic<String, PropLine> propLines;
-  private final TestOutputTopic<String, PlayerDailyCache> dailyCacheOut;
-  private final TestOutputTopic<String, PlayerGameSummary> summaryOut;
-  private final Map<String, PlayerDailyCache> dailyCache = new HashMap<>();
-  private final Map<String, PlayerGameSummary> summaries = new HashMap<>();
-  private final TestOutputTopic<String, TeamOffenseGameSummary> offenseOut;
-  private final TestOutputTopic<String, TeamDefenseGameSummary> defenseOut;
-  private final Map<String, TeamOffenseGameSummary> offense = new HashMap<>();
-  private final Map<String, TeamDefenseGameSummary> defense = new HashMap<>();
-  private long teamEmits;
-  private long dailyCacheEmits;
+  private final TestInputTopic<String, Shot> shots;
+  private final TestInputTopic<String, ScheduleGame> schedule;
+  private final TestInputTopic<String, GameLine> gameLines;
+  /** Every derived table's latest rows by topic key, by table name (what the compacted topics keep). */
+  private final Map<String, Map<String, SpecificRecord>> tables = new java.util.TreeMap<>();
+  private final Map<String, TestOutputTopic<String, SpecificRecord>> tableOut = new java.util.TreeMap<>();
+  private final Map<String, Long> emits = new HashMap<>();
 
   public TopologyHarness(Path stateDir) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(NbaTopology.build(AppConfig.defaults().seasonStarts()), p);
+    driver = new TopologyTestDriver(NbaTopology.build(AppConfig.defaults().seasonStarts(),
+        NbaTopology.DEFAULT_PRECOMPUTE_INTERVAL, NbaTopology.StoreKind.IN_MEMORY), p);
+    shots = driver.createInputTopic(Topics.SHOT, Serdes.String().serializer(), AvroSerde.of(Shot.class).serializer());
+    schedule = driver.createInputTopic(Topics.SCHEDULE, Serdes.String().serializer(),
+        AvroSerde.of(ScheduleGame.class).serializer());
+    gameLines = driver.createInputTopic(Topics.GAME_LINE, Serdes.String().serializer(),
+        AvroSerde.of(GameLine.class).serializer());
+    for (TableSpec spec : TableSpec.all()) {
+      tableOut.put(spec.table(), driver.createOutputTopic(spec.topic(), Serdes.String().deserializer(),
+          AvroSerde.any().deserializer()));
+      tables.put(spec.table(), new HashMap<>());
+    }
     boxScores = driver.createInputTopic(Topics.PLAYER_BOX_SCORE, Serdes.String().serializer(),
         AvroSerde.of(PlayerBoxScore.class).serializer());
     propLines = driver.createInputTopic(Topics.PROP_LINE, Serdes.String().serializer(),
         AvroSerde.of(PropLine.class).serializer());
-    dailyCacheOut = driver.createOutputTopic(TableSpec.from(PlayerDailyCache.class).orElseThrow().topic(),
-        Serdes.String().deserializer(), AvroSerde.of(PlayerDailyCache.class).deserializer());
-    offenseOut = driver.createOutputTopic(TableSpec.from(TeamOffenseGameSummary.class).orElseThrow().topic(),
-        Serdes.String().deserializer(), AvroSerde.of(TeamOffenseGameSummary.class).deserializer());
-    defenseOut = driver.createOutputTopic(TableSpec.from(TeamDefenseGameSummary.class).orElseThrow().topic(),
-        Serdes.String().deserializer(), AvroSerde.of(TeamDefenseGameSummary.class).deserializer());
-    summaryOut = driver.createOutputTopic(TableSpec.from(PlayerGameSummary.class).orElseThrow().topic(),
-        Serdes.String().deserializer(), AvroSerde.of(PlayerGameSummary.class).deserializer());
   }
 
   public static TopologyHarness create() {
@@ -80,15 +84,11 @@ public final class TopologyHarness implements AutoCloseable {
   }
 
   /** Pipes every accepted record of a replay timeline (box scores and prop lines) in timeline order. */
-  public TopologyHarness pipeTimeline(java.util.List<dev.nbaprops.replay.Timeline.Item> items) {
+  public TopologyHarness pipeTimeline(java.util.List<? extends dev.nbaprops.replay.Timeline.Item> items) {
     for (var item : items) {
       if (item instanceof dev.nbaprops.replay.Timeline.Data d) {
         Instant ts = Instant.ofEpochMilli(d.eventTime());
-        if (d.value() instanceof PlayerBoxScore b) {
-          boxScores.pipeInput(new TestRecord<>(d.key(), b, ts));
-        } else if (d.value() instanceof PropLine p) {
-          propLines.pipeInput(new TestRecord<>(d.key(), p, ts));
-        }
+        pipeAny(d.key(), d.value(), ts);
       }
     }
     drain();
@@ -107,54 +107,95 @@ public final class TopologyHarness implements AutoCloseable {
     return this;
   }
 
+  private void pipeAny(String key, Object value, Instant ts) {
+    if (value instanceof PlayerBoxScore b) {
+      boxScores.pipeInput(new TestRecord<>(key, b, ts));
+    } else if (value instanceof PropLine p) {
+      propLines.pipeInput(new TestRecord<>(key, p, ts));
+    } else if (value instanceof Shot sh) {
+      shots.pipeInput(new TestRecord<>(key, sh, ts));
+    } else if (value instanceof ScheduleGame g) {
+      schedule.pipeInput(new TestRecord<>(key, g, ts));
+    } else if (value instanceof GameLine l) {
+      gameLines.pipeInput(new TestRecord<>(key, l, ts));
+    } else {
+      throw new IllegalArgumentException("not a raw record: " + value);
+    }
+  }
+
+  /** Pipes any raw records (box scores, shots, schedule, game lines, prop lines) in the given order. */
+  public TopologyHarness pipeRaw(Collection<? extends Parsed.Ok<?>> rows) {
+    for (Parsed.Ok<?> r : rows) {
+      pipeAny(r.key(), r.value(), Instant.ofEpochMilli(r.eventTime()));
+    }
+    drain();
+    return this;
+  }
+
+  /** Pipes one raw record with its event time. */
+  public TopologyHarness pipeRaw(String key, Object value, long eventTime) {
+    pipeAny(key, value, Instant.ofEpochMilli(eventTime));
+    drain();
+    return this;
+  }
+
+  /** Latest rows of a derived table (e.g. "nba_precompute.ml_feature_store") by topic key. */
+  @SuppressWarnings("unchecked")
+  public <V extends SpecificRecord> Map<String, V> table(String tableName) {
+    return (Map<String, V>) (Map<String, ?>) tables.get(tableName);
+  }
+
+  /** Every derived table, by name. */
+  public Map<String, Map<String, SpecificRecord>> tables() {
+    return tables;
+  }
+
+  /** Records (rows and tombstones) the table's topic received so far. */
+  public long emits(String tableName) {
+    return emits.getOrDefault(tableName, 0L);
+  }
+
   private void drain() {
-    for (var kv : dailyCacheOut.readKeyValuesToList()) {
-      if (kv.value == null) {
-        dailyCache.remove(kv.key); // tombstone: what a compacted topic (and the sink) does with it
-      } else {
-        dailyCache.put(kv.key, kv.value);
+    // The season stage recomputes on a wall-clock punctuation; run it, then collect every table.
+    driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+    tableOut.forEach((table, out) -> {
+      for (var kv : out.readKeyValuesToList()) {
+        if (kv.value == null) {
+          tables.get(table).remove(kv.key);
+        } else {
+          tables.get(table).put(kv.key, kv.value);
+        }
+        emits.merge(table, 1L, Long::sum);
       }
-      dailyCacheEmits++;
-    }
-    for (var kv : summaryOut.readKeyValuesToList()) {
-      summaries.put(kv.key, kv.value);
-    }
-    for (var kv : offenseOut.readKeyValuesToList()) {
-      offense.put(kv.key, kv.value);
-      teamEmits++;
-    }
-    for (var kv : defenseOut.readKeyValuesToList()) {
-      defense.put(kv.key, kv.value);
-      teamEmits++;
-    }
+    });
   }
 
   /** Latest player_daily_cache rows by topic key "player_id|cache_date" (what a compacted topic would keep). */
   public Map<String, PlayerDailyCache> dailyCache() {
-    return dailyCache;
+    return table("nba_precompute.player_daily_cache");
   }
 
   /** Latest team_offense_game_summary rows by "game_id|team_abbr". */
   public Map<String, TeamOffenseGameSummary> offense() {
-    return offense;
+    return table("nba_analytics.team_offense_game_summary");
   }
 
   /** Latest team_defense_game_summary rows by "game_id|team_abbr". */
   public Map<String, TeamDefenseGameSummary> defense() {
-    return defense;
+    return table("nba_analytics.team_defense_game_summary");
   }
 
   public long teamEmits() {
-    return teamEmits;
+    return emits("nba_analytics.team_offense_game_summary") + emits("nba_analytics.team_defense_game_summary");
   }
 
   public long dailyCacheEmits() {
-    return dailyCacheEmits;
+    return emits("nba_precompute.player_daily_cache");
   }
 
   /** Latest player_game_summary rows by topic key "game_id|player_id". */
   public Map<String, PlayerGameSummary> summaries() {
-    return summaries;
+    return table("nba_analytics.player_game_summary");
   }
 
   public TopologyTestDriver driver() {

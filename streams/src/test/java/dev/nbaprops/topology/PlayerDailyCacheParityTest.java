@@ -105,18 +105,4 @@ class PlayerDailyCacheParityTest {
     }
   }
 
-  @Test
-  void fullSharedSeasonsMatchBatchSql() throws Exception {
-    Optional<Path> shared = TestData.shared();
-    assumeTrue(shared.isPresent(), "../shared/data/nba is not beside the project; full-season parity skipped");
-    List<Path> files = List.of(shared.get().resolve("box_scores/player_box_2021-22.csv.gz"),
-        shared.get().resolve("box_scores/player_box_2022-23.csv.gz"),
-        shared.get().resolve("box_scores/player_box_2023-24.csv.gz"));
-    try (TopologyHarness h = TopologyHarness.create()) {
-      h.pipe(read(files));
-      Map<String, Map<String, Object>> ref = ReferenceSql.playerDailyCache(files);
-      assertThat(ref).hasSize(27_930 + 27_623 + 26_614);
-      assertParity(h.dailyCache(), ref);
-    }
-  }
 }

@@ -116,13 +116,6 @@ class PraLineParityTest {
     check(TestData.slice(), List.of(TestData.slice().resolve("box_scores/player_box_2023-24.csv.gz")), tmp, 200);
   }
 
-  @Test
-  void fullSeasonMatchesBatchSql(@TempDir Path tmp) throws Exception {
-    assumeTrue(TestData.shared().isPresent(), "../shared/data/nba not present; full-season check skipped");
-    Path s = TestData.shared().get();
-    check(s, List.of(s.resolve("box_scores/player_box_2023-24.csv.gz")), tmp, 2000);
-  }
-
   /** A line arriving after the box score (late) updates pra_line; one after the start is ignored. */
   @Test
   void lateLinesUpdateTheSummaryAndInGameLinesDoNot() {

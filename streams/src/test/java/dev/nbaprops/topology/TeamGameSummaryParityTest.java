@@ -83,17 +83,4 @@ class TeamGameSummaryParityTest {
     }
   }
 
-  @Test
-  void fullSharedSeasonsMatchBatchSql() throws Exception {
-    assumeTrue(TestData.shared().isPresent(), "../shared/data/nba not present; full-season parity skipped");
-    Path s = TestData.shared().get();
-    List<Path> files = List.of(s.resolve("box_scores/player_box_2022-23.csv.gz"),
-        s.resolve("box_scores/player_box_2023-24.csv.gz"));
-    try (TopologyHarness h = TopologyHarness.create()) {
-      h.pipe(read(files));
-      assertThat(h.offense()).hasSize(2 * (1314 + 1230 + 11));
-      assertParity(h.offense(), ReferenceSql.teamGameSummary(files, false));
-      assertParity(h.defense(), ReferenceSql.teamGameSummary(files, true));
-    }
-  }
 }

@@ -4,6 +4,7 @@ import dev.nbaprops.avro.analytics.PlayerGameSummary;
 import dev.nbaprops.avro.raw.PlayerBoxScore;
 import dev.nbaprops.topology.StoreKeys;
 import dev.nbaprops.avro.state.PlayerGameProps;
+import dev.nbaprops.avro.state.PlayerGameZones;
 import dev.nbaprops.features.PropConsensus;
 import dev.nbaprops.source.EventTimes;
 import java.time.LocalDate;
@@ -31,6 +32,7 @@ public final class PlayerGameSummaryProcessor implements Processor<String, Playe
   private KeyValueStore<String, PlayerGameSummary> store;
   private KeyValueStore<String, String> gameDates;
   private KeyValueStore<String, PlayerGameProps> props;
+  private KeyValueStore<String, PlayerGameZones> zones;
 
   public PlayerGameSummaryProcessor(Set<String> knownSeasons) {
     this.knownSeasons = Set.copyOf(knownSeasons);
@@ -42,6 +44,7 @@ public final class PlayerGameSummaryProcessor implements Processor<String, Playe
     this.store = context.getStateStore(STORE);
     this.gameDates = context.getStateStore(GAME_DATE_STORE);
     this.props = context.getStateStore(PropLineProcessor.STORE);
+    this.zones = context.getStateStore(ShotZonesProcessor.ZONES_STORE);
   }
 
   @Override
@@ -54,7 +57,8 @@ public final class PlayerGameSummaryProcessor implements Processor<String, Playe
       throw new IllegalStateException("season " + b.getSeason() + " of game " + b.getGameId()
           + " has no first game date; add it to seasons.first.game.dates and replay the season");
     }
-    PlayerGameSummary row = withPraLine(summarize(b), props.get(StoreKeys.gamePlayer(b.getGameId(), b.getPlayerId())));
+    String gp = StoreKeys.gamePlayer(b.getGameId(), b.getPlayerId());
+    PlayerGameSummary row = withZones(withPraLine(summarize(b), props.get(gp)), zones.get(gp));
     String key = StoreKeys.playerGame(b.getPlayerId(), b.getGameDate(), b.getGameId());
     if (row.equals(store.get(key))) {
       return;
@@ -81,6 +85,18 @@ public final class PlayerGameSummaryProcessor implements Processor<String, Playe
         .setPraResult(line == null ? null : PropConsensus.result(row.getPra(), line)).build();
   }
 
+  /** The row with the per-zone attempts and makes of the game's shots; all null when the game has no shots. */
+  public static PlayerGameSummary withZones(PlayerGameSummary row, PlayerGameZones z) {
+    PlayerGameSummary.Builder b = PlayerGameSummary.newBuilder(row);
+    if (z == null) {
+      return b.setShotAttempts(null).setPaintFga(null).setPaintFgm(null).setMidRangeFga(null).setMidRangeFgm(null)
+          .setThreeFga(null).setThreeFgm(null).build();
+    }
+    return b.setShotAttempts(z.getShotAttempts()).setPaintFga(z.getPaintFga()).setPaintFgm(z.getPaintFgm())
+        .setMidRangeFga(z.getMidRangeFga()).setMidRangeFgm(z.getMidRangeFgm())
+        .setThreeFga(z.getThreeFga()).setThreeFgm(z.getThreeFgm()).build();
+  }
+
   /** The row for one box score, without its PRA line (see {@link #withPraLine}). */
   public static PlayerGameSummary summarize(PlayerBoxScore b) {
     int shootingAttempts = b.getFga() + b.getFta();
@@ -96,6 +112,7 @@ public final class PlayerGameSummaryProcessor implements Processor<String, Playe
         .setTsPct(shootingAttempts == 0 ? null : b.getPts() / (2.0 * (b.getFga() + 0.44 * b.getFta())))
         .setPra(b.getPts() + b.getReb() + b.getAst())
         .setPraLine(null).setPraResult(null)
+        .setUsagePer36(b.getMin() == 0 ? null : (b.getFga() + 0.44 * b.getFta() + b.getTov()) * 36 / b.getMin())
         .build();
   }
 }

@@ -1,7 +1,17 @@
 package dev.nbaprops.topology.precompute;
 
 import dev.nbaprops.avro.analytics.PlayerGameSummary;
+import dev.nbaprops.avro.precompute.MlFeatureStore;
 import dev.nbaprops.avro.precompute.PlayerDailyCache;
+import dev.nbaprops.avro.precompute.PlayerShotZoneAnalysis;
+import dev.nbaprops.avro.state.PlayerGameProps;
+import dev.nbaprops.features.FeatureVector;
+import dev.nbaprops.features.PropConsensus;
+import dev.nbaprops.source.EventTimes;
+import dev.nbaprops.topology.Tags;
+import dev.nbaprops.topology.analytics.PropLineProcessor;
+import java.time.Instant;
+import org.apache.avro.specific.SpecificRecord;
 import dev.nbaprops.avro.state.PlayedGame;
 import dev.nbaprops.avro.state.PlayerSeasonHistory;
 import dev.nbaprops.features.PlayerFeatures;
@@ -17,8 +27,11 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * nba_precompute.player_daily_cache: for every date D on which a player has a game, the pinned player metrics
- * over the player's games of the same season strictly before D ({@link PlayerFeatures}).
+ * The player precompute stage: for every date D on which a player has a game, from the player's games of the
+ * same season strictly before D, nba_precompute.player_daily_cache (the pinned player metrics and the rest of the
+ * snapshot, {@link PlayerFeatures}), nba_precompute.player_shot_zone_analysis (last-10 zone profile) and the player
+ * side of the ml_feature_store row (with the PRA line from snapshots before the game's tip-off). Rows are
+ * forwarded with their table's {@link Tags tag}.
  *
  * <p>State: {@link #HISTORY_STORE} holds each player's season games (key player|season), {@link #CACHE_STORE}
  * the rows (key player|date). A game arriving or changing on date X can only affect rows dated after X (and the
@@ -28,26 +41,35 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * before D only. Seasons never mix: the history is per season. Output records are keyed by the table key
  * (player|date); a correction that moves a game to another date forwards a tombstone for the old date's row.
  */
-public final class PlayerDailyCacheProcessor implements Processor<String, PlayerGameSummary, String, PlayerDailyCache> {
+public final class PlayerDailyCacheProcessor implements Processor<String, PlayerGameSummary, String, SpecificRecord> {
   public static final String HISTORY_STORE = "player-season-history";
   public static final String CACHE_STORE = "player-daily-cache";
+  public static final String SHOT_ZONE_STORE = "player-shot-zone-analysis";
+  /** The player side of each ml_feature_store row (team fields still empty), the left side of the feature join. */
+  public static final String FEATURE_INPUTS_STORE = "ml-feature-inputs";
   private static final Comparator<PlayedGame> ORDER =
       Comparator.comparing(PlayedGame::getGameDate).thenComparing(PlayedGame::getGameId);
 
   private final Map<String, LocalDate> seasonFirstGameDates;
-  private ProcessorContext<String, PlayerDailyCache> context;
+  private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, PlayerSeasonHistory> history;
   private KeyValueStore<String, PlayerDailyCache> cache;
+  private KeyValueStore<String, PlayerShotZoneAnalysis> zones;
+  private KeyValueStore<String, MlFeatureStore> featureInputs;
+  private KeyValueStore<String, PlayerGameProps> props;
 
   public PlayerDailyCacheProcessor(Map<String, LocalDate> seasonFirstGameDates) {
     this.seasonFirstGameDates = Map.copyOf(seasonFirstGameDates);
   }
 
   @Override
-  public void init(ProcessorContext<String, PlayerDailyCache> context) {
+  public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.history = context.getStateStore(HISTORY_STORE);
     this.cache = context.getStateStore(CACHE_STORE);
+    this.zones = context.getStateStore(SHOT_ZONE_STORE);
+    this.featureInputs = context.getStateStore(FEATURE_INPUTS_STORE);
+    this.props = context.getStateStore(PropLineProcessor.STORE);
   }
 
   @Override
@@ -63,6 +85,10 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Player
 
     PlayedGame played = PlayedGame.newBuilder().setGameId(g.getGameId()).setGameDate(g.getGameDate())
         .setTeamAbbr(g.getTeamAbbr()).setMin(g.getMin()).setPts(g.getPts()).setReb(g.getReb()).setAst(g.getAst())
+        .setOppAbbr(g.getOppAbbr()).setHome(g.getHome()).setFga(g.getFga()).setFta(g.getFta()).setTov(g.getTov())
+        .setShotAttempts(g.getShotAttempts()).setPaintFga(g.getPaintFga()).setPaintFgm(g.getPaintFgm())
+        .setMidRangeFga(g.getMidRangeFga()).setMidRangeFgm(g.getMidRangeFgm())
+        .setThreeFga(g.getThreeFga()).setThreeFgm(g.getThreeFgm())
         .build();
     LocalDate firstAffected = g.getGameDate();
     for (int i = 0; i < games.size(); i++) {
@@ -72,7 +98,11 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Player
           // The game moved: its old date's row goes (a player has at most one game a day).
           String oldKey = StoreKeys.playerDate(g.getPlayerId(), old.getGameDate());
           cache.delete(oldKey);
-          context.forward(new Record<String, PlayerDailyCache>(oldKey, null, record.timestamp()));
+          zones.delete(oldKey);
+          featureInputs.delete(oldKey);
+          for (String tag : List.of(Tags.DAILY_CACHE, Tags.SHOT_ZONES, Tags.FEATURE_INPUTS)) {
+            context.forward(new Record<String, SpecificRecord>(tag + oldKey, null, record.timestamp()));
+          }
           if (old.getGameDate().isBefore(firstAffected)) {
             firstAffected = old.getGameDate();
           }
@@ -94,13 +124,28 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Player
       while (before > 0 && !games.get(before - 1).getGameDate().isBefore(at.getGameDate())) {
         before--; // a second game on the same date is not "before D"
       }
+      List<PlayedGame> prior = games.subList(0, before);
       PlayerDailyCache row = PlayerFeatures.dailyCache(g.getPlayerId(), g.getSeason(), at.getGameDate(),
-          at.getGameId(), g.getPlayerName(), at.getTeamAbbr(), games.subList(0, before), seasonStart);
+          at.getGameId(), g.getPlayerName(), at.getTeamAbbr(), prior, seasonStart);
+      row.setHome(at.getHome());
+      row.setOppAbbr(at.getOppAbbr());
+      PlayerShotZoneAnalysis zoneRow = PlayerFeatures.shotZoneAnalysis(g.getPlayerId(), g.getSeason(),
+          at.getGameDate(), prior, seasonStart);
+      PlayerGameProps lines = props.get(StoreKeys.gamePlayer(at.getGameId(), g.getPlayerId()));
+      PropConsensus.Lines line = lines == null ? null : PropConsensus.of(lines.getSnapshots(),
+          PropConsensus.PRA_MARKET, Instant.ofEpochMilli(EventTimes.tipOff(at.getGameDate()))).orElse(null);
       String key = StoreKeys.playerDate(g.getPlayerId(), at.getGameDate());
-      if (!row.equals(cache.get(key))) {
-        cache.put(key, row);
-        context.forward(record.withKey(key).withValue(row));
-      }
+      emitIfChanged(cache, key, row, Tags.DAILY_CACHE, record);
+      emitIfChanged(zones, key, zoneRow, Tags.SHOT_ZONES, record);
+      emitIfChanged(featureInputs, key, FeatureVector.playerSide(row, zoneRow, line), Tags.FEATURE_INPUTS, record);
+    }
+  }
+
+  private <V extends SpecificRecord> void emitIfChanged(KeyValueStore<String, V> store, String key, V row, String tag,
+                                                        Record<String, PlayerGameSummary> cause) {
+    if (!row.equals(store.get(key))) {
+      store.put(key, row);
+      context.forward(new Record<String, SpecificRecord>(tag + key, row, cause.timestamp()));
     }
   }
 }

@@ -1,0 +1,89 @@
+package dev.nbaprops.topology.analytics;
+
+import dev.nbaprops.avro.analytics.UpcomingPlayerGameContext;
+import dev.nbaprops.avro.raw.PropLine;
+import dev.nbaprops.avro.state.ExpectedPlayer;
+import dev.nbaprops.avro.state.PlayerGameProps;
+import dev.nbaprops.features.PropConsensus;
+import dev.nbaprops.source.EventTimes;
+import dev.nbaprops.topology.StoreKeys;
+import java.time.Instant;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * nba_analytics.upcoming_player_game_context, in the player's task: for every scheduled game the player is
+ * expected to play ({@link ExpectedPlayer}, from the season stage), the schedule and rest fields with the prop-line
+ * fields of CONTRACT.md from the snapshots before the game's tip-off. Inputs: expectations (and their
+ * retractions) and prop lines; a prop line for an expected game updates the row (a late line too). The store key
+ * is player|game_date; the topic key is the table key game_id|player_id.
+ */
+public final class UpcomingPlayerContextProcessor
+    implements Processor<String, SpecificRecord, String, UpcomingPlayerGameContext> {
+  public static final String STORE = "upcoming-player-game-context";
+  public static final String EXPECTED_STORE = "player-expected-games";
+
+  private ProcessorContext<String, UpcomingPlayerGameContext> context;
+  private KeyValueStore<String, UpcomingPlayerGameContext> rows;
+  private KeyValueStore<String, ExpectedPlayer> expected;
+  private KeyValueStore<String, PlayerGameProps> props;
+
+  @Override
+  public void init(ProcessorContext<String, UpcomingPlayerGameContext> context) {
+    this.context = context;
+    this.rows = context.getStateStore(STORE);
+    this.expected = context.getStateStore(EXPECTED_STORE);
+    this.props = context.getStateStore(PropLineProcessor.STORE);
+  }
+
+  @Override
+  public void process(Record<String, SpecificRecord> record) {
+    if (record.value() instanceof ExpectedPlayer e) {
+      String key = StoreKeys.playerDate(e.getPlayerId(), e.getGameDate());
+      if (!e.getExpected()) {
+        ExpectedPlayer current = expected.get(key);
+        if (current != null && current.getGameId().equals(e.getGameId())) {
+          expected.delete(key);
+          rows.delete(key);
+          context.forward(record.withKey(StoreKeys.gamePlayer(e.getGameId(), e.getPlayerId()))
+              .withValue((UpcomingPlayerGameContext) null));
+        }
+        return;
+      }
+      expected.put(key, e);
+      emit(e, record);
+    } else if (record.value() instanceof PropLine p && p.getPlayerId() != null && p.getGameDate() != null) {
+      ExpectedPlayer e = expected.get(StoreKeys.playerDate(p.getPlayerId(), p.getGameDate()));
+      if (e != null && e.getGameId().equals(p.getGameId())) {
+        emit(e, record);
+      }
+    }
+  }
+
+  private void emit(ExpectedPlayer e, Record<String, SpecificRecord> cause) {
+    PlayerGameProps snaps = props.get(StoreKeys.gamePlayer(e.getGameId(), e.getPlayerId()));
+    PropConsensus.Lines line = snaps == null ? null : PropConsensus.of(snaps.getSnapshots(), PropConsensus.PRA_MARKET,
+        Instant.ofEpochMilli(EventTimes.tipOff(e.getGameDate()))).orElse(null);
+    UpcomingPlayerGameContext row = UpcomingPlayerGameContext.newBuilder()
+        .setGameId(e.getGameId()).setPlayerId(e.getPlayerId()).setSeason(e.getSeason()).setGameDate(e.getGameDate())
+        .setTeamAbbr(e.getTeamAbbr()).setOppAbbr(e.getOppAbbr()).setHome(e.getHome())
+        .setDaysRest(e.getDaysRest()).setBackToBack(e.getDaysRest() == null ? null : e.getDaysRest() == 0)
+        .setMarket(line == null ? null : line.market())
+        .setConsensusLine(line == null ? null : line.consensusLine())
+        .setOpeningLine(line == null ? null : line.openingLine())
+        .setLineMovement(line == null ? null : line.lineMovement())
+        .setBookmakerCount(line == null ? null : line.bookmakerCount())
+        .setLineSource(line == null ? null : line.lineSource())
+        .setPlayerName(e.getPlayerName()).setGamesLast7Days(e.getGamesLast7Days())
+        .setLastGameDate(e.getLastGameDate())
+        .build();
+    String key = StoreKeys.playerDate(e.getPlayerId(), e.getGameDate());
+    if (!row.equals(rows.get(key))) {
+      rows.put(key, row);
+      context.forward(cause.withKey(StoreKeys.gamePlayer(e.getGameId(), e.getPlayerId())).withValue(row));
+    }
+  }
+}
