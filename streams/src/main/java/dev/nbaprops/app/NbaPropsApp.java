@@ -110,7 +110,9 @@ public final class NbaPropsApp implements AutoCloseable {
       for (var node : sub.nodes()) {
         if (node instanceof org.apache.kafka.streams.TopologyDescription.Source src && src.topicSet() != null) {
           for (String t : src.topicSet()) {
-            out.add(t.endsWith("-repartition") ? applicationId + "-" + t : t);
+            // Internal topics (repartition, foreign-key join subscription/response) carry the application id.
+            boolean external = Topics.all().stream().anyMatch(d -> d.name().equals(t));
+            out.add(external ? t : applicationId + "-" + t);
           }
         }
       }
