@@ -41,6 +41,7 @@ public final class NbaPropsApp implements AutoCloseable {
   private String bootstrapServers;
   private EmbeddedKafka kafka;
   private List<String> consumedTopics;
+  private final dev.nbaprops.topology.PendingWork pendingWork = new dev.nbaprops.topology.PendingWork();
   private Admin admin;
   private KafkaStreams streams;
   private EmbeddedConnect connect;
@@ -87,7 +88,8 @@ public final class NbaPropsApp implements AutoCloseable {
     query = QueryServer.bind(cfg.getString(AppConfig.QUERY_HOST), cfg.getInt(AppConfig.QUERY_PORT), cfg);
     toClose.push(query);
     String appServer = cfg.getString(AppConfig.QUERY_ADVERTISED_HOST) + ":" + query.port();
-    org.apache.kafka.streams.Topology topology = NbaTopology.build(cfg.seasonStarts());
+    org.apache.kafka.streams.Topology topology = NbaTopology.build(cfg.seasonStarts(),
+        NbaTopology.DEFAULT_PRECOMPUTE_INTERVAL, NbaTopology.StoreKind.PERSISTENT, pendingWork);
     consumedTopics = consumedTopics(topology, cfg.getString(AppConfig.APPLICATION_ID));
     streams = new KafkaStreams(topology, StreamsSettings.of(cfg, bootstrapServers, appServer));
     streams.setUncaughtExceptionHandler(e -> {
@@ -206,12 +208,12 @@ public final class NbaPropsApp implements AutoCloseable {
           continue;
         }
         long sinkLeft = streamsLeft > 0 || connect == null ? -1 : watcher.remaining(connect.sinkGroup(), derived);
-        if (streamsLeft == 0 && sinkLeft <= 0) {
-          // The season stage emits on a wall-clock punctuation after its inputs are consumed: drained only when
-          // nothing new reached the derived topics over more than two precompute intervals.
+        if (streamsLeft == 0 && sinkLeft <= 0 && pendingWork.pending() == 0) {
+          // The season stage recomputes on a punctuation after its inputs are consumed (pendingWork), and its
+          // output is then consumed again downstream: drained once that too is done and nothing moved since.
           long before = watcher.endOffsets(derived);
-          Thread.sleep(Math.max(2_000, 3 * NbaTopology.DEFAULT_PRECOMPUTE_INTERVAL.toMillis()));
-          if (watcher.endOffsets(derived) == before
+          Thread.sleep(1_000);
+          if (pendingWork.pending() == 0 && watcher.endOffsets(derived) == before
               && watcher.remaining(streamsGroup, watcher.consumedTopics(streamsGroup, streamsInputs)) == 0) {
             return;
           }
@@ -220,7 +222,8 @@ public final class NbaPropsApp implements AutoCloseable {
         if (System.nanoTime() - lastReport > 5_000_000_000L) {
           lastReport = System.nanoTime();
           status.accept(streamsLeft > 0 ? String.format("topology: %,d raw records to process", streamsLeft)
-              : String.format("warehouse sink: %,d derived rows to write", sinkLeft));
+              : sinkLeft > 0 ? String.format("warehouse sink: %,d derived rows to write", sinkLeft)
+              : String.format("precompute: %d seasons to recompute", pendingWork.pending()));
         }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("not drained after " + timeout + " (topology left " + streamsLeft

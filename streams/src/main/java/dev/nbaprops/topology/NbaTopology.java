@@ -78,9 +78,11 @@ public final class NbaTopology {
   public enum StoreKind { PERSISTENT, IN_MEMORY }
 
   private final StoreKind storeKind;
+  private final PendingWork pending;
 
-  private NbaTopology(StoreKind storeKind) {
+  private NbaTopology(StoreKind storeKind, PendingWork pending) {
     this.storeKind = storeKind;
+    this.pending = pending;
   }
 
   private KeyValueBytesStoreSupplier supplier(String name) {
@@ -111,7 +113,13 @@ public final class NbaTopology {
 
   public static Topology build(Map<String, LocalDate> seasonFirstGameDates, Duration precomputeInterval,
                                StoreKind storeKind) {
-    return new NbaTopology(storeKind).topology(seasonFirstGameDates, precomputeInterval);
+    return build(seasonFirstGameDates, precomputeInterval, storeKind, new PendingWork());
+  }
+
+  /** The topology; {@code pending} tracks the season stage's not yet recomputed seasons (drain checks). */
+  public static Topology build(Map<String, LocalDate> seasonFirstGameDates, Duration precomputeInterval,
+                               StoreKind storeKind, PendingWork pending) {
+    return new NbaTopology(storeKind, pending).topology(seasonFirstGameDates, precomputeInterval);
   }
 
   private Topology topology(Map<String, LocalDate> seasonFirstGameDates, Duration precomputeInterval) {
@@ -272,7 +280,7 @@ public final class NbaTopology {
         .selectKey((k, v) -> seasonOf(v), Named.as("by-season"))
         .repartition(Repartitioned.<String, SpecificRecord>with(Serdes.String(), any).withName("season-inputs"));
     KStream<String, SpecificRecord> seasonRows = seasonInputs.process(
-        () -> new TeamSeasonProcessor(seasonFirstGameDates, precomputeInterval), Named.as("team-season"),
+        () -> new TeamSeasonProcessor(seasonFirstGameDates, precomputeInterval, pending), Named.as("team-season"),
         TeamSeasonProcessor.STORES.toArray(String[]::new));
     Tags.<TeamDefenseZoneAnalysis>route(seasonRows, Tags.TEAM_ZONES, "team-zones")
         .to(TableSpec.from(TeamDefenseZoneAnalysis.class).orElseThrow().topic(),

@@ -257,14 +257,14 @@ public final class ReferenceSql {
           FROM rows r JOIN tg ON tg.team_abbr = r.team AND tg.season = r.season AND tg.game_date < r.d
         ), agg AS (
           SELECT g, team, CAST(count(*) AS INTEGER) AS games_played_season,
-                 CAST(date_diff('day', max(game_date), any_value(d)) - 1 AS INTEGER) AS days_rest,
-                 CAST(count(*) FILTER (WHERE game_date >= any_value(d) - INTERVAL 7 DAY) AS INTEGER) AS games_last_7_days,
+                 CAST(date_diff('day', max(game_date), d) - 1 AS INTEGER) AS days_rest,
+                 CAST(count(*) FILTER (WHERE game_date >= d - INTERVAL 7 DAY) AS INTEGER) AS games_last_7_days,
                  CAST(count(*) FILTER (WHERE rn <= 10) AS INTEGER) AS games_in_window_last_10,
                  avg(pace) FILTER (WHERE rn <= 10) AS pace_last_10, avg(pace) AS pace_season,
                  100.0 * sum(pts) FILTER (WHERE rn <= 10) / sum(poss) FILTER (WHERE rn <= 10) AS off_rating_last_10,
                  100.0 * sum(opp_pts) FILTER (WHERE rn <= 10) / sum(opp_poss) FILTER (WHERE rn <= 10) AS def_rating_last_10,
                  100.0 * sum(pts) / sum(poss) AS off_rating_season, 100.0 * sum(opp_pts) / sum(opp_poss) AS def_rating_season
-          FROM prior GROUP BY g, team
+          FROM prior GROUP BY g, team, d
         )
         SELECT r.game_id, r.team AS team_abbr, r.season, CAST(r.d AS VARCHAR) AS game_date, r.opp AS opp_abbr, r.home,
                a.days_rest, a.days_rest = 0 AS back_to_back, COALESCE(a.games_last_7_days, 0) AS games_last_7_days,

@@ -53,6 +53,13 @@ public final class UpcomingPlayerContextProcessor
         }
         return;
       }
+      ExpectedPlayer current = expected.get(key);
+      if (current != null && !current.getGameId().equals(e.getGameId())) {
+        // Now expected for another game that day (a correction moved him): the old game's row goes.
+        rows.delete(key);
+        context.forward(record.withKey(StoreKeys.gamePlayer(current.getGameId(), e.getPlayerId()))
+            .withValue((UpcomingPlayerGameContext) null));
+      }
       expected.put(key, e);
       emit(e, record);
     } else if (record.value() instanceof PropLine p && p.getPlayerId() != null && p.getGameDate() != null) {

@@ -16,6 +16,7 @@ import dev.nbaprops.avro.state.TeamGameFacts;
 import dev.nbaprops.features.ShotZones;
 import dev.nbaprops.features.TeamFeatures;
 import dev.nbaprops.source.Teams;
+import dev.nbaprops.topology.PendingWork;
 import dev.nbaprops.topology.StoreKeys;
 import dev.nbaprops.topology.Tags;
 import java.time.Duration;
@@ -92,9 +93,16 @@ public final class TeamSeasonProcessor implements Processor<String, SpecificReco
   private KeyValueStore<String, UpcomingTeamGameContext> upcomingOut;
   private KeyValueStore<String, TeamGameContext> contextOut;
 
-  public TeamSeasonProcessor(Map<String, LocalDate> seasonFirstGameDates, Duration interval) {
+  private final PendingWork pending;
+
+  public TeamSeasonProcessor(Map<String, LocalDate> seasonFirstGameDates, Duration interval, PendingWork pending) {
     this.seasonFirstGameDates = Map.copyOf(seasonFirstGameDates);
     this.interval = interval;
+    this.pending = pending;
+  }
+
+  private String pendingId(String season) {
+    return context.taskId() + "/" + season;
   }
 
   @Override
@@ -112,6 +120,18 @@ public final class TeamSeasonProcessor implements Processor<String, SpecificReco
     upcomingOut = context.getStateStore(UPCOMING_STORE);
     contextOut = context.getStateStore(CONTEXT_STORE);
     context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
+    try (KeyValueIterator<String, String> it = dirty.all()) {
+      it.forEachRemaining(kv -> pending.dirty(pendingId(kv.key))); // restored state still owes work
+    }
+  }
+
+  @Override
+  public void close() {
+    try (KeyValueIterator<String, String> it = dirty.all()) {
+      it.forEachRemaining(kv -> pending.done(pendingId(kv.key))); // the task moves: its next owner does it
+    } catch (RuntimeException e) {
+      // the store may already be closed; nothing is lost (the dirty marks are in the store's changelog)
+    }
   }
 
   private static String k(String season, Object... parts) {
@@ -228,6 +248,7 @@ public final class TeamSeasonProcessor implements Processor<String, SpecificReco
     if (current == null || from.toString().compareTo(current) < 0) {
       dirty.put(season, from.toString());
     }
+    pending.dirty(pendingId(season));
   }
 
   /** Recomputes every dirty season from its dirty date on. Public for tests that drive it directly. */
@@ -242,6 +263,7 @@ public final class TeamSeasonProcessor implements Processor<String, SpecificReco
         recompute(kv.key, LocalDate.parse(kv.value), first);
       }
       dirty.delete(kv.key);
+      pending.done(pendingId(kv.key));
     }
   }
 

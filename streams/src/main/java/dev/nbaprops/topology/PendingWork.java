@@ -1,0 +1,27 @@
+package dev.nbaprops.topology;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
+
+/**
+ * What the topology's punctuated stages still owe: the season stage marks a season dirty when an input arrives
+ * and recomputes it on its next punctuation. A drain check ("has everything been processed?") must wait for
+ * those recomputations too, since their inputs are already consumed. One instance per running app.
+ */
+public final class PendingWork {
+  private final Map<String, Boolean> dirty = new ConcurrentHashMap<>();
+
+  /** A task's season (e.g. "1_0/2023-24") has rows to recompute. */
+  public void dirty(String id) {
+    dirty.put(id, Boolean.TRUE);
+  }
+
+  public void done(String id) {
+    dirty.remove(id);
+  }
+
+  /** Seasons (over this instance's tasks) with rows still to recompute. */
+  public int pending() {
+    return dirty.size();
+  }
+}
