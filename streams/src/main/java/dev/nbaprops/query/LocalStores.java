@@ -104,6 +104,14 @@ final class LocalStores {
 
   /** Scans the requested partitions this instance can answer for; the others are absent from the result. */
   Map<Integer, Part> scan(Scan s) {
+    try {
+      return scanOrThrow(s);
+    } catch (IllegalStateException e) {
+      return Map.of(); // Kafka Streams left RUNNING (shutting down, error) while we read: nothing answerable here
+    }
+  }
+
+  private Map<Integer, Part> scanOrThrow(Scan s) {
     Integer sub = subtopologyOfStore.get(s.store());
     Map<Integer, Part> out = new LinkedHashMap<>();
     if (sub == null || !readable(s.stale())) {

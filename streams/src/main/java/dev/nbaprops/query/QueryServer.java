@@ -664,8 +664,9 @@ public final class QueryServer implements AutoCloseable {
   // Reading partitions: from the owner of a key, or from every instance
 
   /** Rows from one partition; staleLag >= 0 when a standby answered. */
-  private record Fetched(List<Row> rows, long staleLag) {
+  private record Fetched(List<Row> rows, long staleLag, String readFrom) {
     Answer mark(Answer a) {
+      a.header("X-Nba-Read-From", readFrom);
       return staleLag < 0 ? a : a.header("X-Nba-Stale-Read", "standby").header("X-Nba-Offset-Lag",
           Long.toString(staleLag));
     }
@@ -703,7 +704,12 @@ public final class QueryServer implements AutoCloseable {
   private Fetched fromOwner(Entry e, String routingKey, Scan s) {
     requireComputed(e.store());
     requireQueryable(s.stale());
-    KeyQueryMetadata md = streams.queryMetadataForKey(e.store(), routingKey, e.partitioner());
+    KeyQueryMetadata md;
+    try {
+      md = streams.queryMetadataForKey(e.store(), routingKey, e.partitioner());
+    } catch (IllegalStateException | org.apache.kafka.streams.errors.InvalidStateStoreException ex) {
+      throw new Unavailable("stores are not ready (" + ex.getMessage() + ")");
+    }
     if (md == null || md == KeyQueryMetadata.NOT_AVAILABLE || md.activeHost() == null) {
       throw new Unavailable("the owner of this key is not known yet (rebalancing)");
     }
@@ -718,7 +724,7 @@ public final class QueryServer implements AutoCloseable {
       Map<Integer, Part> parts = h.equals(self) ? local().scan(one) : remote(h, one);
       Part part = parts.get(p);
       if (part != null) {
-        return new Fetched(part.rows(), part.standby() ? part.lag() : -1);
+        return new Fetched(part.rows(), part.standby() ? part.lag() : -1, h.equals(self) ? "local" : h.host() + ":" + h.port());
       }
     }
     throw new Unavailable("partition " + p + " of " + e.store() + " is not queryable right now (its owner "
@@ -731,10 +737,14 @@ public final class QueryServer implements AutoCloseable {
     requireComputed(s.store());
     requireQueryable(s.stale());
     Set<HostInfo> hosts = new LinkedHashSet<>();
-    for (StreamsMetadata md : streams.metadataForAllStreamsClients()) {
-      if (md.hostInfo() != null && md.hostInfo().port() > 0) {
-        hosts.add(md.hostInfo());
+    try {
+      for (StreamsMetadata md : streams.metadataForAllStreamsClients()) {
+        if (md.hostInfo() != null && md.hostInfo().port() > 0) {
+          hosts.add(md.hostInfo());
+        }
       }
+    } catch (IllegalStateException | org.apache.kafka.streams.errors.InvalidStateStoreException ex) {
+      throw new Unavailable("stores are not ready (" + ex.getMessage() + ")");
     }
     hosts.remove(self);
     List<CompletableFuture<Map<Integer, Part>>> calls = new ArrayList<>();
