@@ -74,7 +74,7 @@ function lineChart(svg, labels, series, yLabel) {
       el('text', { x: x(i), y: H - B + 16, 'text-anchor': 'middle' }, svg).textContent = lab;
     }
   });
-  el('text', { x: 12, y: T + 10 }, svg).textContent = yLabel;
+  el('text', { x: L + 6, y: T + 10 }, svg).textContent = yLabel;
   series.forEach((s, si) => {
     let d = '';
     let pen = false;
@@ -184,9 +184,12 @@ async function drawTeam(team) {
   note.textContent = '';
   const r = await api(`/teams/${team}/team-defense-zone-analysis/history`);
   const svg = $('team-chart');
-  if (r.status !== 200) { while (svg.firstChild) svg.removeChild(svg.firstChild); note.textContent = r.body.error; return; }
+  while (svg.firstChild) svg.removeChild(svg.firstChild);
+  svg.style.display = 'none';
+  if (r.status !== 200) { note.textContent = r.body.error; return; }
   const rows = r.body.rows;
   if (!rows.length) { note.textContent = 'no zone defense rows for ' + team; return; }
+  svg.style.display = '';
   lineChart(svg, rows.map((z) => z.analysis_date), [
     { name: 'paint allowed', cls: 'paint', color: COLORS.paint, values: rows.map((z) => z.opp_paint_fg_pct_last_15), dots: true },
     { name: 'mid-range allowed', cls: 'mid', color: COLORS.mid, values: rows.map((z) => z.opp_mid_range_fg_pct_last_15), dots: true },

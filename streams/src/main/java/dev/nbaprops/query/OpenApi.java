@@ -7,13 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.state.HostInfo;
 
 /** The OpenAPI 3.0 description of the query API, served at {@code /openapi.json}; table names come from the catalog. */
 final class OpenApi {
   private OpenApi() {}
 
-  static Map<String, Object> describe(HostInfo self) {
+  static Map<String, Object> describe() {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("openapi", "3.0.3");
     doc.put("info", Map.of("title", "nba-props-streams query API", "version", "1",

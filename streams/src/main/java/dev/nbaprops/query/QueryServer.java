@@ -188,6 +188,8 @@ public final class QueryServer implements AutoCloseable {
         a = dispatch(ex);
       } catch (ApiError e) {
         a = error(e.status, e.getMessage());
+      } catch (NumberFormatException e) {
+        a = error(400, "malformed number: " + e.getMessage());
       } catch (Unavailable e) {
         a = error(503, e.getMessage()).header("Retry-After", RETRY_AFTER_SECONDS);
       } catch (RuntimeException e) {
@@ -228,7 +230,7 @@ public final class QueryServer implements AutoCloseable {
     } else if (path.equals("/openapi.json")) {
       route.set("/openapi.json");
       allow(q);
-      return Answer.json(OpenApi.describe(self));
+      return Answer.json(OpenApi.describe());
     } else if (path.equals("/internal/scan")) {
       route.set("/internal/scan");
       return Answer.json(internalScan(q));
