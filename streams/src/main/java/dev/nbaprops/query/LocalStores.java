@@ -135,7 +135,11 @@ final class LocalStores {
         long lag = 0;
         if (isStandby) {
           if (lags == null) {
-            lags = streams.allLocalStorePartitionLags().getOrDefault(s.store(), Map.of());
+            try {
+              lags = streams.allLocalStorePartitionLags().getOrDefault(s.store(), Map.of());
+            } catch (RuntimeException e) {
+              lags = Map.of(); // lag unknown (reported as -1)
+            }
           }
           LagInfo li = lags.get(p);
           lag = li == null ? -1 : li.offsetLag();

@@ -84,6 +84,14 @@ public final class QueryServer implements AutoCloseable {
   /** Above every character of a key segment (digits, dates, team letters, '|'): the end of a prefix range. */
   private static final String HIGH = "~";
 
+  static {
+    // The JDK server writes headers and body separately: without TCP_NODELAY, Nagle's algorithm and delayed ACKs
+    // hold every keep-alive response about 40 ms. Read once, when the server classes load: set it before that.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -450,14 +450,25 @@ class MultiInstanceQueryTest {
     AtomicInteger unavailable = new AtomicInteger();
     AtomicInteger staleOk = new AtomicInteger();
     AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger bPort = new AtomicInteger(b.queryPort());
     Thread hammer = new Thread(() -> {
       int i = 0;
       while (!stop.get()) {
         String p = probes.get(i++ % probes.size());
         boolean stale = i % 3 == 0;
         String path = p + (stale ? (p.contains("?") ? "&" : "?") + "stale=true" : "");
+        // Mostly A (which stays up); every fourth request the restarting instance, when it listens at all.
+        boolean askB = i % 4 == 0;
         try {
-          HttpResponse<String> r = get(a, path);
+          HttpResponse<String> r;
+          try {
+            r = get(askB ? bPort.get() : a.queryPort(), path, true);
+          } catch (java.io.IOException e) {
+            if (askB) {
+              continue; // B is down: connection refused is what a stopped process gives
+            }
+            throw e;
+          }
           HttpResponse<String> base = baseline.get(p);
           if (r.statusCode() == 503) {
             unavailable.incrementAndGet();
@@ -465,7 +476,7 @@ class MultiInstanceQueryTest {
               violations.add("503 without Retry-After: " + path);
             }
           } else if (r.statusCode() != base.statusCode() || !r.body().equals(base.body())) {
-            violations.add(r.statusCode() + " " + path + " differs from the baseline " + base.statusCode() + ": "
+            violations.add((askB ? "B " : "A ") + r.statusCode() + " " + path + " differs from the baseline " + base.statusCode() + ": "
                 + r.body().substring(0, Math.min(300, r.body().length())));
           } else {
             ok.incrementAndGet();
@@ -477,7 +488,7 @@ class MultiInstanceQueryTest {
             }
           }
         } catch (Exception e) {
-          violations.add("A did not answer " + path + ": " + e);
+          violations.add((askB ? "B" : "A") + " did not answer " + path + ": " + e);
         }
       }
     }, "hammer");
@@ -491,6 +502,7 @@ class MultiInstanceQueryTest {
         Thread.sleep(200);
       }
       b = NbaPropsApp.start(config("b"));
+      bPort.set(b.queryPort());
       b.awaitRunning(Duration.ofMinutes(2));
       awaitStable(List.of(a, b));
       Thread.sleep(1000);
