@@ -93,6 +93,7 @@ function lineChart(svg, labels, series, yLabel) {
         const c = el('circle', { cx: x(i), cy: y(v), r: 4, fill: s.color, class: 'pt ' + s.cls,
           'data-x': labels[i], 'data-value': v }, svg);
         el('title', {}, c).textContent = labels[i] + ': ' + s.name + ' ' + v;
+        if (s.onClick) { c.style.cursor = 'pointer'; c.addEventListener('click', () => s.onClick(i)); }
       });
     }
     const ly = T + 14 + si * 18;
@@ -146,12 +147,14 @@ async function drawPlayer() {
   $('player-meta').textContent = `${games.length} games in ${season}; ` +
     `${games.filter((g) => g.pra_line !== null).length} with a PRA prop line`;
   lineChart($('pts-chart'), labels, [
-    { name: 'points', cls: 'pts', color: COLORS.pts, values: games.map((g) => g.pts), dots: true },
+    { name: 'points', cls: 'pts', color: COLORS.pts, values: games.map((g) => g.pts), dots: true,
+      onClick: (i) => drawOpponent(games[i]) },
     { name: 'avg last 5', cls: 'avg5', color: COLORS.avg5, values: games.map((g) => c(g, 'pts_avg_last_5')) },
     { name: 'avg last 10', cls: 'avg10', color: COLORS.avg10, values: games.map((g) => c(g, 'pts_avg_last_10')) },
   ], 'pts');
   lineChart($('pra-chart'), labels, [
-    { name: 'PRA', cls: 'pra', color: COLORS.pra, values: games.map((g) => g.pra), dots: true },
+    { name: 'PRA', cls: 'pra', color: COLORS.pra, values: games.map((g) => g.pra), dots: true,
+      onClick: (i) => drawOpponent(games[i]) },
     { name: 'PRA avg last 10', cls: 'pra-avg', color: COLORS.praAvg, values: games.map((g) => c(g, 'pra_avg_last_10')) },
     { name: 'prop line', cls: 'prop-line', color: COLORS.line, dash: '6 4', values: games.map((g) => g.pra_line), dots: true },
   ], 'PRA');
