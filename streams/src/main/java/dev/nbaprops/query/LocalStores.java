@@ -206,13 +206,14 @@ final class LocalStores {
         if (s.dateSegment() != null && !s.date().equals(segment(kv.key, s.dateSegment()))) {
           continue;
         }
+        // Filter on the record's own fields before turning it into JSON: most rows of a scan are filtered out.
+        if (s.dateField() != null && !s.date().equals(fieldText(kv.value, s.dateField()))) {
+          continue;
+        }
+        if (needle != null && !fold(fieldText(kv.value, s.matchField())).contains(needle)) {
+          continue;
+        }
         JsonNode value = Json.tree(kv.value);
-        if (s.dateField() != null && !s.date().equals(value.path(s.dateField()).asText())) {
-          continue;
-        }
-        if (needle != null && !fold(value.path(s.matchField()).asText()).contains(needle)) {
-          continue;
-        }
         if (!s.fields().isEmpty() && value instanceof ObjectNode obj) {
           obj.retain(s.fields());
         }
@@ -223,6 +224,17 @@ final class LocalStores {
       }
     }
     return rows;
+  }
+
+  /** A top-level field of a store value as text (dates ISO), "" when absent. */
+  static String fieldText(Object value, String field) {
+    Object v = value instanceof org.apache.kafka.streams.state.ValueAndTimestamp<?> vt ? vt.value() : value;
+    if (v instanceof org.apache.avro.generic.GenericRecord r) {
+      org.apache.avro.Schema.Field f = r.getSchema().getField(field);
+      Object x = f == null ? null : r.get(f.pos());
+      return x == null ? "" : x.toString();
+    }
+    return Json.tree(v).path(field).asText();
   }
 
   static String segment(String key, int index) {

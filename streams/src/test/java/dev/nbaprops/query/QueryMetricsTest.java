@@ -82,6 +82,9 @@ class QueryMetricsTest {
     assertThat(Json.plain(List.of(new org.apache.avro.util.Utf8("a")))).isEqualTo(List.of("a"));
     assertThat(Json.tree(s).get("player_id").asLong()).isEqualTo(203999L);
     assertThat(LocalStores.fold("Jokić")).isEqualTo("jokic");
+    assertThat(LocalStores.fieldText(ValueAndTimestamp.make(s, 1L), "game_date")).isEqualTo("2023-10-24");
+    assertThat(LocalStores.fieldText(s, "player_name")).isEqualTo("Nikola Jokić");
+    assertThat(LocalStores.fieldText(s, "plus_minus")).isEmpty();
     assertThat(LocalStores.segment("203999|2023-10-24|0022300061", 1)).isEqualTo("2023-10-24");
     assertThat(LocalStores.segment("203999|2023-10-24", 2)).isNull();
   }
