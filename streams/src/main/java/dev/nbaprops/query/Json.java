@@ -98,6 +98,18 @@ public final class Json {
     return COMPACT.valueToTree(plain(storeValue));
   }
 
+  /**
+   * A map that keeps the order its keys are given in. Response bodies use it (never {@code Map.of}, whose
+   * iteration order changes from one JVM to the next), so every instance writes the same bytes.
+   */
+  public static Map<String, Object> ordered(Object... keysAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
+  }
+
   public static byte[] bytes(Object value) {
     try {
       return MAPPER.writeValueAsBytes(value);

@@ -15,21 +15,21 @@ final class OpenApi {
   static Map<String, Object> describe() {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("openapi", "3.0.3");
-    doc.put("info", Map.of("title", "nba-props-streams query API", "version", "1",
+    doc.put("info", Json.ordered("title", "nba-props-streams query API", "version", "1",
         "description", "Current and past features read from the Kafka Streams state stores while the app runs. Any"
             + " instance answers any query. 503 + Retry-After while stores rebalance or restore (stale=true accepts a"
             + " standby replica; X-Nba-Stale-Read and X-Nba-Offset-Lag then say so). See docs/query-api.md."));
-    doc.put("servers", List.of(Map.of("url", "/")));
-    doc.put("security", List.of(Map.of("bearer", List.of())));
+    doc.put("servers", List.of(Json.ordered("url", "/")));
+    doc.put("security", List.of(Json.ordered("bearer", List.of())));
     Map<String, Object> components = new LinkedHashMap<>();
-    components.put("securitySchemes", Map.of("bearer", Map.of("type", "http", "scheme", "bearer",
+    components.put("securitySchemes", Json.ordered("bearer", Json.ordered("type", "http", "scheme", "bearer",
         "description", "Only when query.auth.token is set; /health and the web page's static files need none.")));
-    components.put("schemas", Map.of(
-        "Error", Map.of("type", "object", "properties", Map.of("error", Map.of("type", "string"))),
-        "Row", Map.of("type", "object", "additionalProperties", true,
+    components.put("schemas", Json.ordered(
+        "Error", Json.ordered("type", "object", "properties", Json.ordered("error", Json.ordered("type", "string"))),
+        "Row", Json.ordered("type", "object", "additionalProperties", true,
             "description", "One table row: the fields of the table's Avro schema (schemas/src/main/avro)."),
-        "Rows", Map.of("type", "object", "properties", Map.of("count", Map.of("type", "integer"),
-            "rows", Map.of("type", "array", "items", ref("Row"))))));
+        "Rows", Json.ordered("type", "object", "properties", Json.ordered("count", Json.ordered("type", "integer"),
+            "rows", Json.ordered("type", "array", "items", ref("Row"))))));
     doc.put("components", components);
 
     List<String> all = StoreCatalog.ALL.stream().map(Entry::store).toList();
@@ -90,7 +90,7 @@ final class OpenApi {
   }
 
   private static Map<String, Object> ref(String name) {
-    return Map.of("$ref", "#/components/schemas/" + name);
+    return Json.ordered("$ref", "#/components/schemas/" + name);
   }
 
   private static Map<String, Object> get(String summary, List<Map<String, Object>> params, String schema,
@@ -98,18 +98,18 @@ final class OpenApi {
     Map<String, Object> responses = new LinkedHashMap<>();
     Map<String, Object> ok = new LinkedHashMap<>();
     ok.put("description", "OK");
-    ok.put("content", schema.equals("text") ? Map.of("text/plain", Map.of("schema", Map.of("type", "string")))
-        : Map.of("application/json", Map.of("schema", schema.equals("object") ? Map.of("type", "object")
+    ok.put("content", schema.equals("text") ? Json.ordered("text/plain", Json.ordered("schema", Json.ordered("type", "string")))
+        : Json.ordered("application/json", Json.ordered("schema", schema.equals("object") ? Json.ordered("type", "object")
             : ref(schema))));
     responses.put("200", ok);
-    Map<String, Object> err = Map.of("application/json", Map.of("schema", ref("Error")));
-    responses.put("400", Map.of("description", "invalid input", "content", err));
+    Map<String, Object> err = Json.ordered("application/json", Json.ordered("schema", ref("Error")));
+    responses.put("400", Json.ordered("description", "invalid input", "content", err));
     if (secured) {
-      responses.put("401", Map.of("description", "missing or wrong bearer token", "content", err));
+      responses.put("401", Json.ordered("description", "missing or wrong bearer token", "content", err));
     }
-    responses.put("404", Map.of("description", "unknown player, team, table or row; or table not computed by this"
+    responses.put("404", Json.ordered("description", "unknown player, team, table or row; or table not computed by this"
         + " topology", "content", err));
-    responses.put("503", Map.of("description", "stores rebalancing or restoring: retry after Retry-After seconds",
+    responses.put("503", Json.ordered("description", "stores rebalancing or restoring: retry after Retry-After seconds",
         "content", err));
     Map<String, Object> op = new LinkedHashMap<>();
     op.put("summary", summary);
@@ -118,42 +118,42 @@ final class OpenApi {
     if (!secured) {
       op.put("security", List.of());
     }
-    return Map.of("get", op);
+    return Json.ordered("get", op);
   }
 
   private static Map<String, Object> path(String name, List<String> values) {
-    return Map.of("name", name, "in", "path", "required", true,
-        "schema", Map.of("type", "string", "enum", values),
+    return Json.ordered("name", name, "in", "path", "required", true,
+        "schema", Json.ordered("type", "string", "enum", values),
         "description", "store name, or the table name (e.g. nba_precompute.player_daily_cache or player_daily_cache)");
   }
 
   private static Map<String, Object> query(String name, String type, boolean required, String description) {
-    return Map.of("name", name, "in", "query", "required", required, "schema", Map.of("type", type),
+    return Json.ordered("name", name, "in", "query", "required", required, "schema", Json.ordered("type", type),
         "description", description);
   }
 
   private static Map<String, Object> playerId() {
-    return Map.of("name", "player_id", "in", "path", "required", true,
-        "schema", Map.of("type", "integer", "format", "int64", "minimum", 1));
+    return Json.ordered("name", "player_id", "in", "path", "required", true,
+        "schema", Json.ordered("type", "integer", "format", "int64", "minimum", 1));
   }
 
   private static Map<String, Object> team() {
-    return Map.of("name", "team", "in", "path", "required", true,
-        "schema", Map.of("type", "string", "pattern", "^[A-Z]{2,3}$"), "description", "NBA abbreviation, e.g. DEN");
+    return Json.ordered("name", "team", "in", "path", "required", true,
+        "schema", Json.ordered("type", "string", "pattern", "^[A-Z]{2,3}$"), "description", "NBA abbreviation, e.g. DEN");
   }
 
   private static Map<String, Object> gameId() {
-    return Map.of("name", "game_id", "in", "path", "required", true,
-        "schema", Map.of("type", "string", "pattern", "^\\d{10}$"));
+    return Json.ordered("name", "game_id", "in", "path", "required", true,
+        "schema", Json.ordered("type", "string", "pattern", "^\\d{10}$"));
   }
 
   private static Map<String, Object> pathDate() {
-    return Map.of("name", "date", "in", "path", "required", true, "schema", Map.of("type", "string", "format", "date"));
+    return Json.ordered("name", "date", "in", "path", "required", true, "schema", Json.ordered("type", "string", "format", "date"));
   }
 
   private static Map<String, Object> date(boolean required) {
-    return Map.of("name", "date", "in", "query", "required", required,
-        "schema", Map.of("type", "string", "format", "date"));
+    return Json.ordered("name", "date", "in", "query", "required", required,
+        "schema", Json.ordered("type", "string", "format", "date"));
   }
 
   private static Map<String, Object> asOf() {

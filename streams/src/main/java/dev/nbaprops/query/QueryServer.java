@@ -249,8 +249,8 @@ public final class QueryServer implements AutoCloseable {
     } else if (path.equals("/teams")) {
       route.set("/teams");
       allow(q);
-      List<Map<String, String>> teams = new ArrayList<>();
-      new TreeMap<>(Teams.all()).forEach((abbr, name) -> teams.add(Map.of("team_abbr", abbr, "name", name)));
+      List<Map<String, Object>> teams = new ArrayList<>();
+      new TreeMap<>(Teams.all()).forEach((abbr, name) -> teams.add(Json.ordered("team_abbr", abbr, "name", name)));
       return Answer.json(Map.of("teams", teams));
     } else if (path.equals("/players")) {
       route.set("/players");
@@ -527,7 +527,7 @@ public final class QueryServer implements AutoCloseable {
     if (f.rows.isEmpty()) {
       throw notFound("no " + e.table() + " rows for game " + game);
     }
-    return f.mark(Answer.json(Map.of("game_id", game, "table", e.table(), "rows", values(f.rows))));
+    return f.mark(Answer.json(Json.ordered("game_id", game, "table", e.table(), "rows", values(f.rows))));
   }
 
   /** {@code /dates/{D}/{table}}: every row of the table for that date, gathered from all instances. */
