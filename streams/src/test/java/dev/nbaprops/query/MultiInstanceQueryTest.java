@@ -49,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two real app instances (same application id, 4 partitions spread over them, one standby replica each) on one
- * embedded broker, the bundled real slice replayed through the real topology. Every endpoint answers the same
+ * embedded broker, the bundled real slice replayed through the real topology. Instance A runs in this JVM,
+ * instance B is a separate JVM ({@code nba-props-streams run}), as in a deployment. Every endpoint answers the same
  * status and bytes from either instance; the web page renders in headless Chromium; while one instance restarts
  * the other answers 200 with the same body or 503 with Retry-After, never a 500 or a wrong (empty) answer.
  */
@@ -62,7 +63,8 @@ class MultiInstanceQueryTest {
   static Path tmp;
   static EmbeddedKafka kafka;
   static NbaPropsApp a;
-  static NbaPropsApp b;
+  static Process b;
+  static volatile int bPort;
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   static AppConfig config(String name) {
@@ -83,21 +85,65 @@ class MultiInstanceQueryTest {
   static void startTwoInstancesAndReplay() throws Exception {
     kafka = new EmbeddedKafka(tmp.resolve("broker"), 0, 0, "512m", Map.of()).start(Duration.ofSeconds(90));
     a = NbaPropsApp.start(config("a"));
-    b = NbaPropsApp.start(config("b"));
+    bPort = EmbeddedKafka.freePort();
+    startB();
     a.awaitRunning(Duration.ofMinutes(2));
-    b.awaitRunning(Duration.ofMinutes(2));
     Path data = TestData.slice();
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     new Replayer(a.bootstrapServers(), Map.of()).replay(new Replayer.Options(data, Selection.all()),
         SourceParsers.forLayout(new DataLayout(data)),
         (label, total) -> new ProgressBar(quiet, label, total, false, Duration.ofHours(1)), note -> { });
     a.awaitDrained(Duration.ofMinutes(5), msg -> { });
-    awaitStable(List.of(a, b));
+    awaitStable();
+  }
+
+  /** Instance B: {@code nba-props-streams run} in its own JVM, with the same settings as A but its own port and state. */
+  static void startB() throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx768m", "-cp", System.getProperty("java.class.path"),
+        "dev.nbaprops.cli.Main", "run", "--bootstrap-servers", kafka.bootstrapServers(),
+        "--state-dir", tmp.resolve("b").toString(), "--port", Integer.toString(bPort)));
+    for (String kv : List.of(AppConfig.APPLICATION_ID + "=" + APP_ID, AppConfig.PARTITIONS + "=4",
+        AppConfig.STREAM_THREADS + "=1", AppConfig.COMMIT_INTERVAL_MS + "=200", AppConfig.QUERY_AUTH_TOKEN + "=" + TOKEN,
+        "streams.num.standby.replicas=1")) {
+      cmd.add("--set");
+      cmd.add(kv);
+    }
+    b = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("b.out").toFile())).start();
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (true) {
+      if (!b.isAlive()) {
+        throw new IllegalStateException("instance B exited " + b.exitValue() + ": " + Files.readString(tmp.resolve("b.out")));
+      }
+      try {
+        if (get(bPort, "/health", false).statusCode() == 200) {
+          return;
+        }
+      } catch (java.io.IOException e) {
+        // not listening yet
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("instance B not RUNNING after 2 minutes");
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** Stops B as a deployment would (SIGTERM: its shutdown hook closes Streams, leaving the group). */
+  static void stopB() throws InterruptedException {
+    if (b != null && b.isAlive()) {
+      b.destroy();
+      if (!b.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        b.destroyForcibly().waitFor();
+      }
+    }
   }
 
   @AfterAll
-  static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {b, a, kafka}) {
+  static void stop() throws Exception {
+    stopB();
+    for (AutoCloseable c : new AutoCloseable[] {a, kafka}) {
       try {
         if (c != null) {
           c.close();
@@ -109,23 +155,20 @@ class MultiInstanceQueryTest {
   }
 
   /** Both RUNNING, both own active partitions, and a date-wide query answers 200 on each. */
-  static void awaitStable(List<NbaPropsApp> apps) throws Exception {
+  static void awaitStable() throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (true) {
-      boolean ok = true;
-      for (NbaPropsApp app : apps) {
-        if (app.streams().state() != KafkaStreams.State.RUNNING) {
+      boolean ok = a.streams().state() == KafkaStreams.State.RUNNING;
+      if (ok) {
+        var clients = a.streams().metadataForAllStreamsClients();
+        ok = clients.size() == 2 && clients.stream().noneMatch(c -> c.topicPartitions().isEmpty());
+      }
+      for (int port : new int[] {a.queryPort(), bPort}) {
+        try {
+          ok = ok && get(port, "/health", false).statusCode() == 200
+              && get(port, "/coverage?date=2023-10-27", true).statusCode() == 200;
+        } catch (java.io.IOException e) {
           ok = false;
-          break;
-        }
-        var clients = app.streams().metadataForAllStreamsClients();
-        if (clients.size() != apps.size() || clients.stream().anyMatch(c -> c.topicPartitions().isEmpty())) {
-          ok = false;
-          break;
-        }
-        if (get(app, "/coverage?date=2023-10-27").statusCode() != 200) {
-          ok = false;
-          break;
         }
       }
       if (ok) {
@@ -140,6 +183,10 @@ class MultiInstanceQueryTest {
 
   static HttpResponse<String> get(NbaPropsApp app, String path) throws Exception {
     return get(app.queryPort(), path, true);
+  }
+
+  static HttpResponse<String> get(int port, String path) throws Exception {
+    return get(port, path, true);
   }
 
   static HttpResponse<String> get(int port, String path, boolean token) throws Exception {
@@ -252,7 +299,7 @@ class MultiInstanceQueryTest {
     Set<String> readFrom = new HashSet<>();
     for (Map.Entry<String, Integer> e : endpoints.entrySet()) {
       HttpResponse<String> ra = get(a, e.getKey());
-      HttpResponse<String> rb = get(b, e.getKey());
+      HttpResponse<String> rb = get(bPort, e.getKey());
       assertThat(ra.statusCode()).as("A " + e.getKey() + " " + ra.body()).isEqualTo(e.getValue());
       assertThat(rb.statusCode()).as("B " + e.getKey()).isEqualTo(e.getValue());
       assertThat(rb.body()).as("same body from both instances: " + e.getKey()).isEqualTo(ra.body());
@@ -267,14 +314,14 @@ class MultiInstanceQueryTest {
     assertThat(readFrom).containsExactlyInAnyOrder("A:local", "A:remote", "B:local", "B:remote");
 
     // The answers are right, not just equal.
-    JsonNode cache = json(get(b, "/players/203999/daily-cache?date=2023-10-27"));
+    JsonNode cache = json(get(bPort, "/players/203999/daily-cache?date=2023-10-27"));
     assertThat(cache.get("pts_avg_season").asDouble()).isEqualTo(29.0);
     assertThat(cache.get("games_played_season").asInt()).isEqualTo(1);
     assertThat(json(get(a, "/tables/player-daily-cache/rows?key=203999%7C2023-10-27"))).isEqualTo(cache);
     JsonNode asOf = json(get(a, "/players/203999/player-daily-cache?date=2023-10-28&asOf=true"));
     assertThat(asOf.get("cache_date").asText()).isLessThanOrEqualTo("2023-10-28").isGreaterThanOrEqualTo("2023-10-27");
     assertThat(json(get(a, "/players/203999/games")).get("rows")).hasSize(15 + 12);
-    JsonNode history = json(get(b, "/players/203999/player_daily_cache/history?from=2023-10-01&to=2023-11-30"));
+    JsonNode history = json(get(bPort, "/players/203999/player_daily_cache/history?from=2023-10-01&to=2023-11-30"));
     JsonNode gamesInRange = json(get(a, "/players/203999/player-game-summary/history?from=2023-10-01&to=2023-11-30"));
     assertThat(gamesInRange.get("count").asInt()).isGreaterThan(5);
     // One daily-cache row per game date (the features as of that game's day).
@@ -291,10 +338,10 @@ class MultiInstanceQueryTest {
 
     // A date-wide query has every player who played that day; coverage says nothing is missing.
     JsonNode games = json(get(a, "/dates/2023-10-27/player_game_summary"));
-    JsonNode caches = json(get(b, "/dates/2023-10-27/player-daily-cache"));
+    JsonNode caches = json(get(bPort, "/dates/2023-10-27/player-daily-cache"));
     assertThat(games.get("count").asInt()).isGreaterThan(100);
     assertThat(caches.get("count").asInt()).isEqualTo(games.get("count").asInt());
-    JsonNode coverage = json(get(b, "/coverage?date=2023-10-27"));
+    JsonNode coverage = json(get(bPort, "/coverage?date=2023-10-27"));
     assertThat(coverage.get("players_with_game").asInt()).isEqualTo(games.get("count").asInt());
     for (JsonNode t : coverage.get("tables")) {
       if (t.get("table").asText().equals("nba_precompute.player_daily_cache")) {
@@ -365,7 +412,7 @@ class MultiInstanceQueryTest {
       Assumptions.abort("skipped: /usr/bin/chromium absent (apt-get install -y chromium); .ci/run installs it");
     }
     Path work = Files.createDirectories(tmp.resolve("chromium"));
-    String url = "http://127.0.0.1:" + b.queryPort() + "/?player=203999&team=DEN#token=" + TOKEN;
+    String url = "http://127.0.0.1:" + bPort + "/?player=203999&team=DEN#token=" + TOKEN;
     String dom = Chromium.dumpDom(url, work);
     assertThat(dom).contains("data-ready=\"true\"").contains("Nikola Joki");
 
@@ -450,7 +497,7 @@ class MultiInstanceQueryTest {
     AtomicInteger unavailable = new AtomicInteger();
     AtomicInteger staleOk = new AtomicInteger();
     AtomicBoolean stop = new AtomicBoolean();
-    AtomicInteger bPort = new AtomicInteger(b.queryPort());
+
     Thread hammer = new Thread(() -> {
       int i = 0;
       while (!stop.get()) {
@@ -462,7 +509,7 @@ class MultiInstanceQueryTest {
         try {
           HttpResponse<String> r;
           try {
-            r = get(askB ? bPort.get() : a.queryPort(), path, true);
+            r = get(askB ? bPort : a.queryPort(), path, true);
           } catch (java.io.IOException e) {
             if (askB) {
               continue; // B is down: connection refused is what a stopped process gives
@@ -495,16 +542,15 @@ class MultiInstanceQueryTest {
     hammer.start();
     try {
       Thread.sleep(500);
-      b.close();
+      stopB();
       // A alone: it takes over every partition (from its standbys) and answers date-wide queries again.
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       while (get(a, "/dates/2023-10-27/player-daily-cache").statusCode() != 200 && System.nanoTime() < deadline) {
         Thread.sleep(200);
       }
-      b = NbaPropsApp.start(config("b"));
-      bPort.set(b.queryPort());
-      b.awaitRunning(Duration.ofMinutes(2));
-      awaitStable(List.of(a, b));
+      bPort = EmbeddedKafka.freePort(); // a new application.server, as when a pod comes back elsewhere
+      startB(); // same state directory: it restores from its local state and the changelogs
+      awaitStable();
       Thread.sleep(1000);
     } finally {
       stop.set(true);
@@ -518,7 +564,7 @@ class MultiInstanceQueryTest {
     // After the restart both answer everything the same again (the restarted one has a new port).
     for (Map.Entry<String, Integer> e : endpoints().entrySet()) {
       HttpResponse<String> ra = get(a, e.getKey());
-      HttpResponse<String> rb = get(b, e.getKey());
+      HttpResponse<String> rb = get(bPort, e.getKey());
       assertThat(ra.statusCode()).as(e.getKey()).isEqualTo(e.getValue());
       assertThat(rb.body()).as(e.getKey()).isEqualTo(ra.body());
     }
