@@ -100,7 +100,7 @@ public final class NbaPropsApp implements AutoCloseable {
     // after session.timeout.ms.
     toClose.push(() -> streams.close(CloseOptions.groupMembershipOperation(
         CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30))));
-    query.attach(streams);
+    query.attach(streams, topology);
     streams.start();
     query.start();
   }

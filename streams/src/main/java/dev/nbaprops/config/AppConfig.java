@@ -39,6 +39,8 @@ public final class AppConfig extends AbstractConfig {
   public static final String QUERY_HOST = "query.host";
   public static final String QUERY_PORT = "query.port";
   public static final String QUERY_ADVERTISED_HOST = "query.advertised.host";
+  public static final String QUERY_AUTH_TOKEN = "query.auth.token";
+  public static final String QUERY_THREADS = "query.threads";
   public static final String SEASON_STARTS = "seasons.first.game.dates";
   public static final String WAREHOUSE_PATH = "warehouse.duckdb.path";
 
@@ -73,6 +75,11 @@ public final class AppConfig extends AbstractConfig {
       .define(QUERY_PORT, Type.INT, 7070, Range.between(0, 65535), Importance.MEDIUM, "Port of the query API.")
       .define(QUERY_ADVERTISED_HOST, Type.STRING, "localhost", Importance.LOW,
           "Host name other instances use to reach this one's query API (application.server).")
+      .define(QUERY_AUTH_TOKEN, Type.PASSWORD, "", Importance.MEDIUM,
+          "Bearer token every query API endpoint except /health requires (empty = no token). All instances of one"
+              + " application must share it: they call each other with it.")
+      .define(QUERY_THREADS, Type.INT, 32, Range.atLeast(2), Importance.LOW,
+          "Request threads of the query API (requests that gather from other instances wait on them).")
       .define(SEASON_STARTS, Type.STRING, DEFAULT_SEASON_STARTS, Importance.LOW,
           "season=first game date list; is_bootstrap is true while D < first date + 7 days.")
       .define(WAREHOUSE_PATH, Type.STRING, "", Importance.MEDIUM,
@@ -123,6 +130,12 @@ public final class AppConfig extends AbstractConfig {
   public Path warehousePath() {
     String p = getString(WAREHOUSE_PATH);
     return p.isBlank() ? stateDir().resolve("warehouse.duckdb") : Path.of(p).toAbsolutePath();
+  }
+
+  /** The query API's bearer token, empty when none is required. */
+  public String queryAuthToken() {
+    org.apache.kafka.common.config.types.Password p = getPassword(QUERY_AUTH_TOKEN);
+    return p == null ? "" : p.value();
   }
 
   public int partitions() {

@@ -1,24 +1,111 @@
 package dev.nbaprops.query;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.ByteBuffer;
 import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 
-/** JSON for the query API: records as objects with their schema's field names, dates as ISO strings. */
+/**
+ * JSON for the query API: records as objects with their schema's field names, dates as ISO strings, strings as
+ * strings, nested records, arrays and maps recursively (so any table's Avro class renders without code per table).
+ */
 public final class Json {
   public static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Compact writer for instance-to-instance calls. */
+  static final ObjectMapper COMPACT = new ObjectMapper();
 
   private Json() {}
 
   public static Map<String, Object> of(SpecificRecord r) {
+    return record(r);
+  }
+
+  private static Map<String, Object> record(GenericRecord r) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (Schema.Field f : r.getSchema().getFields()) {
-      Object v = r.get(f.pos());
-      m.put(f.name(), v instanceof TemporalAccessor || v instanceof CharSequence ? v.toString() : v);
+      m.put(f.name(), plain(r.get(f.pos())));
+    }
+    return m;
+  }
+
+  private static Map<String, Object> record(SpecificRecord r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (Schema.Field f : r.getSchema().getFields()) {
+      m.put(f.name(), plain(r.get(f.pos())));
+    }
+    return m;
+  }
+
+  /** A store value (Avro record, possibly wrapped with its timestamp) as plain Java values Jackson writes. */
+  public static Object plain(Object v) {
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof ValueAndTimestamp<?> vt) {
+      return plain(vt.value());
+    }
+    if (v instanceof SpecificRecord r) {
+      return record(r);
+    }
+    if (v instanceof GenericRecord r) {
+      return record(r);
+    }
+    if (v instanceof TemporalAccessor || v instanceof CharSequence || v instanceof Enum<?>) {
+      return v.toString();
+    }
+    if (v instanceof ByteBuffer b) {
+      ByteBuffer d = b.duplicate();
+      byte[] bytes = new byte[d.remaining()];
+      d.get(bytes);
+      return Base64.getEncoder().encodeToString(bytes);
+    }
+    if (v instanceof byte[] bytes) {
+      return Base64.getEncoder().encodeToString(bytes);
+    }
+    if (v instanceof Collection<?> c) {
+      List<Object> out = new ArrayList<>(c.size());
+      c.forEach(x -> out.add(plain(x)));
+      return out;
+    }
+    if (v instanceof Map<?, ?> map) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      map.forEach((k, x) -> out.put(String.valueOf(k), plain(x)));
+      return out;
+    }
+    if (v instanceof org.apache.avro.generic.GenericFixed f) {
+      return Base64.getEncoder().encodeToString(f.bytes());
+    }
+    if (v instanceof GenericContainer) {
+      return v.toString(); // enum symbols
+    }
+    return v;
+  }
+
+  /** A store value as a JSON tree (the same tree whether read locally or received from another instance). */
+  public static JsonNode tree(Object storeValue) {
+    return COMPACT.valueToTree(plain(storeValue));
+  }
+
+  /**
+   * A map that keeps the order its keys are given in. Response bodies use it (never {@code Map.of}, whose
+   * iteration order changes from one JVM to the next), so every instance writes the same bytes.
+   */
+  public static Map<String, Object> ordered(Object... keysAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
     }
     return m;
   }

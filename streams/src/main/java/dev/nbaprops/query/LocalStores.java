@@ -1,0 +1,256 @@
+package dev.nbaprops.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.LagInfo;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * What this instance can read of a store right now, partition by partition: the partitions whose active task
+ * runs here (Kafka Streams RUNNING), and for stale reads also its standby replicas, with their offset lag. A
+ * partition is reported only when its whole scan ran against a queryable store, so a missing partition means
+ * "not answerable here now", never "empty".
+ */
+final class LocalStores {
+  /** One scan of a store: a key range, filters and a projection, applied on the instance that holds the data. */
+  record Scan(String store, Set<Integer> partitions, String from, String to, boolean reverse, int limit,
+              Integer dateSegment, String dateField, String date, String matchField, String matchText,
+              List<String> fields, boolean stale) {
+    Scan withPartitions(Set<Integer> p) {
+      return new Scan(store, p, from, to, reverse, limit, dateSegment, dateField, date, matchField, matchText, fields,
+          stale);
+    }
+
+    static Scan range(String store, String from, String to) {
+      return new Scan(store, null, from, to, false, 0, null, null, null, null, null, List.of(), false);
+    }
+
+    Scan reverse(int limit) {
+      return new Scan(store, partitions, from, to, true, limit, dateSegment, dateField, date, matchField, matchText,
+          fields, stale);
+    }
+
+    Scan limit(int limit) {
+      return new Scan(store, partitions, from, to, reverse, limit, dateSegment, dateField, date, matchField, matchText,
+          fields, stale);
+    }
+
+    Scan stale(boolean s) {
+      return new Scan(store, partitions, from, to, reverse, limit, dateSegment, dateField, date, matchField, matchText,
+          fields, s);
+    }
+
+    Scan onDate(Integer segment, String field, String d) {
+      return new Scan(store, partitions, from, to, reverse, limit, segment, field, d, matchField, matchText, fields,
+          stale);
+    }
+
+    Scan matching(String field, String text, List<String> projection) {
+      return new Scan(store, partitions, from, to, reverse, limit, dateSegment, dateField, date, field, text,
+          projection, stale);
+    }
+  }
+
+  record Row(String key, JsonNode value) {}
+
+  /** The rows of one partition, and whether they came from a standby replica (and how far behind it was). */
+  record Part(boolean standby, long lag, List<Row> rows) {}
+
+  private final KafkaStreams streams;
+  private final Map<String, Integer> subtopologyOfStore;
+
+  LocalStores(KafkaStreams streams, TopologyDescription topology) {
+    this.streams = streams;
+    this.subtopologyOfStore = storesOf(topology);
+  }
+
+  static Map<String, Integer> storesOf(TopologyDescription topology) {
+    Map<String, Integer> out = new HashMap<>();
+    for (TopologyDescription.Subtopology sub : topology.subtopologies()) {
+      for (TopologyDescription.Node node : sub.nodes()) {
+        if (node instanceof TopologyDescription.Processor proc) {
+          proc.stores().forEach(s -> out.put(s, sub.id()));
+        }
+      }
+    }
+    return out;
+  }
+
+  boolean computed(String store) {
+    return subtopologyOfStore.containsKey(store);
+  }
+
+  KafkaStreams streams() {
+    return streams;
+  }
+
+  /** Scans the requested partitions this instance can answer for; the others are absent from the result. */
+  Map<Integer, Part> scan(Scan s) {
+    try {
+      return scanOrThrow(s);
+    } catch (IllegalStateException e) {
+      return Map.of(); // Kafka Streams left RUNNING (shutting down, error) while we read: nothing answerable here
+    }
+  }
+
+  private Map<Integer, Part> scanOrThrow(Scan s) {
+    Integer sub = subtopologyOfStore.get(s.store());
+    Map<Integer, Part> out = new LinkedHashMap<>();
+    if (sub == null || !readable(s.stale())) {
+      return out;
+    }
+    Set<Integer> active = new HashSet<>();
+    Set<Integer> standby = new HashSet<>();
+    tasks(sub, active, standby);
+    Map<Integer, LagInfo> lags = null;
+    for (int p : candidates(s, active, standby)) {
+      boolean isStandby = !active.contains(p);
+      try {
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, Object>> params = StoreQueryParameters
+            .<ReadOnlyKeyValueStore<String, Object>>fromNameAndType(s.store(), QueryableStoreTypes.keyValueStore())
+            .withPartition(p);
+        ReadOnlyKeyValueStore<String, Object> store = streams.store(isStandby ? params.enableStaleStores() : params);
+        List<Row> rows = read(store, s);
+        if (!isStandby && !stillActive(sub, p)) {
+          continue; // the task moved while we read: do not vouch for this partition
+        }
+        long lag = 0;
+        if (isStandby) {
+          if (lags == null) {
+            try {
+              lags = streams.allLocalStorePartitionLags().getOrDefault(s.store(), Map.of());
+            } catch (RuntimeException e) {
+              lags = Map.of(); // lag unknown (reported as -1)
+            }
+          }
+          LagInfo li = lags.get(p);
+          lag = li == null ? -1 : li.offsetLag();
+        }
+        out.put(p, new Part(isStandby, lag, rows));
+      } catch (InvalidStateStoreException e) {
+        // migrating, restoring or closed: this partition is not answerable here now
+      }
+    }
+    return out;
+  }
+
+  private boolean readable(boolean stale) {
+    KafkaStreams.State st = streams.state();
+    return st == KafkaStreams.State.RUNNING || (stale && st == KafkaStreams.State.REBALANCING);
+  }
+
+  private List<Integer> candidates(Scan s, Set<Integer> active, Set<Integer> standby) {
+    Set<Integer> all = new java.util.TreeSet<>(active);
+    if (s.stale()) {
+      all.addAll(standby);
+    }
+    if (s.partitions() != null) {
+      all.retainAll(s.partitions());
+    }
+    return new ArrayList<>(all);
+  }
+
+  private void tasks(int sub, Set<Integer> active, Set<Integer> standby) {
+    for (ThreadMetadata t : streams.metadataForLocalThreads()) {
+      for (TaskMetadata task : t.activeTasks()) {
+        if (task.taskId().subtopology() == sub) {
+          active.add(task.taskId().partition());
+        }
+      }
+      for (TaskMetadata task : t.standbyTasks()) {
+        if (task.taskId().subtopology() == sub) {
+          standby.add(task.taskId().partition());
+        }
+      }
+    }
+    standby.removeAll(active);
+  }
+
+  private boolean stillActive(int sub, int partition) {
+    if (streams.state() != KafkaStreams.State.RUNNING) {
+      return false;
+    }
+    Set<Integer> active = new HashSet<>();
+    tasks(sub, active, new HashSet<>());
+    return active.contains(partition);
+  }
+
+  private static List<Row> read(ReadOnlyKeyValueStore<String, Object> store, Scan s) {
+    List<Row> rows = new ArrayList<>();
+    String needle = s.matchText() == null ? null : fold(s.matchText());
+    try (KeyValueIterator<String, Object> it = s.reverse() ? store.reverseRange(s.from(), s.to())
+        : store.range(s.from(), s.to())) {
+      while (it.hasNext()) {
+        KeyValue<String, Object> kv = it.next();
+        if (kv.value == null) {
+          continue;
+        }
+        if (s.dateSegment() != null && !s.date().equals(segment(kv.key, s.dateSegment()))) {
+          continue;
+        }
+        // Filter on the record's own fields before turning it into JSON: most rows of a scan are filtered out.
+        if (s.dateField() != null && !s.date().equals(fieldText(kv.value, s.dateField()))) {
+          continue;
+        }
+        if (needle != null && !fold(fieldText(kv.value, s.matchField())).contains(needle)) {
+          continue;
+        }
+        JsonNode value = Json.tree(kv.value);
+        if (!s.fields().isEmpty() && value instanceof ObjectNode obj) {
+          obj.retain(s.fields());
+        }
+        rows.add(new Row(kv.key, value));
+        if (s.limit() > 0 && rows.size() >= s.limit()) {
+          break;
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** A top-level field of a store value as text (dates ISO), "" when absent. */
+  static String fieldText(Object value, String field) {
+    Object v = value instanceof org.apache.kafka.streams.state.ValueAndTimestamp<?> vt ? vt.value() : value;
+    if (v instanceof org.apache.avro.generic.GenericRecord r) {
+      org.apache.avro.Schema.Field f = r.getSchema().getField(field);
+      Object x = f == null ? null : r.get(f.pos());
+      return x == null ? "" : x.toString();
+    }
+    return Json.tree(v).path(field).asText();
+  }
+
+  static String segment(String key, int index) {
+    int start = 0;
+    for (int i = 0; i < index; i++) {
+      start = key.indexOf('|', start) + 1;
+      if (start == 0) {
+        return null;
+      }
+    }
+    int end = key.indexOf('|', start);
+    return end < 0 ? key.substring(start) : key.substring(start, end);
+  }
+
+  /** Lower case without accents ("Jokić" matches "jokic"). */
+  static String fold(String s) {
+    return Normalizer.normalize(s, Normalizer.Form.NFD).replaceAll("\\p{M}", "").toLowerCase(Locale.ROOT);
+  }
+}
