@@ -25,6 +25,8 @@ public final class LiveRunner implements AutoCloseable {
   private final Backoff backoff;
   private final Clock clock;
   private ScheduledExecutorService executor;
+  /** Set by close(): a poll interrupted by the shutdown is not a feed failure. */
+  private volatile boolean closing;
 
   public LiveRunner(List<Poller> pollers, Outbox outbox, Backoff backoff, Clock clock) {
     this.pollers = List.copyOf(pollers);
@@ -51,6 +53,9 @@ public final class LiveRunner implements AutoCloseable {
       h.success(now, n);
       next = h.interval();
     } catch (FeedException e) {
+      if (closing) {
+        return h.interval();
+      }
       h.failure(now, e.kind(), e.getMessage());
       next = backoff.delay(h.consecutiveFailures(), e.retryAfter());
       LOG.warn("live poller {} failed ({} in a row, {}): {}; next attempt in {}", p.name(), h.consecutiveFailures(),
@@ -131,6 +136,7 @@ public final class LiveRunner implements AutoCloseable {
   @Override
   public void close() {
     ScheduledExecutorService ex;
+    closing = true;
     synchronized (this) {
       ex = executor;
       executor = null;

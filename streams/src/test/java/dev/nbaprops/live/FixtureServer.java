@@ -50,6 +50,8 @@ final class FixtureServer implements AutoCloseable {
   final AtomicReference<Instant> now;
   private final Deque<Map.Entry<String, Fault>> faults = new ArrayDeque<>();
   final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+  /** (System.nanoTime() at arrival, path) of every request. */
+  final List<Map.Entry<Long, String>> timedRequests = Collections.synchronizedList(new ArrayList<>());
   private volatile String apiKey = "test-key";
 
   FixtureServer(NightFeed feed, Instant start) throws IOException {
@@ -96,6 +98,7 @@ final class FixtureServer implements AutoCloseable {
     try (ex) {
       String path = ex.getRequestURI().getPath();
       requests.add(path);
+      timedRequests.add(Map.entry(System.nanoTime(), path));
       Fault f = nextFault(path);
       if (f != null) {
         if (f.delayMillis() > 0) {
