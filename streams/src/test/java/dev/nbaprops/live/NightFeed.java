@@ -125,10 +125,20 @@ public final class NightFeed {
     return Math.min(1.0, (double) Duration.between(tipOff, now).toMillis() / GAME_LENGTH.toMillis());
   }
 
+  private static Map<String, Object> meta(String request) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("version", 1);
+    m.put("code", 200);
+    m.put("request", request);
+    return m;
+  }
+
+  @SuppressWarnings("unchecked")
   public String scoreboard(Instant now) {
     Map<String, Object> root = new LinkedHashMap<>();
-    root.put("meta", Map.of("version", 1, "request", "todaysScoreboard_00.json (fixture)", "time",
-        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSS").withZone(ZoneOffset.UTC).format(now), "code", 200));
+    root.put("meta", meta("todaysScoreboard_00.json (fixture)"));
+    ((Map<String, Object>) root.get("meta")).put("time",
+        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSS").withZone(ZoneOffset.UTC).format(now));
     List<Object> list = new ArrayList<>();
     for (String id : games.keySet()) {
       Map<String, Object> g = gameHeader(id, now);
@@ -147,7 +157,7 @@ public final class NightFeed {
 
   public String boxScore(String gameId, Instant now) {
     Map<String, Object> root = new LinkedHashMap<>();
-    root.put("meta", Map.of("version", 1, "code", 200, "request", "boxscore_" + gameId + ".json (fixture)"));
+    root.put("meta", meta("boxscore_" + gameId + ".json (fixture)"));
     Map<String, Object> g = gameHeader(gameId, now);
     g.put("homeTeam", team(gameId, true, now, true));
     g.put("awayTeam", team(gameId, false, now, true));
