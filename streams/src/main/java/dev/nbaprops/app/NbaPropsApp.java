@@ -155,6 +155,11 @@ public final class NbaPropsApp implements AutoCloseable {
     return query.port();
   }
 
+  /** Serves an extra handler on the query API under {@code path} (the live mode's {@code /live}). */
+  public void mount(String path, com.sun.net.httpserver.HttpHandler handler) {
+    query.mount(path, handler);
+  }
+
   public AppConfig config() {
     return cfg;
   }

@@ -138,6 +138,11 @@ public final class QueryServer implements AutoCloseable {
     metrics.attach(() -> this.streams);
   }
 
+  /** Serves {@code handler} under {@code path} (e.g. the live mode's {@code /live}); may be called after start. */
+  public void mount(String path, com.sun.net.httpserver.HttpHandler handler) {
+    server.createContext(path, handler);
+  }
+
   public void start() {
     server.createContext("/", this::handle);
     server.start();

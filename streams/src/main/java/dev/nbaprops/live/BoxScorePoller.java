@@ -1,0 +1,100 @@
+package dev.nbaprops.live;
+
+import dev.nbaprops.avro.raw.PlayerBoxScore;
+import dev.nbaprops.source.Parsed;
+import dev.nbaprops.source.SourceKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Polls the live box score of every followed game that is due ({@link LiveGames#due}). An in-progress box score
+ * (gameStatus 1 or 2) only updates the in-game state; a final one (gameStatus 3) produces each player's line to
+ * {@code nba.raw.player-box-score}, and a later poll that finds a line changed (a stat correction) produces that
+ * line again, which the topology treats as a correction. A game that cannot be fetched is retried at the next
+ * poll; the others are processed anyway.
+ */
+public final class BoxScorePoller implements Poller {
+  private final String urlTemplate;
+  private final HttpFeed http;
+  private final LiveGames games;
+  private final Outbox outbox;
+  private final PollerHealth health;
+  private final Duration finalRecheck;
+  private final Duration finalWatch;
+
+  /** @param urlTemplate with {@code {gameId}} where the game id goes */
+  public BoxScorePoller(String urlTemplate, Duration interval, Duration finalRecheck, Duration finalWatch,
+                        HttpFeed http, LiveGames games, Outbox outbox) {
+    this.urlTemplate = urlTemplate;
+    this.http = http;
+    this.games = games;
+    this.outbox = outbox;
+    this.finalRecheck = finalRecheck;
+    this.finalWatch = finalWatch;
+    this.health = new PollerHealth("boxscore", interval);
+  }
+
+  @Override
+  public String name() {
+    return health.name();
+  }
+
+  @Override
+  public PollerHealth health() {
+    return health;
+  }
+
+  public String url(String gameId) {
+    return urlTemplate.replace("{gameId}", gameId);
+  }
+
+  @Override
+  public int poll(Instant now) throws FeedException {
+    int queued = 0;
+    List<String> failed = new ArrayList<>();
+    FeedException first = null;
+    for (String gameId : games.due(now, health.interval(), finalRecheck, finalWatch)) {
+      String url = url(gameId);
+      try {
+        LiveBoxScoreParser.Game g = LiveBoxScoreParser.parse(http.get(url).body());
+        if (!g.gameId().equals(gameId)) {
+          throw new FeedException(FeedException.Kind.MALFORMED, url + " returned game " + g.gameId());
+        }
+        games.fromBoxScore(g, now);
+        games.polled(gameId, now);
+        if (g.isFinal()) {
+          queued += outbox.offer(finalRecords(g, url, now), now);
+        }
+      } catch (FeedException e) {
+        failed.add(gameId);
+        if (first == null || first.retryAfter() == null && e.retryAfter() != null) {
+          first = e;
+        }
+      }
+    }
+    if (first != null) {
+      health.addRecords(queued);
+      throw new FeedException(first.kind(), (failed.size() > 1 ? failed.size() + " games failed, e.g. " : "")
+          + first.getMessage(), first.retryAfter(), first);
+    }
+    return queued;
+  }
+
+  static List<LiveRecord> finalRecords(LiveBoxScoreParser.Game g, String url, Instant now) {
+    List<LiveRecord> out = new ArrayList<>();
+    int line = 0;
+    for (LiveBoxScoreParser.PlayerLine p : g.players()) {
+      line++;
+      if (p.parsed() instanceof Parsed.Ok<PlayerBoxScore> ok) {
+        out.add(new LiveRecord(SourceKind.BOX_SCORES.topic(), ok.key(), ok.value(), ok.eventTime(),
+            "box|" + g.gameId() + "|" + ok.value().getPlayerId(), LiveRecord.digestOf(ok.value())));
+      } else if (p.parsed() instanceof Parsed.Rejected<PlayerBoxScore> r) {
+        out.add(DeadLetters.of(SourceKind.BOX_SCORES.cliName(), HttpFeed.redact(url), line, r.reason(),
+            String.join(",", p.columns().values()), now));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,96 @@
+package dev.nbaprops.live;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+
+/**
+ * GET of one feed URL with a per-request timeout. 2xx returns the body; every other outcome is a
+ * {@link FeedException} of the right kind: timeouts, connection errors, 5xx, 429 (with its Retry-After, in
+ * seconds or as an HTTP date), other 4xx. Whether the body is valid JSON is the caller's check ({@code MALFORMED}).
+ */
+public final class HttpFeed {
+  /** A 2xx response: body and headers. */
+  public record Response(String body, HttpHeaders headers) {}
+
+  private final HttpClient client;
+  private final Duration timeout;
+  private final Map<String, String> headers;
+  private final Clock clock;
+
+  public HttpFeed(Duration timeout, Map<String, String> headers, Clock clock) {
+    this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+    this.timeout = timeout;
+    this.headers = Map.copyOf(headers);
+    this.clock = clock;
+  }
+
+  public Response get(String url) throws FeedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET()
+        .header("Accept", "application/json").header("User-Agent", "nba-props-streams-live/0.1");
+    headers.forEach(b::header);
+    HttpResponse<String> r;
+    try {
+      r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (HttpTimeoutException e) {
+      throw new FeedException(FeedException.Kind.TIMEOUT, "timeout after " + timeout + ": " + redact(url), null, e);
+    } catch (IOException e) {
+      throw new FeedException(FeedException.Kind.NETWORK, e.getClass().getSimpleName() + ": " + e.getMessage()
+          + " (" + redact(url) + ")", null, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FeedException(FeedException.Kind.NETWORK, "interrupted: " + redact(url), null, e);
+    }
+    int code = r.statusCode();
+    if (code >= 200 && code < 300) {
+      return new Response(r.body(), r.headers());
+    }
+    Duration retryAfter = r.headers().firstValue("Retry-After").map(v -> retryAfter(v, clock.instant())).orElse(null);
+    String msg = "HTTP " + code + " from " + redact(url) + snippet(r.body());
+    if (code == 429) {
+      throw new FeedException(FeedException.Kind.HTTP_429, msg, retryAfter, null);
+    }
+    if (code >= 500) {
+      throw new FeedException(FeedException.Kind.HTTP_5XX, msg, retryAfter, null);
+    }
+    throw new FeedException(FeedException.Kind.HTTP_4XX, msg, retryAfter, null);
+  }
+
+  /** Retry-After as delta-seconds or an HTTP date (RFC 9110); null when unreadable. */
+  static Duration retryAfter(String value, Instant now) {
+    String v = value.strip();
+    try {
+      return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
+    } catch (NumberFormatException e) {
+      try {
+        Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
+      } catch (RuntimeException e2) {
+        return null;
+      }
+    }
+  }
+
+  /** The URL without its apiKey value (URLs end up in logs, health and dead letters). */
+  public static String redact(String url) {
+    return url.replaceAll("(?i)(apiKey=)[^&]*", "$1***");
+  }
+
+  private static String snippet(String body) {
+    if (body == null || body.isBlank()) {
+      return "";
+    }
+    String s = body.strip().replaceAll("\\s+", " ");
+    return ": " + (s.length() > 160 ? s.substring(0, 160) + "..." : s);
+  }
+}
