@@ -154,19 +154,26 @@ public final class NbaTopology {
         () -> new PlayerGameSummaryProcessor(seasonFirstGameDates.keySet()), Named.as("player-game-summary"),
         PlayerGameSummaryProcessor.STORE, PlayerGameSummaryProcessor.GAME_DATE_STORE, PropLineProcessor.STORE,
         ShotZonesProcessor.ZONES_STORE);
-    KStream<String, PlayerGameSummary> fromPropLines = propLines.process(PropLineProcessor::new,
+    KStream<String, SpecificRecord> fromPropLines = propLines.process(PropLineProcessor::new,
         Named.as("prop-lines-of-game"), PropLineProcessor.STORE, PlayerGameSummaryProcessor.STORE);
+    KStream<String, PlayerGameSummary> linesOnSummaries = fromPropLines
+        .filter((k, v) -> v instanceof PlayerGameSummary, Named.as("summaries-from-lines"))
+        .mapValues(v -> (PlayerGameSummary) v, Named.as("as-summary"));
+    KStream<String, SpecificRecord> propsChanged = fromPropLines
+        .filter((k, v) -> v instanceof PlayerGameProps, Named.as("props-changed"));
     KStream<String, PlayerGameSummary> fromShots = shots.process(ShotZonesProcessor::new,
         Named.as("player-shot-zones"), ShotZonesProcessor.SHOT_STORE, ShotZonesProcessor.ZONES_STORE,
         PlayerGameSummaryProcessor.STORE);
     KStream<String, PlayerGameSummary> summaries = fromBoxScores
-        .merge(fromPropLines, Named.as("summaries-with-lines"))
+        .merge(linesOnSummaries, Named.as("summaries-with-lines"))
         .merge(fromShots, Named.as("summaries"));
     toTable(summaries, PlayerGameSummary.class, v -> StoreKeys.gamePlayer(v.getGameId(), v.getPlayerId()),
         PlayerGameSummary::getPlayerId);
 
     // Player precompute: daily cache, shot-zone profile and the player side of the feature row.
-    KStream<String, SpecificRecord> playerRows = summaries.process(
+    KStream<String, SpecificRecord> playerRows = summaries
+        .mapValues(v -> (SpecificRecord) v, Named.as("summaries-any"))
+        .merge(propsChanged, Named.as("precompute-inputs")).process(
         () -> new PlayerDailyCacheProcessor(seasonFirstGameDates), Named.as("player-daily-cache"),
         PlayerDailyCacheProcessor.HISTORY_STORE, PlayerDailyCacheProcessor.CACHE_STORE,
         PlayerDailyCacheProcessor.SHOT_ZONE_STORE, PlayerDailyCacheProcessor.FEATURE_INPUTS_STORE,

@@ -5,6 +5,7 @@ import dev.nbaprops.avro.raw.PropLine;
 import dev.nbaprops.avro.state.PlayerGameProps;
 import dev.nbaprops.avro.state.PropSnapshot;
 import dev.nbaprops.topology.StoreKeys;
+import org.apache.avro.specific.SpecificRecord;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -16,17 +17,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Keeps every prop-line snapshot of a player for a game in {@link #STORE} (key player|game; the prop topic is
  * keyed by player id like the box scores, so both meet in one task). When a line arrives for a game whose
  * box score is already in, the game's summary is recomputed with the new pre-game consensus and forwarded if
- * its {@code pra_line}/{@code pra_result} changed (a late line, or a correction of one).
+ * its {@code pra_line}/{@code pra_result} changed (a late line, or a correction of one). Every change of a game's
+ * snapshots is also forwarded as the {@link PlayerGameProps} itself, for the precompute stage.
  */
-public final class PropLineProcessor implements Processor<String, PropLine, String, PlayerGameSummary> {
+public final class PropLineProcessor implements Processor<String, PropLine, String, SpecificRecord> {
   public static final String STORE = "player-game-props";
 
-  private ProcessorContext<String, PlayerGameSummary> context;
+  private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, PlayerGameProps> props;
   private KeyValueStore<String, PlayerGameSummary> summaries;
 
   @Override
-  public void init(ProcessorContext<String, PlayerGameSummary> context) {
+  public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.props = context.getStateStore(STORE);
     this.summaries = context.getStateStore(PlayerGameSummaryProcessor.STORE);
@@ -50,13 +52,15 @@ public final class PropLineProcessor implements Processor<String, PropLine, Stri
     PlayerGameProps updated = PlayerGameProps.newBuilder().setPlayerId(p.getPlayerId()).setGameId(p.getGameId())
         .setGameDate(p.getGameDate()).setSnapshots(snaps).build();
     props.put(key, updated);
+    // The precompute stage re-reads the lines of this game (bookmakers, opening line) for its own date's row.
+    context.forward(record.withKey(StoreKeys.player(p.getPlayerId())).withValue((SpecificRecord) updated));
     String summaryKey = StoreKeys.playerGame(p.getPlayerId(), p.getGameDate(), p.getGameId());
     PlayerGameSummary summary = summaries.get(summaryKey);
     if (summary != null) {
       PlayerGameSummary withLine = PlayerGameSummaryProcessor.withPraLine(summary, updated);
       if (!withLine.equals(summary)) {
         summaries.put(summaryKey, withLine);
-        context.forward(record.withKey(StoreKeys.player(p.getPlayerId())).withValue(withLine));
+        context.forward(record.withKey(StoreKeys.player(p.getPlayerId())).withValue((SpecificRecord) withLine));
       }
     }
   }

@@ -41,7 +41,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * before D only. Seasons never mix: the history is per season. Output records are keyed by the table key
  * (player|date); a correction that moves a game to another date forwards a tombstone for the old date's row.
  */
-public final class PlayerDailyCacheProcessor implements Processor<String, PlayerGameSummary, String, SpecificRecord> {
+public final class PlayerDailyCacheProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
   public static final String HISTORY_STORE = "player-season-history";
   public static final String CACHE_STORE = "player-daily-cache";
   public static final String SHOT_ZONE_STORE = "player-shot-zone-analysis";
@@ -73,11 +73,31 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Player
   }
 
   @Override
-  public void process(Record<String, PlayerGameSummary> record) {
-    PlayerGameSummary g = record.value();
-    if (g == null) {
-      return;
+  public void process(Record<String, SpecificRecord> record) {
+    if (record.value() instanceof PlayerGameProps p) {
+      propsChanged(p, record);
+    } else if (record.value() instanceof PlayerGameSummary g) {
+      gameChanged(g, record);
     }
+  }
+
+  /** A game's prop snapshots changed: only that game's own date has the line in its row. */
+  private void propsChanged(PlayerGameProps p, Record<String, SpecificRecord> record) {
+    String season = dev.nbaprops.source.Seasons.seasonOfGameId(p.getGameId());
+    PlayerSeasonHistory h = history.get(StoreKeys.playerSeason(p.getPlayerId(), season));
+    LocalDate seasonStart = seasonFirstGameDates.get(season);
+    if (h == null || seasonStart == null) {
+      return; // no box score yet: the row is computed with the lines when it comes
+    }
+    List<PlayedGame> games = h.getGames();
+    for (int i = 0; i < games.size(); i++) {
+      if (games.get(i).getGameId().equals(p.getGameId())) {
+        computeRow(p.getPlayerId(), season, h.getPlayerName(), games, i, seasonStart, record);
+      }
+    }
+  }
+
+  private void gameChanged(PlayerGameSummary g, Record<String, SpecificRecord> record) {
     LocalDate seasonStart = seasonFirstGameDates.get(g.getSeason()); // checked upstream (PlayerGameSummaryProcessor)
     String historyKey = StoreKeys.playerSeason(g.getPlayerId(), g.getSeason());
     PlayerSeasonHistory h = history.get(historyKey);
@@ -120,29 +140,36 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Player
       if (at.getGameDate().isBefore(firstAffected)) {
         continue;
       }
+      computeRow(g.getPlayerId(), g.getSeason(), g.getPlayerName(), games, i, seasonStart, record);
+    }
+  }
+
+  /** The rows of the date of {@code games.get(i)}, from the games before that date; emits those that changed. */
+  private void computeRow(long playerId, String season, String playerName, List<PlayedGame> games, int i,
+                          LocalDate seasonStart, Record<String, SpecificRecord> record) {
+    PlayedGame at = games.get(i);
       int before = i;
       while (before > 0 && !games.get(before - 1).getGameDate().isBefore(at.getGameDate())) {
         before--; // a second game on the same date is not "before D"
       }
       List<PlayedGame> prior = games.subList(0, before);
-      PlayerDailyCache row = PlayerFeatures.dailyCache(g.getPlayerId(), g.getSeason(), at.getGameDate(),
-          at.getGameId(), g.getPlayerName(), at.getTeamAbbr(), prior, seasonStart);
+      PlayerDailyCache row = PlayerFeatures.dailyCache(playerId, season, at.getGameDate(),
+          at.getGameId(), playerName, at.getTeamAbbr(), prior, seasonStart);
       row.setHome(at.getHome());
       row.setOppAbbr(at.getOppAbbr());
-      PlayerShotZoneAnalysis zoneRow = PlayerFeatures.shotZoneAnalysis(g.getPlayerId(), g.getSeason(),
+      PlayerShotZoneAnalysis zoneRow = PlayerFeatures.shotZoneAnalysis(playerId, season,
           at.getGameDate(), prior, seasonStart);
-      PlayerGameProps lines = props.get(StoreKeys.gamePlayer(at.getGameId(), g.getPlayerId()));
+      PlayerGameProps lines = props.get(StoreKeys.gamePlayer(at.getGameId(), playerId));
       PropConsensus.Lines line = lines == null ? null : PropConsensus.of(lines.getSnapshots(),
           PropConsensus.PRA_MARKET, Instant.ofEpochMilli(EventTimes.tipOff(at.getGameDate()))).orElse(null);
-      String key = StoreKeys.playerDate(g.getPlayerId(), at.getGameDate());
+      String key = StoreKeys.playerDate(playerId, at.getGameDate());
       emitIfChanged(cache, key, row, Tags.DAILY_CACHE, record);
       emitIfChanged(zones, key, zoneRow, Tags.SHOT_ZONES, record);
       emitIfChanged(featureInputs, key, FeatureVector.playerSide(row, zoneRow, line), Tags.FEATURE_INPUTS, record);
-    }
   }
 
   private <V extends SpecificRecord> void emitIfChanged(KeyValueStore<String, V> store, String key, V row, String tag,
-                                                        Record<String, PlayerGameSummary> cause) {
+                                                        Record<String, SpecificRecord> cause) {
     if (!row.equals(store.get(key))) {
       store.put(key, row);
       context.forward(new Record<String, SpecificRecord>(tag + key, row, cause.timestamp()));

@@ -278,8 +278,9 @@ public final class TeamSeasonProcessor implements Processor<String, SpecificReco
   private void recompute(String season, LocalDate from, LocalDate seasonFirst) {
     Comparator<TeamGameFacts> order = Comparator.comparing(TeamGameFacts::getGameDate)
         .thenComparing(TeamGameFacts::getGameId);
-    Map<String, List<TeamGameFacts>> byTeam = new HashMap<>();
-    for (TeamGameFacts f : scan(facts, season)) {
+    Map<String, List<TeamGameFacts>> byTeam = new java.util.TreeMap<>();
+    List<TeamGameFacts> allFacts = scan(facts, season); // key order: the same whatever the arrival order
+    for (TeamGameFacts f : allFacts) {
       byTeam.computeIfAbsent(f.getTeamAbbr(), t -> new ArrayList<>()).add(f);
     }
     byTeam.values().forEach(l -> l.sort(order));
@@ -291,13 +292,13 @@ public final class TeamSeasonProcessor implements Processor<String, SpecificReco
       leagueShotsByDate.computeIfAbsent(z.getGameDate(), d -> new ShotZones.Counts()).add(z);
     }
     TreeMap<LocalDate, double[]> leaguePaceByDate = new TreeMap<>();
-    byTeam.values().forEach(l -> l.forEach(f -> {
+    for (TeamGameFacts f : allFacts) {
       if (f.getPace() != null) {
         double[] p = leaguePaceByDate.computeIfAbsent(f.getGameDate(), d -> new double[2]);
         p[0] += f.getPace();
         p[1]++;
       }
-    }));
+    }
     Map<String, List<PlayerAppearance>> appearancesByPlayer = new HashMap<>();
     Map<String, List<PlayerAppearance>> appearancesByTeamGame = new HashMap<>();
     for (PlayerAppearance a : scan(appearances, season)) {
