@@ -218,7 +218,7 @@ class BigQueryWarehouseTest {
         .contains("USING `synthetic-project.nba_analytics." + loads.get(0).table() + "` S")
         .contains("ON T.`game_id` = S.`game_id` AND T.`player_id` = S.`player_id`\n")
         .contains("WHEN MATCHED THEN UPDATE SET `player_name` = S.`player_name`, `season` = S.`season`,")
-        .contains("`pra_result` = S.`pra_result`\n")
+        .contains("`pra_result` = S.`pra_result`, ").contains("`usage_per_36` = S.`usage_per_36`\n")
         .contains("WHEN NOT MATCHED THEN INSERT (`game_id`, `player_id`, `player_name`,");
     assertThat(fake.jobs()).allSatisfy(job -> {
       assertThat(job.path("configuration").path("labels").path("writer").asText())

@@ -72,7 +72,8 @@ class DuckDbWarehouseTest {
     assertThat(columns).containsEntry("game_id", "VARCHAR NOT NULL").containsEntry("player_id", "BIGINT NOT NULL")
         .containsEntry("game_date", "DATE NOT NULL").containsEntry("home", "BOOLEAN NOT NULL")
         .containsEntry("min", "DOUBLE NOT NULL").containsEntry("pts", "INTEGER NOT NULL")
-        .containsEntry("plus_minus", "INTEGER").containsEntry("pra_result", "VARCHAR").hasSize(30);
+        .containsEntry("plus_minus", "INTEGER").containsEntry("pra_result", "VARCHAR")
+        .containsEntry("paint_fga", "INTEGER").containsEntry("usage_per_36", "DOUBLE").hasSize(38);
     assertThat(query("SELECT constraint_column_names::VARCHAR FROM duckdb_constraints() WHERE schema_name ="
         + " 'nba_analytics' AND table_name = 'player_game_summary' AND constraint_type = 'PRIMARY KEY'"))
         .containsExactly(List.of("[game_id, player_id]"));

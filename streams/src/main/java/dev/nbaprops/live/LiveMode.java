@@ -47,7 +47,7 @@ public final class LiveMode implements AutoCloseable {
     } else if (key.isEmpty()) {
       notes.add("odds poller off: no Odds API key (--odds-api-key, live.odds.api.key or $ODDS_API_KEY)");
     } else {
-      Supplier<PropMatcher> matcher = memoize(() -> PropMatcher.load(new DataLayout(matcherDataDir)));
+      Supplier<PropMatcher> matcher = dev.nbaprops.replay.SourceParsers.memoize(() -> PropMatcher.load(new DataLayout(matcherDataDir)));
       OddsPoller.Settings s = new OddsPoller.Settings(cfg.getString(LiveConfig.ODDS_BASE_URL).replaceAll("/+$", ""),
           key, cfg.getString(LiveConfig.ODDS_REGIONS), cfg.getString(LiveConfig.ODDS_MARKETS),
           cfg.getString(LiveConfig.ODDS_BOOKMAKERS), cfg.duration(LiveConfig.ODDS_INTERVAL),
@@ -95,19 +95,5 @@ public final class LiveMode implements AutoCloseable {
   public void close() {
     runner.close();
     sink.close();
-  }
-
-  private static <T> Supplier<T> memoize(Supplier<T> s) {
-    return new Supplier<>() {
-      private T value;
-
-      @Override
-      public synchronized T get() {
-        if (value == null) {
-          value = s.get();
-        }
-        return value;
-      }
-    };
   }
 }

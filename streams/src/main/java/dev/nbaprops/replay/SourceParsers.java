@@ -90,7 +90,8 @@ public final class SourceParsers {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static <T> Supplier<T> memoize(Supplier<T> s) {
+  /** A supplier computing its value once, on first use (thread-safe). */
+  public static <T> Supplier<T> memoize(Supplier<T> s) {
     return new Supplier<>() {
       private T value;
 

@@ -51,19 +51,7 @@ public final class EmbeddedRun {
         app.awaitRunning(Duration.ofMinutes(2));
         produce(app.bootstrapServers(), records);
         app.awaitDrained(Duration.ofMinutes(20), msg -> { });
-        Map<String, Map<String, SpecificRecord>> tables = new TreeMap<>();
-        for (TableSpec spec : TableSpec.all()) {
-          Map<String, SpecificRecord> rows = new HashMap<>();
-          TopicReader.readAll(app.bootstrapServers(), List.of(spec.topic()), r -> {
-            if (r.value() == null) {
-              rows.remove(r.key());
-            } else {
-              rows.put(r.key(), AvroSerde.any().deserializer().deserialize(spec.topic(), r.value()));
-            }
-          });
-          tables.put(spec.table(), rows);
-        }
-        return tables;
+        return tables(app.bootstrapServers());
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -71,6 +59,23 @@ public final class EmbeddedRun {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Every derived table of a running app's broker, as its compacted topic ends up. */
+  public static Map<String, Map<String, SpecificRecord>> tables(String bootstrap) {
+    Map<String, Map<String, SpecificRecord>> tables = new TreeMap<>();
+    for (TableSpec spec : TableSpec.all()) {
+      Map<String, SpecificRecord> rows = new HashMap<>();
+      TopicReader.readAll(bootstrap, List.of(spec.topic()), r -> {
+        if (r.value() == null) {
+          rows.remove(r.key());
+        } else {
+          rows.put(r.key(), AvroSerde.any().deserializer().deserialize(spec.topic(), r.value()));
+        }
+      });
+      tables.put(spec.table(), rows);
+    }
+    return tables;
   }
 
   private static void produce(String bootstrap, List<Timeline.Data> records) {

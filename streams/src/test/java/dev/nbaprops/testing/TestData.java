@@ -58,6 +58,30 @@ public final class TestData {
     return items;
   }
 
+  /**
+   * The rows shuffled within each block of 7 days of {@code day} (a fixed seed): late and out-of-order arrivals
+   * that stay within a week.
+   */
+  public static <T> List<T> shuffledWithinWeeks(List<T> rows, java.util.function.ToLongFunction<T> epochDay, long seed) {
+    List<T> out = new ArrayList<>();
+    java.util.Random rnd = new java.util.Random(seed);
+    List<T> block = new ArrayList<>();
+    long blockOf = Long.MIN_VALUE;
+    for (T r : rows) {
+      long b = Math.floorDiv(epochDay.applyAsLong(r), 7);
+      if (b != blockOf && !block.isEmpty()) {
+        java.util.Collections.shuffle(block, rnd);
+        out.addAll(block);
+        block.clear();
+      }
+      blockOf = b;
+      block.add(r);
+    }
+    java.util.Collections.shuffle(block, rnd);
+    out.addAll(block);
+    return out;
+  }
+
   /** Every valid box score of a file, with its event time, in file order. */
   public static List<Parsed.Ok<PlayerBoxScore>> boxScores(Path file) {
     List<Parsed.Ok<PlayerBoxScore>> out = new ArrayList<>();

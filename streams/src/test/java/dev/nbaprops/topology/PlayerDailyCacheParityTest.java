@@ -70,22 +70,8 @@ class PlayerDailyCacheParityTest {
       ordered = Map.copyOf(h.pipe(rows).dailyCache());
     }
     // Shuffle within each 7-day block of game dates: late and out-of-order arrivals.
-    List<Parsed.Ok<PlayerBoxScore>> shuffled = new ArrayList<>();
-    Random rnd = new Random(42);
-    List<Parsed.Ok<PlayerBoxScore>> block = new ArrayList<>();
-    long blockOf = -1;
-    for (Parsed.Ok<PlayerBoxScore> r : rows) {
-      long b = r.value().getGameDate().toEpochDay() / 7;
-      if (b != blockOf && !block.isEmpty()) {
-        Collections.shuffle(block, rnd);
-        shuffled.addAll(block);
-        block.clear();
-      }
-      blockOf = b;
-      block.add(r);
-    }
-    Collections.shuffle(block, rnd);
-    shuffled.addAll(block);
+    List<Parsed.Ok<PlayerBoxScore>> shuffled =
+        TestData.shuffledWithinWeeks(rows, r -> r.value().getGameDate().toEpochDay(), 42);
     assertThat(shuffled).isNotEqualTo(rows).hasSameSizeAs(rows);
     try (TopologyHarness h = TopologyHarness.create()) {
       assertThat(h.pipe(shuffled).dailyCache()).isEqualTo(ordered);

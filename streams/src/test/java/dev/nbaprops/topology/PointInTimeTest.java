@@ -194,22 +194,8 @@ class PointInTimeTest {
 
   @Test
   void recordsShuffledWithinAWeekGiveTheSameTables() {
-    List<Timeline.Data> shuffled = new ArrayList<>();
-    Random rnd = new Random(7);
-    List<Timeline.Data> block = new ArrayList<>();
-    long blockOf = Long.MIN_VALUE;
-    for (Timeline.Data d : real) {
-      long b = Math.floorDiv(d.eventTime(), 7L * 24 * 3600 * 1000);
-      if (b != blockOf && !block.isEmpty()) {
-        Collections.shuffle(block, rnd);
-        shuffled.addAll(block);
-        block.clear();
-      }
-      blockOf = b;
-      block.add(d);
-    }
-    Collections.shuffle(block, rnd);
-    shuffled.addAll(block);
+    List<Timeline.Data> shuffled = TestData.shuffledWithinWeeks(real,
+        d -> Math.floorDiv(d.eventTime(), 24L * 3600 * 1000), 7);
     assertThat(shuffled).hasSameSizeAs(real).isNotEqualTo(real);
     Map<String, Map<String, SpecificRecord>> out = EmbeddedRun.run(shuffled);
     List<String> diffs = new ArrayList<>();

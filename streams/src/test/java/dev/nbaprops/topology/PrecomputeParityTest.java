@@ -36,7 +36,14 @@ class PrecomputeParityTest {
 
   static void assertParity(String table, Map<String, ? extends SpecificRecord> stream,
                            Map<String, Map<String, Object>> reference, List<String> columns) {
-    assertThat(stream.keySet()).as(table + " row keys").isEqualTo(reference.keySet());
+    java.util.Set<String> missing = new java.util.TreeSet<>(reference.keySet());
+    missing.removeAll(stream.keySet());
+    java.util.Set<String> extra = new java.util.TreeSet<>(stream.keySet());
+    extra.removeAll(reference.keySet());
+    assertThat(missing).as(table + ": rows of the batch computation the stream lacks (of " + reference.size() + ")")
+        .isEmpty();
+    assertThat(extra.stream().limit(10).map(k -> k + "=" + stream.get(k)).toList())
+        .as(table + ": rows the stream has and the batch computation does not (" + extra.size() + ")").isEmpty();
     List<String> mismatches = new ArrayList<>();
     stream.forEach((k, row) -> mismatches.addAll(Parity.compare(k, row, reference.get(k), columns)));
     assertThat(mismatches).as(table + " pinned metric mismatches").isEmpty();
