@@ -213,7 +213,9 @@ public final class NbaPropsApp implements AutoCloseable {
           continue;
         }
         long sinkLeft = streamsLeft > 0 || connect == null ? -1 : watcher.remaining(connect.sinkGroup(), derived);
-        if (streamsLeft == 0 && sinkLeft <= 0 && pendingWork.pending() == 0) {
+        long settle = Math.max(3_000, 3 * cfg.getLong(AppConfig.COMMIT_INTERVAL_MS));
+        if (streamsLeft == 0 && sinkLeft <= 0 && pendingWork.pending() == 0
+            && System.currentTimeMillis() - pendingWork.lastFlushMs() > settle) {
           // The season stage recomputes on a punctuation after its inputs are consumed (pendingWork), and its
           // output is then consumed again downstream: drained once that too is done and nothing moved since.
           long before = watcher.endOffsets(derived);

@@ -10,6 +10,7 @@ import java.util.Map;
  */
 public final class PendingWork {
   private final Map<String, Boolean> dirty = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong lastFlushMs = new java.util.concurrent.atomic.AtomicLong();
 
   /** A task's season (e.g. "1_0/2023-24") has rows to recompute. */
   public void dirty(String id) {
@@ -18,6 +19,15 @@ public final class PendingWork {
 
   public void done(String id) {
     dirty.remove(id);
+    lastFlushMs.set(System.currentTimeMillis());
+  }
+
+  /**
+   * Wall-clock time of the last recomputation: its rows sit in the task's open transaction until the next
+   * commit, so a drain check waits a few commit intervals after it.
+   */
+  public long lastFlushMs() {
+    return lastFlushMs.get();
   }
 
   /** Seasons (over this instance's tasks) with rows still to recompute. */
