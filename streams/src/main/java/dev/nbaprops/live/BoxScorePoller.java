@@ -37,11 +37,6 @@ public final class BoxScorePoller implements Poller {
   }
 
   @Override
-  public String name() {
-    return health.name();
-  }
-
-  @Override
   public PollerHealth health() {
     return health;
   }

@@ -57,11 +57,6 @@ public final class OddsPoller implements Poller {
   }
 
   @Override
-  public String name() {
-    return health.name();
-  }
-
-  @Override
   public PollerHealth health() {
     return health;
   }

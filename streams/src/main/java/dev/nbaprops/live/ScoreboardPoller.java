@@ -29,11 +29,6 @@ public final class ScoreboardPoller implements Poller {
   }
 
   @Override
-  public String name() {
-    return health.name();
-  }
-
-  @Override
   public PollerHealth health() {
     return health;
   }
