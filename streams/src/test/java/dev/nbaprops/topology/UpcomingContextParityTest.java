@@ -52,18 +52,7 @@ class UpcomingContextParityTest {
       Map<String, UpcomingPlayerGameContext> players = h.table("nba_analytics.upcoming_player_game_context");
       Map<String, Map<String, Object>> refPlayers = ReferenceSql.expectedPlayers(box, schedule);
       assertThat(refPlayers).hasSizeGreaterThan(minPlayerRows);
-      // Known issue (session note): on full seasons a traded player's expectation for a game right after his
-      // trade is now and then missing (2 of 100,714 rows once, 0 in other runs). Those rows, and only rows of
-      // players who played for two teams in the season, at most 10, are reported instead of failing.
-      Map<String, Map<String, Object>> comparable = new java.util.HashMap<>(refPlayers);
-      List<String> knownIssue = refPlayers.keySet().stream().filter(k -> !players.containsKey(k))
-          .filter(k -> tradedPlayers(h).contains(Long.parseLong(k.substring(k.indexOf('|') + 1)))).toList();
-      assertThat(knownIssue).as("missing traded-player expectations (known issue)").hasSizeLessThanOrEqualTo(10);
-      if (!knownIssue.isEmpty()) {
-        System.out.println("KNOWN ISSUE upcoming_player_game_context: missing traded-player rows " + knownIssue);
-      }
-      knownIssue.forEach(comparable::remove);
-      PrecomputeParityTest.assertParity("upcoming_player_game_context", players, comparable, PLAYER);
+      PrecomputeParityTest.assertParity("upcoming_player_game_context", players, refPlayers, PLAYER);
 
       // The consensus line: CONTRACT.md's definition in SQL (PraLineParityTest) for every pair that played.
       List<PropLine> props = items.stream().filter(d -> d.value() instanceof PropLine)
@@ -91,21 +80,6 @@ class UpcomingContextParityTest {
       assertThat(mismatches).isEmpty();
       assertThat(compared).isGreaterThanOrEqualTo(minLines);
     }
-  }
-
-  /** Players with box scores for two or more teams in one season. */
-  static java.util.Set<Long> tradedPlayers(PrecomputeParityTest.TablesView h) {
-    Map<String, java.util.Set<String>> teams = new java.util.HashMap<>();
-    h.<dev.nbaprops.avro.analytics.PlayerGameSummary>table("nba_analytics.player_game_summary").values()
-        .forEach(g -> teams.computeIfAbsent(g.getPlayerId() + "|" + g.getSeason(), k -> new java.util.HashSet<>())
-            .add(g.getTeamAbbr()));
-    java.util.Set<Long> out = new java.util.HashSet<>();
-    teams.forEach((k, v) -> {
-      if (v.size() > 1) {
-        out.add(Long.parseLong(k.substring(0, k.indexOf('|'))));
-      }
-    });
-    return out;
   }
 
   @Test

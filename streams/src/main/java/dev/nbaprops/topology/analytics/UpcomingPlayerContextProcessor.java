@@ -44,8 +44,11 @@ public final class UpcomingPlayerContextProcessor
     if (record.value() instanceof ExpectedPlayer e) {
       String key = StoreKeys.playerDate(e.getPlayerId(), e.getGameDate());
       if (!e.getExpected()) {
+        // Only the withdrawal of the expectation the row stands on removes it. A traded player can move from his
+        // old team's side of a game to his new team's side of the same game: the withdrawal of the old side then
+        // arrives after (or before) the new side, and must not remove the new side's row.
         ExpectedPlayer current = expected.get(key);
-        if (current != null && current.getGameId().equals(e.getGameId())) {
+        if (current != null && sameExpectation(current, e)) {
           expected.delete(key);
           rows.delete(key);
           context.forward(record.withKey(StoreKeys.gamePlayer(e.getGameId(), e.getPlayerId()))
@@ -68,6 +71,11 @@ public final class UpcomingPlayerContextProcessor
         emit(e, record);
       }
     }
+  }
+
+  /** The same game and the same side of it (the rest of the expectation, e.g. rest days, may differ). */
+  static boolean sameExpectation(ExpectedPlayer a, ExpectedPlayer b) {
+    return a.getGameId().equals(b.getGameId()) && a.getTeamAbbr().equals(b.getTeamAbbr());
   }
 
   private void emit(ExpectedPlayer e, Record<String, SpecificRecord> cause) {
