@@ -97,6 +97,24 @@ public final class DrainWatcher implements AutoCloseable {
     }
   }
 
+  /**
+   * Partitions of the topics with a transaction still open on them (records written, commit not yet visible):
+   * what a season-stage punctuation wrote is in such a transaction until the task's next commit.
+   */
+  public long openTransactions(Collection<String> topics) {
+    try {
+      Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get();
+      java.util.Set<TopicPartition> parts = new java.util.HashSet<>();
+      described.values().forEach(d -> d.partitions().forEach(p -> parts.add(new TopicPartition(d.name(), p.partition()))));
+      return inFlightTransactions(parts);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot read end offsets: " + e.getCause().getMessage(), e);
+    }
+  }
+
   /** Partitions whose read_committed end (last stable offset) is behind their log end. */
   long inFlightTransactions(java.util.Set<TopicPartition> parts) throws InterruptedException, ExecutionException {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();

@@ -89,7 +89,7 @@ public final class NbaPropsApp implements AutoCloseable {
     toClose.push(query);
     String appServer = cfg.getString(AppConfig.QUERY_ADVERTISED_HOST) + ":" + query.port();
     org.apache.kafka.streams.Topology topology = NbaTopology.build(cfg.seasonStarts(),
-        NbaTopology.DEFAULT_PRECOMPUTE_INTERVAL, NbaTopology.StoreKind.PERSISTENT, pendingWork);
+        cfg.precomputeInterval(), NbaTopology.StoreKind.PERSISTENT, pendingWork);
     consumedTopics = consumedTopics(topology, cfg.getString(AppConfig.APPLICATION_ID));
     streams = new KafkaStreams(topology, StreamsSettings.of(cfg, bootstrapServers, appServer));
     streams.setUncaughtExceptionHandler(e -> {
@@ -218,9 +218,12 @@ public final class NbaPropsApp implements AutoCloseable {
             && System.currentTimeMillis() - pendingWork.lastFlushMs() > settle) {
           // The season stage recomputes on a punctuation after its inputs are consumed (pendingWork), and its
           // output is then consumed again downstream: drained once that too is done and nothing moved since.
+          // A punctuation's rows carry no input offsets: only the derived topics show whether the transaction
+          // they are in has committed, so none may be open there either.
           long before = watcher.endOffsets(derived);
           Thread.sleep(1_000);
           if (pendingWork.pending() == 0 && watcher.endOffsets(derived) == before
+              && watcher.openTransactions(derived) == 0
               && watcher.remaining(streamsGroup, watcher.consumedTopics(streamsGroup, streamsInputs)) == 0) {
             return;
           }

@@ -36,6 +36,7 @@ public final class AppConfig extends AbstractConfig {
   public static final String STREAM_THREADS = "streams.threads";
   public static final String GUARANTEE = "processing.guarantee";
   public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+  public static final String PRECOMPUTE_INTERVAL_MS = "precompute.interval.ms";
   public static final String QUERY_HOST = "query.host";
   public static final String QUERY_PORT = "query.port";
   public static final String QUERY_ADVERTISED_HOST = "query.advertised.host";
@@ -70,6 +71,9 @@ public final class AppConfig extends AbstractConfig {
       .define(GUARANTEE, Type.STRING, "exactly_once_v2", ValidString.in("exactly_once_v2", "at_least_once"),
           Importance.MEDIUM, "Kafka Streams processing guarantee.")
       .define(COMMIT_INTERVAL_MS, Type.LONG, 1000L, Range.atLeast(10), Importance.LOW, "Kafka Streams commit interval.")
+      .define(PRECOMPUTE_INTERVAL_MS, Type.LONG, 1000L, Range.atLeast(10), Importance.LOW,
+          "How often (wall clock) the season stage recomputes the team, league and expected-player rows its inputs"
+              + " changed. Shorter = fresher rows, longer = fewer recomputations during a backfill.")
       .define(QUERY_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM,
           "Address the query API binds to (localhost by default; 0.0.0.0 to serve other hosts).")
       .define(QUERY_PORT, Type.INT, 7070, Range.between(0, 65535), Importance.MEDIUM, "Port of the query API.")
@@ -136,6 +140,10 @@ public final class AppConfig extends AbstractConfig {
   public String queryAuthToken() {
     org.apache.kafka.common.config.types.Password p = getPassword(QUERY_AUTH_TOKEN);
     return p == null ? "" : p.value();
+  }
+
+  public java.time.Duration precomputeInterval() {
+    return java.time.Duration.ofMillis(getLong(PRECOMPUTE_INTERVAL_MS));
   }
 
   public int partitions() {

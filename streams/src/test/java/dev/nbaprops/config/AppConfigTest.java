@@ -23,6 +23,10 @@ class AppConfigTest {
     assertThat(c.getInt(AppConfig.QUERY_PORT)).isEqualTo(7070);
     assertThat(c.getString(AppConfig.QUERY_HOST)).isEqualTo("127.0.0.1");
     assertThat(c.warehousePath()).isEqualTo(c.stateDir().resolve("warehouse.duckdb"));
+    assertThat(c.precomputeInterval()).isEqualTo(java.time.Duration.ofSeconds(1))
+        .isEqualTo(dev.nbaprops.topology.NbaTopology.DEFAULT_PRECOMPUTE_INTERVAL);
+    assertThat(c.with(Map.of(AppConfig.PRECOMPUTE_INTERVAL_MS, "250")).precomputeInterval())
+        .isEqualTo(java.time.Duration.ofMillis(250));
   }
 
   @Test
