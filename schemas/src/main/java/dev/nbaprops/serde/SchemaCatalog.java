@@ -53,7 +53,7 @@ public final class SchemaCatalog {
 
   /** The current class of a record full name, for decoding a record whose type is known only from its bytes. */
   public Optional<Class<? extends SpecificRecord>> classOf(String fullName) {
-    return RECORD_CLASSES.stream().filter(c -> schemaOf(c).getFullName().equals(fullName)).findFirst();
+    return Optional.ofNullable(classes.get(fullName)); // on every decode of a mixed-type record: a map, not a scan
   }
 
   /** Classpath index of the released schema versions, one resource path per line. */
@@ -62,6 +62,7 @@ public final class SchemaCatalog {
   private static final SchemaCatalog INSTANCE = new SchemaCatalog();
 
   private final Map<String, Schema> current = new LinkedHashMap<>();
+  private final Map<String, Class<? extends SpecificRecord>> classes = new java.util.HashMap<>();
   private final Map<String, List<Schema>> released = new LinkedHashMap<>();
   private final SchemaStore.Cache store = new SchemaStore.Cache();
 
@@ -69,6 +70,7 @@ public final class SchemaCatalog {
     for (Class<? extends SpecificRecord> c : RECORD_CLASSES) {
       Schema s = schemaOf(c);
       current.put(s.getFullName(), s);
+      classes.put(s.getFullName(), c);
       store.addSchema(s);
     }
     for (String path : releasedPaths()) {

@@ -231,9 +231,9 @@ public final class NbaPropsApp implements AutoCloseable {
         }
         if (System.nanoTime() - lastReport > 5_000_000_000L) {
           lastReport = System.nanoTime();
-          status.accept(streamsLeft > 0 ? String.format("topology: %,d raw records to process", streamsLeft)
+          status.accept(streamsLeft > 0 ? String.format("topology: %,d records to process (raw and repartition topics)", streamsLeft)
               : sinkLeft > 0 ? String.format("warehouse sink: %,d derived rows to write", sinkLeft)
-              : String.format("precompute: %d seasons to recompute", pendingWork.pending()));
+              : String.format("precompute: %d seasons or shot stages to run", pendingWork.pending()));
         }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("not drained after " + timeout + " (topology left " + streamsLeft

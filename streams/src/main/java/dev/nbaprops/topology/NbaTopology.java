@@ -100,7 +100,10 @@ public final class NbaTopology {
     return storeKind == StoreKind.PERSISTENT ? b : b.withLoggingDisabled();
   }
 
-  /** How often the season stage recomputes the rows its inputs made dirty (wall clock). */
+  /**
+   * How often (wall clock) the season stage recomputes the rows its inputs made dirty, and the shot stage
+   * forwards the summaries its shots changed.
+   */
   public static final Duration DEFAULT_PRECOMPUTE_INTERVAL = Duration.ofSeconds(1);
 
   public static Topology build(Map<String, LocalDate> seasonFirstGameDates) {
@@ -116,7 +119,7 @@ public final class NbaTopology {
     return build(seasonFirstGameDates, precomputeInterval, storeKind, new PendingWork());
   }
 
-  /** The topology; {@code pending} tracks the season stage's not yet recomputed seasons (drain checks). */
+  /** The topology; {@code pending} tracks the punctuated stages' work not yet done (drain checks). */
   public static Topology build(Map<String, LocalDate> seasonFirstGameDates, Duration precomputeInterval,
                                StoreKind storeKind, PendingWork pending) {
     return new NbaTopology(storeKind, pending).topology(seasonFirstGameDates, precomputeInterval);
@@ -134,6 +137,8 @@ public final class NbaTopology {
     builder.addStateStore(store(PlayerDailyCacheProcessor.FEATURE_INPUTS_STORE, MlFeatureStore.class));
     builder.addStateStore(store(ShotZonesProcessor.SHOT_STORE, ShotFact.class));
     builder.addStateStore(store(ShotZonesProcessor.ZONES_STORE, PlayerGameZones.class));
+    builder.addStateStore(logged(Stores.keyValueStoreBuilder(
+        supplier(ShotZonesProcessor.UPDATES_STORE), Serdes.String(), Serdes.String())));
     builder.addStateStore(store(PropLineProcessor.STORE, PlayerGameProps.class));
     builder.addStateStore(store(UpcomingPlayerContextProcessor.STORE, UpcomingPlayerGameContext.class));
     builder.addStateStore(store(UpcomingPlayerContextProcessor.EXPECTED_STORE, ExpectedPlayer.class));
@@ -161,8 +166,9 @@ public final class NbaTopology {
         .mapValues(v -> (PlayerGameSummary) v, Named.as("as-summary"));
     KStream<String, SpecificRecord> propsChanged = fromPropLines
         .filter((k, v) -> v instanceof PlayerGameProps, Named.as("props-changed"));
-    KStream<String, PlayerGameSummary> fromShots = shots.process(ShotZonesProcessor::new,
-        Named.as("player-shot-zones"), ShotZonesProcessor.SHOT_STORE, ShotZonesProcessor.ZONES_STORE,
+    KStream<String, PlayerGameSummary> fromShots = shots.process(
+        () -> new ShotZonesProcessor(precomputeInterval, pending), Named.as("player-shot-zones"),
+        ShotZonesProcessor.SHOT_STORE, ShotZonesProcessor.ZONES_STORE, ShotZonesProcessor.UPDATES_STORE,
         PlayerGameSummaryProcessor.STORE);
     KStream<String, PlayerGameSummary> summaries = fromBoxScores
         .merge(linesOnSummaries, Named.as("summaries-with-lines"))

@@ -5,14 +5,15 @@ import java.util.Map;
 
 /**
  * What the topology's punctuated stages still owe: the season stage marks a season dirty when an input arrives
- * and recomputes it on its next punctuation. A drain check ("has everything been processed?") must wait for
+ * and recomputes it on its next punctuation; the shot stage marks the summaries its shots changed and forwards
+ * them on its next punctuation. A drain check ("has everything been processed?") must wait for
  * those recomputations too, since their inputs are already consumed. One instance per running app.
  */
 public final class PendingWork {
   private final Map<String, Boolean> dirty = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong lastFlushMs = new java.util.concurrent.atomic.AtomicLong();
 
-  /** A task's season (e.g. "1_0/2023-24") has rows to recompute. */
+  /** A task's season (e.g. "1_0/2023-24") has rows to recompute, or a task's shots (e.g. "0_1/shot-zones"). */
   public void dirty(String id) {
     dirty.put(id, Boolean.TRUE);
   }
@@ -30,7 +31,7 @@ public final class PendingWork {
     return lastFlushMs.get();
   }
 
-  /** Seasons (over this instance's tasks) with rows still to recompute. */
+  /** Seasons and shot stages (over this instance's tasks) with work still to do. */
   public int pending() {
     return dirty.size();
   }

@@ -156,7 +156,9 @@ public final class TopologyHarness implements AutoCloseable {
   }
 
   private void drain() {
-    // The season stage recomputes on a wall-clock punctuation; run it, then collect every table.
+    // The season and shot stages run on wall-clock punctuations; run them (twice: what one forwards can make the
+    // other's work), then collect every table.
+    driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
     driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
     tableOut.forEach((table, out) -> {
       for (var kv : out.readKeyValuesToList()) {

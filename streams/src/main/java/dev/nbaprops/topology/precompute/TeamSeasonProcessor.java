@@ -398,14 +398,13 @@ public final class TeamSeasonProcessor implements Processor<String, SpecificReco
         if (out.containsKey(a.getPlayerId())) {
           continue;
         }
-        List<PlayerAppearance> before = byPlayer.get(Long.toString(a.getPlayerId())).stream()
-            .filter(x -> x.getGameDate().isBefore(d)).toList();
-        PlayerAppearance last = before.get(before.size() - 1);
+        List<PlayerAppearance> all = byPlayer.get(Long.toString(a.getPlayerId())); // by date, then game
+        int end = firstOnOrAfter(all, d); // his appearances before D are all[0, end), end >= 1 (a is one)
+        PlayerAppearance last = all.get(end - 1);
         if (!last.getTeamAbbr().equals(team)) {
           continue;
         }
-        LocalDate weekAgo = d.minusDays(7);
-        int last7 = (int) before.stream().filter(x -> !x.getGameDate().isBefore(weekAgo)).count();
+        int last7 = end - firstOnOrAfter(all, d.minusDays(7));
         out.put(a.getPlayerId(), ExpectedPlayer.newBuilder().setSeason(g.getSeason()).setGameId(g.getGameId())
             .setGameDate(d).setPlayerId(a.getPlayerId()).setPlayerName(last.getPlayerName()).setTeamAbbr(team)
             .setOppAbbr(opp).setHome(home)
@@ -414,6 +413,21 @@ public final class TeamSeasonProcessor implements Processor<String, SpecificReco
       }
     }
     return new ArrayList<>(out.values());
+  }
+
+  /** The index of the first appearance dated on or after {@code d} in a list sorted by date. */
+  private static int firstOnOrAfter(List<PlayerAppearance> byDate, LocalDate d) {
+    int lo = 0;
+    int hi = byDate.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (byDate.get(mid).getGameDate().isBefore(d)) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   private <V extends SpecificRecord> void emitIfChanged(KeyValueStore<String, V> store, String storeKey, V row,
