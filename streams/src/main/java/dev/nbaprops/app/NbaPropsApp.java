@@ -214,7 +214,9 @@ public final class NbaPropsApp implements AutoCloseable {
         }
         long sinkLeft = streamsLeft > 0 || connect == null ? -1 : watcher.remaining(connect.sinkGroup(), derived);
         long settle = Math.max(3_000, 3 * cfg.getLong(AppConfig.COMMIT_INTERVAL_MS));
+        // RUNNING: every task is restored and initialised (a task between two owners owes its marks to nobody).
         if (streamsLeft == 0 && sinkLeft <= 0 && pendingWork.pending() == 0
+            && streams.state() == KafkaStreams.State.RUNNING
             && System.currentTimeMillis() - pendingWork.lastFlushMs() > settle) {
           // The season stage recomputes on a punctuation after its inputs are consumed (pendingWork), and its
           // output is then consumed again downstream: drained once that too is done and nothing moved since.
@@ -222,7 +224,8 @@ public final class NbaPropsApp implements AutoCloseable {
           // they are in has committed, so none may be open there either.
           long before = watcher.endOffsets(derived);
           Thread.sleep(1_000);
-          if (pendingWork.pending() == 0 && watcher.endOffsets(derived) == before
+          if (pendingWork.pending() == 0 && streams.state() == KafkaStreams.State.RUNNING
+              && watcher.endOffsets(derived) == before
               && watcher.openTransactions(derived) == 0
               && watcher.remaining(streamsGroup, watcher.consumedTopics(streamsGroup, streamsInputs)) == 0) {
             return;

@@ -73,7 +73,8 @@ public final class AppConfig extends AbstractConfig {
       .define(COMMIT_INTERVAL_MS, Type.LONG, 1000L, Range.atLeast(10), Importance.LOW, "Kafka Streams commit interval.")
       .define(PRECOMPUTE_INTERVAL_MS, Type.LONG, 1000L, Range.atLeast(10), Importance.LOW,
           "How often (wall clock) the season stage recomputes the team, league and expected-player rows its inputs"
-              + " changed. Shorter = fresher rows, longer = fewer recomputations during a backfill.")
+              + " changed, and the shot stage forwards the game summaries its shots changed. Shorter = fresher"
+              + " rows, longer = fewer recomputations during a backfill.")
       .define(QUERY_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM,
           "Address the query API binds to (localhost by default; 0.0.0.0 to serve other hosts).")
       .define(QUERY_PORT, Type.INT, 7070, Range.between(0, 65535), Importance.MEDIUM, "Port of the query API.")

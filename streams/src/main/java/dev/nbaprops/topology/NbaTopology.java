@@ -138,7 +138,7 @@ public final class NbaTopology {
     builder.addStateStore(store(ShotZonesProcessor.SHOT_STORE, ShotFact.class));
     builder.addStateStore(store(ShotZonesProcessor.ZONES_STORE, PlayerGameZones.class));
     builder.addStateStore(logged(Stores.keyValueStoreBuilder(
-        supplier(ShotZonesProcessor.UPDATES_STORE), Serdes.String(), Serdes.String())));
+        supplier(ShotZonesProcessor.UPDATES_STORE), Serdes.String(), Serdes.String()).withCachingEnabled()));
     builder.addStateStore(store(PropLineProcessor.STORE, PlayerGameProps.class));
     builder.addStateStore(store(UpcomingPlayerContextProcessor.STORE, UpcomingPlayerGameContext.class));
     builder.addStateStore(store(UpcomingPlayerContextProcessor.EXPECTED_STORE, ExpectedPlayer.class));

@@ -156,9 +156,7 @@ public final class TopologyHarness implements AutoCloseable {
   }
 
   private void drain() {
-    // The season and shot stages run on wall-clock punctuations; run them (twice: what one forwards can make the
-    // other's work), then collect every table.
-    driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+    // The season and shot stages run on wall-clock punctuations; run them, then collect every table.
     driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
     tableOut.forEach((table, out) -> {
       for (var kv : out.readKeyValuesToList()) {

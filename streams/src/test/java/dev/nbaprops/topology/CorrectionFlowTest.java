@@ -136,6 +136,46 @@ class CorrectionFlowTest {
     }
   }
 
+  /**
+   * Shots after their box scores (the real shots of 2023-10-27 DEN at MEM, 0022300078) mark the summaries, and the
+   * punctuation forwards each player's summary once with all his zones; a (SYNTHETIC) pre-tip line arriving in
+   * the middle of the shots, before the punctuation, is kept: the forwarded row has both.
+   */
+  @Test
+  void shotsAfterTheBoxScoreUpdateEachSummaryOnceWithALineInBetween() {
+    String game = "0022300078";
+    List<Timeline.Data> all = denverGames();
+    List<Timeline.Data> shots = all.stream().filter(d -> d.value() instanceof Shot s && s.getGameId().equals(game))
+        .toList();
+    try (TopologyHarness h = TopologyHarness.create()) {
+      h.pipeTimeline(all.stream().filter(d -> !shots.contains(d)).toList());
+      PlayerGameSummary jokic = h.summaries().get(game + "|203999");
+      assertThat(jokic.getShotAttempts()).as("no shots of the game piped yet").isNull();
+      long before = h.emits("nba_analytics.player_game_summary");
+
+      List<Object[]> records = new java.util.ArrayList<>();
+      shots.forEach(d -> records.add(new Object[] {d.key(), d.value(), d.eventTime()}));
+      records.add(shots.size() / 2, new Object[] {"203999", line("DraftKings", "2023-10-27T21:00:00Z", 47.5), 0L});
+      h.pipeRaw(records.stream().map(r -> (dev.nbaprops.source.Parsed.Ok<?>) new dev.nbaprops.source.Parsed.Ok<>(
+          (String) r[0], r[1], (Long) r[2])).toList());
+
+      Set<Long> shooters = shots.stream().map(d -> ((Shot) d.value()).getPlayerId())
+          .filter(p -> h.summaries().containsKey(game + "|" + p)).collect(Collectors.toSet());
+      assertThat(shooters).hasSizeGreaterThan(15);
+      assertThat(shots).hasSizeGreaterThan(150);
+      // One forward per shooter from the shot stage, plus Jokic's from the line: not one per shot.
+      assertThat(h.emits("nba_analytics.player_game_summary") - before).isEqualTo(shooters.size() + 1);
+      PlayerGameSummary after = h.summaries().get(game + "|203999");
+      List<Shot> his = shots.stream().map(d -> (Shot) d.value()).filter(s -> s.getPlayerId() == 203999L).toList();
+      assertThat(after.getShotAttempts()).isEqualTo(his.size());
+      assertThat(after.getThreeFga()).isEqualTo((int) his.stream()
+          .filter(s -> dev.nbaprops.features.ShotZones.zoneOf(s.getZoneBasic()).equals(dev.nbaprops.features.ShotZones.THREE)).count());
+      assertThat(after.getPaintFgm()).isEqualTo((int) his.stream().filter(Shot::getShotMade)
+          .filter(s -> dev.nbaprops.features.ShotZones.zoneOf(s.getZoneBasic()).equals(dev.nbaprops.features.ShotZones.PAINT)).count());
+      assertThat(after.getPraLine()).isEqualTo(47.5);
+    }
+  }
+
   static PropLine line(String book, String ts, double line) {
     return PropLine.newBuilder().setSource("ODDS_API").setSnapshotTs(Instant.parse(ts)).setEventId("e")
         .setEventDate("2023-10-27").setHomeTeam("Memphis Grizzlies").setAwayTeam("Denver Nuggets")

@@ -108,6 +108,21 @@ public final class ShotZonesProcessor implements Processor<String, Shot, String,
     try (KeyValueIterator<String, String> it = updates.all()) {
       it.forEachRemaining(todo::add);
     }
+    if (todo.isEmpty()) {
+      return; // nothing owed (done() would also restart the drain check's settle time)
+    }
+    try {
+      forwardMarked(todo);
+    } finally {
+      try (KeyValueIterator<String, String> it = updates.all()) {
+        if (!it.hasNext()) {
+          pending.done(pendingId()); // even if a row failed (and was logged and skipped): nothing is owed
+        }
+      }
+    }
+  }
+
+  private void forwardMarked(List<KeyValue<String, String>> todo) {
     for (KeyValue<String, String> kv : todo) {
       updates.delete(kv.key);
       PlayerGameSummary summary = summaries.get(kv.key);
@@ -120,9 +135,6 @@ public final class ShotZonesProcessor implements Processor<String, Shot, String,
         summaries.put(kv.key, updated);
         context.forward(new Record<>(StoreKeys.player(summary.getPlayerId()), updated, Long.parseLong(kv.value)));
       }
-    }
-    if (!todo.isEmpty()) {
-      pending.done(pendingId());
     }
   }
 }
