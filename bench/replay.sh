@@ -3,6 +3,7 @@
 #   bench/replay.sh                                  all seasons in ../shared/data/nba
 #   bench/replay.sh --seasons 2022-23,2023-24        a subset
 #   bench/replay.sh --data DIR                       another data directory
+#   bench/replay.sh --settings precompute.interval.ms=5000   app settings (key=value,key=value)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

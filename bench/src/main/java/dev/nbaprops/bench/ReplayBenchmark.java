@@ -34,8 +34,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * (2) end-to-end replay throughput: input records per second from the first record produced until every derived
  * row is committed and written by the sink; (3) wall time; (4) peak RSS of this JVM and of the broker JVM.
  *
- * <p>Usage: {@code bench/replay.sh [--data DIR] [--seasons a,b] [--sources s1,s2]} (default ../shared/data/nba,
- * every season, every source).
+ * <p>Usage: {@code bench/replay.sh [--data DIR] [--seasons a,b] [--sources s1,s2] [--settings k=v,k=v]} (default
+ * ../shared/data/nba, every season, every source, the app's default settings).
  */
 public final class ReplayBenchmark {
   public static void main(String[] args) throws Exception {
@@ -45,12 +45,23 @@ public final class ReplayBenchmark {
     List<SourceKind> sources = opts.containsKey("--sources")
         ? Arrays.stream(opts.get("--sources").split(",")).map(SourceKind::byName).toList() : List.of();
     Path state = Files.createTempDirectory("nba-bench-");
-    AppConfig cfg = AppConfig.defaults().with(Map.of(AppConfig.STATE_DIR, state.toString(),
+    Map<String, String> settings = new java.util.HashMap<>(Map.of(AppConfig.STATE_DIR, state.toString(),
         AppConfig.EMBEDDED_KAFKA_PORT, "0", AppConfig.EMBEDDED_CONTROLLER_PORT, "0",
         AppConfig.EMBEDDED_CONNECT_PORT, "0", AppConfig.QUERY_PORT, "0"));
+    if (opts.containsKey("--settings")) { // e.g. precompute.interval.ms=5000,commit.interval.ms=2000
+      for (String kv : opts.get("--settings").split(",")) {
+        String[] p = kv.split("=", 2);
+        if (p.length != 2) {
+          throw new IllegalArgumentException("--settings wants key=value pairs, got '" + kv + "'");
+        }
+        settings.put(p[0].strip(), p[1].strip());
+      }
+    }
+    AppConfig cfg = AppConfig.defaults().with(settings);
     long wall0 = System.nanoTime();
-    System.out.printf("benchmark: data %s, sources %s, seasons %s, state %s, %d cores, java %s%n", data,
-        sources.isEmpty() ? "all" : sources, seasons.isEmpty() ? "all" : seasons, state, Runtime.getRuntime().availableProcessors(),
+    System.out.printf("benchmark: data %s, sources %s, seasons %s, settings %s, state %s, %d cores, java %s%n", data,
+        sources.isEmpty() ? "all" : sources, seasons.isEmpty() ? "all" : seasons,
+        opts.getOrDefault("--settings", "defaults"), state, Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
     try {
       try (NbaPropsApp app = NbaPropsApp.start(cfg)) {
