@@ -82,6 +82,20 @@ public final class TestData {
     return out;
   }
 
+  /**
+   * A SYNTHETIC Odds-API PRA line snapshot (-110 both ways) for a real game and player, for tests of late and
+   * corrected lines.
+   */
+  public static dev.nbaprops.avro.raw.PropLine syntheticPraLine(String gameId, java.time.LocalDate date,
+      String homeTeam, String awayTeam, String playerName, long playerId, String book, String snapshotTs,
+      double line) {
+    return dev.nbaprops.avro.raw.PropLine.newBuilder().setSource("ODDS_API")
+        .setSnapshotTs(java.time.Instant.parse(snapshotTs)).setEventId("e").setEventDate(date.toString())
+        .setHomeTeam(homeTeam).setAwayTeam(awayTeam).setPlayerName(playerName).setBookmaker(book)
+        .setMarket("player_points_rebounds_assists").setLine(line).setOverPrice(-110).setUnderPrice(-110)
+        .setGameId(gameId).setPlayerId(playerId).setGameDate(date).build();
+  }
+
   /** Every valid box score of a file, with its event time, in file order. */
   public static List<Parsed.Ok<PlayerBoxScore>> boxScores(Path file) {
     List<Parsed.Ok<PlayerBoxScore>> out = new ArrayList<>();

@@ -177,10 +177,7 @@ class CorrectionFlowTest {
   }
 
   static PropLine line(String book, String ts, double line) {
-    return PropLine.newBuilder().setSource("ODDS_API").setSnapshotTs(Instant.parse(ts)).setEventId("e")
-        .setEventDate("2023-10-27").setHomeTeam("Memphis Grizzlies").setAwayTeam("Denver Nuggets")
-        .setPlayerName("Nikola Jokic").setBookmaker(book).setMarket("player_points_rebounds_assists").setLine(line)
-        .setOverPrice(-110).setUnderPrice(-110).setGameId("0022300078").setPlayerId(203999L)
-        .setGameDate(LocalDate.of(2023, 10, 27)).build();
+    return TestData.syntheticPraLine("0022300078", LocalDate.of(2023, 10, 27), "Memphis Grizzlies",
+        "Denver Nuggets", "Nikola Jokic", 203999L, book, ts, line);
   }
 }

@@ -139,10 +139,7 @@ class PraLineParityTest {
   }
 
   static PropLine line(String book, String ts, double line) {
-    return PropLine.newBuilder().setSource("ODDS_API").setSnapshotTs(Instant.parse(ts)).setEventId("e")
-        .setEventDate("2023-10-24").setHomeTeam("Denver Nuggets").setAwayTeam("Los Angeles Lakers")
-        .setPlayerName("Nikola Jokic").setBookmaker(book).setMarket("player_points_rebounds_assists").setLine(line)
-        .setOverPrice(-110).setUnderPrice(-110).setGameId("0022300061").setPlayerId(203999L)
-        .setGameDate(LocalDate.of(2023, 10, 24)).build();
+    return TestData.syntheticPraLine("0022300061", LocalDate.of(2023, 10, 24), "Denver Nuggets",
+        "Los Angeles Lakers", "Nikola Jokic", 203999L, book, ts, line);
   }
 }
