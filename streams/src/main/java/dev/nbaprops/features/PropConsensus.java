@@ -1,6 +1,8 @@
 package dev.nbaprops.features;
 
+import dev.nbaprops.avro.state.PlayerGameProps;
 import dev.nbaprops.avro.state.PropSnapshot;
+import dev.nbaprops.source.EventTimes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,14 @@ public final class PropConsensus {
                       int bookmakerCount, String lineSource) {}
 
   private PropConsensus() {}
+
+  /** The fields for one player and game from its stored lines, before the game's start (19:15 ET when unknown). */
+  public static Optional<Lines> of(PlayerGameProps props, String market) {
+    if (props == null) {
+      return Optional.empty();
+    }
+    return of(props.getSnapshots(), market, EventTimes.startOr(props.getGameStart(), props.getGameDate()));
+  }
 
   public static Optional<Lines> of(List<PropSnapshot> snapshots, String market, Instant gameStart) {
     List<PropSnapshot> before = snapshots.stream()

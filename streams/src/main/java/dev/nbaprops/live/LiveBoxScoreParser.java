@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nbaprops.avro.raw.PlayerBoxScore;
 import dev.nbaprops.source.BoxScoreParser;
+import dev.nbaprops.source.EventTimes;
+import dev.nbaprops.source.GameStarts;
 import dev.nbaprops.source.Parsed;
 import dev.nbaprops.source.Seasons;
 import dev.nbaprops.source.SourceRow;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +26,7 @@ import java.util.regex.Pattern;
  *
  * <p>Each player who played becomes the same columns as a row of {@code box_scores/player_box_<season>.csv.gz}
  * and goes through {@link BoxScoreParser}, so live and backfill records are built and validated by the same code
- * (and get the same event time, {@code EventTimes.gameFinal}). A malformed document throws
+ * (and get the same event time: the game's end, from the feed's {@code gameTimeUTC} as its start). A malformed document throws
  * {@link FeedException} ({@code MALFORMED}); a bad player line is a {@link Parsed.Rejected} with the reason.
  */
 public final class LiveBoxScoreParser {
@@ -71,14 +74,17 @@ public final class LiveBoxScoreParser {
     int awayScore = away.path("score").asInt(0);
     List<PlayerLine> players = new ArrayList<>();
     String seasonType = seasonType(gameId);
-    addTeam(players, gameId, date, seasonType, status, home, away, "H", homeScore, awayScore);
-    addTeam(players, gameId, date, seasonType, status, away, home, "A", awayScore, homeScore);
+    Instant start = gameTime(g);
+    GameStarts starts = (id, d) -> EventTimes.startOr(start, d);
+    addTeam(players, gameId, date, seasonType, status, home, away, "H", homeScore, awayScore, starts);
+    addTeam(players, gameId, date, seasonType, status, away, home, "A", awayScore, homeScore, starts);
     return new Game(gameId, status, g.path("gameStatusText").asText(""), g.path("period").asInt(0),
         g.path("gameClock").asText(""), date, homeTri, homeScore, awayTri, awayScore, players);
   }
 
   private static void addTeam(List<PlayerLine> out, String gameId, LocalDate date, String seasonType, int status,
-                              JsonNode team, JsonNode opp, String homeAway, int score, int oppScore)
+                              JsonNode team, JsonNode opp, String homeAway, int score, int oppScore,
+                              GameStarts starts)
       throws FeedException {
     JsonNode players = team.get("players");
     if (players == null || !players.isArray()) {
@@ -123,7 +129,7 @@ public final class LiveBoxScoreParser {
       c.forEach((k, v) -> fields.put(k, v == null ? "" : v));
       String line = String.join(",", fields.values());
       Parsed<PlayerBoxScore> parsed = BoxScoreParser.parse(new SourceRow("boxscore_" + gameId + ".json",
-          out.size() + 1, line, fields));
+          out.size() + 1, line, fields), starts);
       out.add(new PlayerLine(p.path("personId").asLong(), name(p), team.path("teamTricode").asText(""), fields,
           parsed));
     }
@@ -139,6 +145,15 @@ public final class LiveBoxScoreParser {
   }
 
   /** The US local game date: from gameCode (YYYYMMDD/...), else the date part of gameEt or gameTimeLocal. */
+  /** The feed's start of the game ({@code gameTimeUTC}), or null when absent or not an instant. */
+  static Instant gameTime(JsonNode g) {
+    try {
+      return g.hasNonNull("gameTimeUTC") ? Instant.parse(g.get("gameTimeUTC").asText()) : null;
+    } catch (RuntimeException e) {
+      return null; // no start from the feed: 19:15 ET on the game date (EventTimes)
+    }
+  }
+
   static LocalDate gameDate(JsonNode g) {
     Matcher m = GAME_CODE.matcher(g.path("gameCode").asText(""));
     if (m.matches()) {

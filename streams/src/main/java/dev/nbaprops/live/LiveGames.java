@@ -82,7 +82,7 @@ public final class LiveGames {
   /**
    * Games whose box score is due: in progress (or past tip-off and not final yet) every {@code liveInterval};
    * final, every {@code finalRecheck} for {@code finalWatch} after the final was first seen (stat corrections).
-   * A game not started yet is polled from its tip-off ({@code gameTimeUTC}, else the nominal tip-off).
+   * A game not started yet is polled from its tip-off ({@code gameTimeUTC}, else 19:15 ET on its date).
    * Games past their final watch are dropped from the list (and from the in-game state).
    */
   public synchronized List<String> due(Instant now, Duration liveInterval, Duration finalRecheck, Duration finalWatch) {
@@ -94,7 +94,7 @@ public final class LiveGames {
         every = finalRecheck;
       } else {
         Instant start = t.tipOff != null ? t.tipOff
-            : t.date != null ? Instant.ofEpochMilli(EventTimes.tipOff(t.date)) : Instant.EPOCH;
+            : t.date != null ? EventTimes.defaultStart(t.date) : Instant.EPOCH;
         if (t.status() <= 1 && now.isBefore(start)) {
           continue;
         }
@@ -113,7 +113,7 @@ public final class LiveGames {
     for (Tracked t : games.values()) {
       if (t.date != null && t.home != null && t.away != null) {
         out.add(new ScheduleIndex.Game(t.gameId, dev.nbaprops.source.Seasons.seasonOfGameId(t.gameId),
-            LiveBoxScoreParser.seasonType(t.gameId), t.date, t.home, t.away, t.finalSince != null));
+            LiveBoxScoreParser.seasonType(t.gameId), t.date, t.home, t.away, t.finalSince != null, t.tipOff));
       }
     }
     return out;

@@ -68,14 +68,10 @@ public final class ScoreboardParser {
       c.put("home_pts", fin ? home.path("score").asText("") : "");
       c.put("away_pts", fin ? away.path("score").asText("") : "");
       c.put("player_box_available", fin ? "Y" : "N");
+      Instant tip = LiveBoxScoreParser.gameTime(g);
+      c.put("tipoff_utc", tip == null ? "" : tip.toString());
       Parsed<ScheduleGame> parsed = ScheduleParser.parse(new SourceRow("todaysScoreboard_00.json", i,
           String.join(",", c.values()), c));
-      Instant tip = null;
-      try {
-        tip = g.hasNonNull("gameTimeUTC") ? Instant.parse(g.get("gameTimeUTC").asText()) : null;
-      } catch (RuntimeException ignored) {
-        // no tip-off time: the box-score poller starts at the nominal tip-off
-      }
       out.add(new Game(gameId, status, date, tip, home.path("teamTricode").asText(""),
           away.path("teamTricode").asText(""), home.path("score").asInt(0), away.path("score").asInt(0), parsed));
     }

@@ -40,7 +40,7 @@ public final class ReplayProgress {
    * Bumped whenever the timeline's order or content rules change (parsers, matching, ordering), so a resume never
    * continues a position computed by other rules.
    */
-  public static final int TIMELINE_VERSION = 1;
+  public static final int TIMELINE_VERSION = 2; // 2: real game starts and ends, per-file reorder window
 
   /**
    * The committed position: items of the timeline sent (records and dead letters), the file and line of the last

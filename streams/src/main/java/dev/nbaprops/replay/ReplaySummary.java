@@ -22,7 +22,17 @@ public final class ReplaySummary {
   }
 
   private final Map<String, Counts> bySource = new LinkedHashMap<>();
+  /** Accepted prop lines by the rule that matched their player name (exact, alias, ..., surname-on-roster). */
+  private final Map<String, Long> propMatchRules = new java.util.TreeMap<>();
   private long wallMillis;
+
+  void propMatched(String rule) {
+    propMatchRules.merge(rule == null ? "unknown" : rule, 1L, Long::sum);
+  }
+
+  public Map<String, Long> propMatchRules() {
+    return propMatchRules;
+  }
 
   public Counts of(String source) {
     return bySource.computeIfAbsent(source, s -> new Counts());
@@ -73,6 +83,13 @@ public final class ReplaySummary {
         sb.append(String.format(" (%,d outside the selection)", c.skipped));
       }
     });
+    if (!propMatchRules.isEmpty()) {
+      sb.append(" | prop players matched by rule: ");
+      StringBuilder rules = new StringBuilder();
+      propMatchRules.forEach((rule, n) -> rules.append(rules.length() == 0 ? "" : ", ")
+          .append(String.format("%s %,d", rule, n)));
+      sb.append(rules);
+    }
     return sb.toString();
   }
 }

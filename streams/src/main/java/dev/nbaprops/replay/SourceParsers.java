@@ -6,7 +6,10 @@ import dev.nbaprops.source.GameLineParser;
 import dev.nbaprops.source.ScheduleParser;
 import dev.nbaprops.source.ShotParser;
 import dev.nbaprops.source.SourceKind;
+import dev.nbaprops.source.props.Aliases;
+import dev.nbaprops.source.props.PlayerDirectory;
 import dev.nbaprops.source.props.PropMatcher;
+import dev.nbaprops.source.props.ScheduleIndex;
 import dev.nbaprops.source.props.PropsCsvParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,21 +29,26 @@ import java.util.function.Supplier;
 
 /**
  * The row parser of each source for a data directory. Prop lines are matched to NBA game and player ids by
- * {@link PropMatcher}, built (once, on first use) from the directory's schedule and box scores.
+ * {@link PropMatcher}, built (once, on first use) from the directory's schedule and box scores; box scores and
+ * shots are stamped with their game's end, from the schedule's listed tip-off ({@link ScheduleIndex}).
  */
 public final class SourceParsers {
   private SourceParsers() {}
 
   public static Timeline.ParserFactory forLayout(DataLayout layout) {
-    Supplier<PropMatcher> matcher = memoize(() -> PropMatcher.load(layout));
+    // Without schedule files every game starts at 19:15 ET; the matcher then says so for each prop line.
+    Supplier<ScheduleIndex> schedule = memoize(() -> layout.files(SourceKind.SCHEDULE).isEmpty()
+        ? ScheduleIndex.of(List.of()) : ScheduleIndex.load(layout));
+    Supplier<PropMatcher> matcher = memoize(() -> new PropMatcher(PlayerDirectory.load(layout), schedule.get(),
+        Aliases.bundled()));
     return new Timeline.ParserFactory() {
       @Override
       public Timeline.RowParser create(SourceKind source) {
         return switch (source) {
           case SCHEDULE -> ScheduleParser::parse;
           case GAME_LINES -> GameLineParser::parse;
-          case BOX_SCORES -> BoxScoreParser::parse;
-          case SHOTS -> new ShotParser()::parse;
+          case BOX_SCORES -> row -> BoxScoreParser.parse(row, schedule.get());
+          case SHOTS -> new ShotParser(schedule.get())::parse;
           case PROPS -> new PropsCsvParser(matcher.get())::parse;
         };
       }

@@ -61,6 +61,12 @@ public final class Timeline implements AutoCloseable {
     }
   }
 
+  /**
+   * How far a file's rows may run out of event-time order and still be released in order: one day (files are
+   * sorted by game date; a date's games end between the afternoon and about 01:30 ET the next day).
+   */
+  static final long REORDER_WINDOW_MS = 24L * 3600 * 1000;
+
   private final DataLayout layout;
   private final Selection selection;
   private final ReplaySummary summary;
@@ -166,6 +172,10 @@ public final class Timeline implements AutoCloseable {
     final java.util.Iterator<ParsedRow> rows;
     final AutoCloseable closer;
     final String fileSeason;
+    /** Accepted rows read ahead of the one queued, earliest event time first (then file order). */
+    final PriorityQueue<Data> ahead = new PriorityQueue<>(Comparator.comparingLong(Data::eventTime)
+        .thenComparingLong(Data::line));
+    long lastRead = Long.MIN_VALUE;
 
     Reader(SourceKind source, Path path, ParserFactory parsers) {
       this.source = source;
@@ -201,44 +211,63 @@ public final class Timeline implements AutoCloseable {
       }
     }
 
-    /** Queues this file's next accepted row; rejected rows on the way become dead items. */
+    /**
+     * Queues this file's next accepted row in event-time order; rejected rows on the way become dead items. Files
+     * are sorted by game date, not by the event time within a date (a 13:00 ET game's box score ends before a
+     * 19:00 ET one listed earlier in the file), so rows are read ahead until one is {@link #REORDER_WINDOW_MS}
+     * later than the earliest held row, and the earliest is released first. A row more out of order than that is
+     * released when its turn comes and counted as late.
+     */
     void advance() {
+      while (rows.hasNext() && (ahead.isEmpty() || lastRead < ahead.peek().eventTime() + REORDER_WINDOW_MS)) {
+        readOne();
+      }
+      if (!ahead.isEmpty()) {
+        queue.add(new Pending(ahead.poll(), this));
+      } else {
+        close();
+      }
+    }
+
+    /** Reads one row: an accepted record joins {@code ahead}, a rejected one becomes a dead item. */
+    private void readOne() {
       ReplaySummary.Counts counts = summary.of(source.cliName());
-      while (rows.hasNext()) {
-        ParsedRow pr = rows.next();
-        SourceRow row = pr.row();
-        Parsed<? extends SpecificRecord> parsed = pr.parsed();
-        if (parsed instanceof Parsed.Ok<? extends SpecificRecord> ok) {
-          RecordFacts facts = RecordFacts.of(ok.value(), gameDates);
-          String season = facts.season() != null ? facts.season() : fileSeason;
-          if (!selection.selects(season, facts.date())) {
-            counts.skipped++;
-            continue;
-          }
-          counts.read++;
-          String duplicateOf = duplicate(facts.uniqueKey(), ok.value(), row);
-          if (duplicateOf != null) {
-            reject(row, "duplicate key " + facts.uniqueKey() + " with other values (first at " + duplicateOf + ")",
-                season, facts.date());
-            continue;
-          }
-          counts.accepted++;
-          Data d = new Data(source, ok.key(), ok.value(), ok.eventTime(), season, facts.date(), facts.gameId(),
-              row.file(), row.lineNumber());
-          queue.add(new Pending(d, this));
+      ParsedRow pr = rows.next();
+      SourceRow row = pr.row();
+      Parsed<? extends SpecificRecord> parsed = pr.parsed();
+      if (parsed instanceof Parsed.Ok<? extends SpecificRecord> ok) {
+        RecordFacts facts = RecordFacts.of(ok.value(), gameDates);
+        String season = facts.season() != null ? facts.season() : fileSeason;
+        if (!selection.selects(season, facts.date())) {
+          counts.skipped++;
           return;
         }
-        String reason = ((Parsed.Rejected<? extends SpecificRecord>) parsed).reason();
-        String season = row.get("season") != null ? row.get("season") : fileSeason;
-        LocalDate date = bestEffortDate(row);
-        if (!selection.selects(season, date)) {
-          counts.skipped++;
-          continue;
-        }
         counts.read++;
-        reject(row, reason, season, date);
+        String duplicateOf = duplicate(facts.uniqueKey(), ok.value(), row);
+        if (duplicateOf != null) {
+          reject(row, "duplicate key " + facts.uniqueKey() + " with other values (first at " + duplicateOf + ")",
+              season, facts.date());
+          return;
+        }
+        counts.accepted++;
+        if (ok.value() instanceof dev.nbaprops.avro.raw.PropLine line) {
+          summary.propMatched(line.getMatchRule());
+        }
+        Data d = new Data(source, ok.key(), ok.value(), ok.eventTime(), season, facts.date(), facts.gameId(),
+            row.file(), row.lineNumber());
+        ahead.add(d);
+        lastRead = Math.max(lastRead, d.eventTime());
+        return;
       }
-      close();
+      String reason = ((Parsed.Rejected<? extends SpecificRecord>) parsed).reason();
+      String season = row.get("season") != null ? row.get("season") : fileSeason;
+      LocalDate date = bestEffortDate(row);
+      if (!selection.selects(season, date)) {
+        counts.skipped++;
+        return;
+      }
+      counts.read++;
+      reject(row, reason, season, date);
     }
 
     /** Where the key was first seen when this record has other values, else null (new key or same values). */

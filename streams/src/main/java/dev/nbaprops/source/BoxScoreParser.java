@@ -12,7 +12,8 @@ import java.time.LocalDate;
 public final class BoxScoreParser {
   private BoxScoreParser() {}
 
-  public static Parsed<PlayerBoxScore> parse(SourceRow row) {
+  /** One row; its event time is the game's end by {@code starts} ({@link EventTimes#gameEnd}). */
+  public static Parsed<PlayerBoxScore> parse(SourceRow row, GameStarts starts) {
     return RowReader.parse(row, r -> {
       String gameId = r.gameId("game_id");
       long playerId = r.id("player_id");
@@ -40,7 +41,7 @@ public final class BoxScoreParser {
       RowReader.check(b.getPts() == 2 * b.getFgm() + b.getFg3m() + b.getFtm(), "PTS != 2*FGM + 3PM + FTM");
       RowReader.check(Seasons.seasonOfGameId(gameId).equals(b.getSeason()),
           "season " + b.getSeason() + " does not match game id " + gameId);
-      return Parsed.ok(Long.toString(playerId), b, EventTimes.gameFinal(date));
+      return Parsed.ok(Long.toString(playerId), b, starts.endOf(gameId, date));
     });
   }
 }

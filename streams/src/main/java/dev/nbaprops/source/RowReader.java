@@ -95,6 +95,19 @@ final class RowReader {
     }
   }
 
+  /** An ISO-8601 instant ({@code 2023-10-24T23:30:00Z}), or null when the column is absent or empty. */
+  java.time.Instant optInstant(String col) {
+    String v = row.get(col);
+    if (v == null || v.isBlank()) {
+      return null;
+    }
+    try {
+      return java.time.Instant.parse(v.trim());
+    } catch (DateTimeParseException e) {
+      throw new BadRow(col + " is not an ISO-8601 UTC instant: '" + v + "'");
+    }
+  }
+
   LocalDate date(String col) {
     String v = string(col);
     try {

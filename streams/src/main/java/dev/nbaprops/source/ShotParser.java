@@ -13,8 +13,14 @@ public final class ShotParser {
   public static final Set<String> ZONES = Set.of("Restricted Area", "In The Paint (Non-RA)", "Mid-Range",
       "Left Corner 3", "Right Corner 3", "Above the Break 3", "Backcourt");
 
+  private final GameStarts starts;
   private String lastGame;
   private int seq;
+
+  /** A parser for one file (it numbers the shots of each game); event times are game ends by {@code starts}. */
+  public ShotParser(GameStarts starts) {
+    this.starts = starts;
+  }
 
   public Parsed<Shot> parse(SourceRow row) {
     return RowReader.parse(row, r -> {
@@ -44,7 +50,7 @@ public final class ShotParser {
           .setSeq(seq++).build();
       RowReader.check(Seasons.seasonOfGameId(gameId).equals(s.getSeason()),
           "season " + s.getSeason() + " does not match game id " + gameId);
-      return Parsed.ok(Long.toString(s.getPlayerId()), s, EventTimes.gameFinal(date));
+      return Parsed.ok(Long.toString(s.getPlayerId()), s, starts.endOf(gameId, date));
     });
   }
 }

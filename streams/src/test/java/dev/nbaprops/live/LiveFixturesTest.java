@@ -66,7 +66,7 @@ class LiveFixturesTest {
     try (CsvSource s = new CsvSource(TestData.slice().resolve("box_scores/player_box_2023-24.csv.gz"))) {
       while (s.hasNext()) {
         var row = s.next();
-        if (GAME.equals(row.get("game_id")) && BoxScoreParser.parse(row) instanceof Parsed.Ok<PlayerBoxScore> ok) {
+        if (GAME.equals(row.get("game_id")) && BoxScoreParser.parse(row, dev.nbaprops.source.GameStarts.NONE) instanceof Parsed.Ok<PlayerBoxScore> ok) {
           csv.add(ok.value());
         }
       }

@@ -53,7 +53,9 @@ public final class NightFeed {
 
   public NightFeed(Path dataDir, LocalDate date) {
     this.date = date;
-    this.tipOff = Instant.ofEpochMilli(EventTimes.tipOff(date));
+    // The night's clock (status, in-game polls) runs from 19:00 ET; each game's own times are its real ones
+    // (gameTimeUTC = the listed tip-off, commence_time = listed + 15 minutes, as the contract's start).
+    this.tipOff = date.atTime(19, 0).atZone(EventTimes.LEAGUE_ZONE).toInstant();
     this.finalAt = tipOff.plus(GAME_LENGTH);
     String season = date.getMonthValue() >= 8 ? date.getYear() + "-" + String.format("%02d", (date.getYear() + 1) % 100)
         : (date.getYear() - 1) + "-" + String.format("%02d", date.getYear() % 100);
@@ -178,7 +180,7 @@ public final class NightFeed {
     g.put("gameStatusText", st == 1 ? "7:00 pm ET" : st == 3 ? "Final" : "Q" + period + " " + clockText(left));
     g.put("period", period);
     g.put("gameClock", st == 1 ? "" : iso(left));
-    g.put("gameTimeUTC", tipOff.toString());
+    g.put("gameTimeUTC", listed(id).toString());
     g.put("gameEt", date + "T19:00:00Z");
     g.put("regulationPeriods", 4);
     return g;
@@ -350,13 +352,21 @@ public final class NightFeed {
     return write(ev);
   }
 
+  /** A game's listed tip-off from the schedule row, else the night's 19:00 ET. */
+  private Instant listed(String gameId) {
+    SourceRow s = games.get(gameId);
+    String t = s == null ? null : s.get("tipoff_utc");
+    return t == null || t.isBlank() ? tipOff : Instant.parse(t);
+  }
+
   private Map<String, Object> eventHeader(String eventId) {
     SourceRow any = props.get(eventId).get(0);
     Map<String, Object> ev = new LinkedHashMap<>();
     ev.put("id", eventId);
     ev.put("sport_key", "basketball_nba");
     ev.put("sport_title", "NBA");
-    ev.put("commence_time", tipOff.toString());
+    String gameId = eventGame.get(eventId);
+    ev.put("commence_time", (gameId == null ? tipOff : EventTimes.start(date, listed(gameId))).toString());
     ev.put("home_team", any.get("home_team"));
     ev.put("away_team", any.get("away_team"));
     return ev;

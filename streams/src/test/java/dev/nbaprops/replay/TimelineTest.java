@@ -114,7 +114,7 @@ class TimelineTest {
         "2023-24,Regular Season,0022300061,2023-10-24,1610612743,DEN,LAL,H,W,203999,Nikola Jokić,36,30,12,22,3,5,3,4,3,10,13,11,1,1,2,2,15",
         "2023-24,Regular Season,0022300999,2023-11-20,1610612743,XXX,LAL,H,W,99999901,Unknown Team,30,10,4,8,0,1,2,2,1,2,3,4,0,0,1,2,5"));
     copyWith(TestData.slice(), data, "schedule/games_2021-22_to_2023-24.csv.gz", List.of(
-        "2023-24,Regular Season,0022300998,2023-02-30,1610612743,DEN,1610612747,LAL,,,N"));
+        "2023-24,Regular Season,0022300998,2023-02-30,1610612743,DEN,1610612747,LAL,,,N,"));
     copyWith(TestData.slice(), data, "shots/shots_2023-24_regular.csv.gz", List.of(
         "2023-24,0022300061,2023-10-24,DEN,LAL,1610612743,203999,1,11,15,1,2PT,Jump Shot,Downtown,Center,C,Less Than 8 ft.,6,-1.3,11.75"));
     ReplaySummary sum = new ReplaySummary();

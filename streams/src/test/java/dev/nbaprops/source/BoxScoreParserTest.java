@@ -38,9 +38,12 @@ class BoxScoreParserTest {
 
   @Test
   void parsesARealRowKeyedByPlayerAtTheGamesEnd() {
-    Parsed.Ok<PlayerBoxScore> ok = (Parsed.Ok<PlayerBoxScore>) BoxScoreParser.parse(row(REAL));
+    // The game's start as a schedule would give it (listed 19:30 ET + 15 minutes); the end is 3 hours later.
+    java.time.Instant start = java.time.Instant.parse("2023-10-24T23:45:00Z");
+    Parsed.Ok<PlayerBoxScore> ok = (Parsed.Ok<PlayerBoxScore>) BoxScoreParser.parse(row(REAL),
+        (gameId, date) -> gameId.equals("0022300061") && date.equals(LocalDate.of(2023, 10, 24)) ? start : null);
     assertThat(ok.key()).isEqualTo("203999");
-    assertThat(ok.eventTime()).isEqualTo(EventTimes.gameFinal(LocalDate.of(2023, 10, 24)));
+    assertThat(ok.eventTime()).isEqualTo(java.time.Instant.parse("2023-10-25T02:45:00Z").toEpochMilli());
     assertThat(ok.value().getPts()).isEqualTo(29);
     assertThat(ok.value().getPlayerName()).isEqualTo("Nikola Jokić");
     assertThat(ok.value().getGameId()).isEqualTo("0022300061");
@@ -62,12 +65,12 @@ class BoxScoreParserTest {
       "home_away;X;home_away must be H or A, got X",
       "season;2022-23;season 2022-23 does not match game id 0022300061"})
   void rejectsImpossibleRowsWithTheReason(String column, String value, String reason) {
-    Parsed<PlayerBoxScore> p = BoxScoreParser.parse(row(with(column, value == null ? "" : value)));
+    Parsed<PlayerBoxScore> p = BoxScoreParser.parse(row(with(column, value == null ? "" : value)), GameStarts.NONE);
     assertThat(p).isEqualTo(Parsed.rejected(reason));
   }
 
   @Test
   void rejectsAnUnparseableLine() {
-    assertThat(BoxScoreParser.parse(row("garbage"))).isInstanceOf(Parsed.Rejected.class);
+    assertThat(BoxScoreParser.parse(row("garbage"), GameStarts.NONE)).isInstanceOf(Parsed.Rejected.class);
   }
 }

@@ -93,15 +93,32 @@ public final class TestData {
         .setSnapshotTs(java.time.Instant.parse(snapshotTs)).setEventId("e").setEventDate(date.toString())
         .setHomeTeam(homeTeam).setAwayTeam(awayTeam).setPlayerName(playerName).setBookmaker(book)
         .setMarket("player_points_rebounds_assists").setLine(line).setOverPrice(-110).setUnderPrice(-110)
-        .setGameId(gameId).setPlayerId(playerId).setGameDate(date).build();
+        .setGameId(gameId).setPlayerId(playerId).setGameDate(date)
+        .setGameStart(sliceSchedule().startOf(gameId, date)).setGameStartSource("SCHEDULE").setMatchRule("exact")
+        .build();
   }
 
-  /** Every valid box score of a file, with its event time, in file order. */
+  private static dev.nbaprops.source.props.ScheduleIndex sliceSchedule;
+
+  /** The bundled slice's schedule (real listed tip-offs). */
+  public static synchronized dev.nbaprops.source.props.ScheduleIndex sliceSchedule() {
+    if (sliceSchedule == null) {
+      sliceSchedule = dev.nbaprops.source.props.ScheduleIndex.load(slice());
+    }
+    return sliceSchedule;
+  }
+
+  /**
+   * Every valid box score of a file, with its event time (the game's end by the schedule of the file's data
+   * directory), in file order.
+   */
   public static List<Parsed.Ok<PlayerBoxScore>> boxScores(Path file) {
     List<Parsed.Ok<PlayerBoxScore>> out = new ArrayList<>();
+    dev.nbaprops.source.props.ScheduleIndex schedule = dev.nbaprops.source.props.ScheduleIndex.load(
+        file.toAbsolutePath().getParent().getParent());
     try (CsvSource s = new CsvSource(file)) {
       while (s.hasNext()) {
-        if (BoxScoreParser.parse(s.next()) instanceof Parsed.Ok<PlayerBoxScore> ok) {
+        if (BoxScoreParser.parse(s.next(), schedule) instanceof Parsed.Ok<PlayerBoxScore> ok) {
           out.add(ok);
         }
       }

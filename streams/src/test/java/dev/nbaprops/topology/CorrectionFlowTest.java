@@ -9,7 +9,7 @@ import dev.nbaprops.avro.precompute.TeamDefenseZoneAnalysis;
 import dev.nbaprops.avro.raw.PropLine;
 import dev.nbaprops.avro.raw.Shot;
 import dev.nbaprops.replay.Timeline;
-import dev.nbaprops.source.EventTimes;
+import dev.nbaprops.source.GameStarts;
 import dev.nbaprops.source.SourceKind;
 import dev.nbaprops.testing.TestData;
 import dev.nbaprops.testing.TopologyHarness;
@@ -75,7 +75,7 @@ class CorrectionFlowTest {
 
       // SYNTHETIC correction: the league re-classifies it as a missed mid-range jumper.
       Shot corrected = Shot.newBuilder(real).setZoneBasic("Mid-Range").setShotMade(false).build();
-      h.pipeRaw(first.key(), corrected, EventTimes.gameFinal(LocalDate.of(2023, 11, 21)));
+      h.pipeRaw(first.key(), corrected, GameStarts.NONE.endOf(null, LocalDate.of(2023, 11, 21)));
 
       PlayerGameSummary after = h.summaries().get(OPENER + "|203076");
       assertThat(after.getPaintFga()).isEqualTo(davis.getPaintFga() - 1);
@@ -100,7 +100,7 @@ class CorrectionFlowTest {
       assertThat(changed).noneMatch(k -> k.startsWith("nba_precompute.player_daily_cache"));
       // Re-sending the corrected shot again changes nothing.
       Map<String, Map<String, SpecificRecord>> afterCorrection = snapshot(h);
-      h.pipeRaw(first.key(), corrected, EventTimes.gameFinal(LocalDate.of(2023, 11, 22)));
+      h.pipeRaw(first.key(), corrected, GameStarts.NONE.endOf(null, LocalDate.of(2023, 11, 22)));
       assertThat(changed(afterCorrection, h)).isEmpty();
     }
   }

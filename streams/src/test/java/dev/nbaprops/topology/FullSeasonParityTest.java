@@ -7,8 +7,6 @@ import dev.nbaprops.avro.analytics.PlayerGameSummary;
 import dev.nbaprops.avro.analytics.TeamDefenseGameSummary;
 import dev.nbaprops.avro.analytics.TeamOffenseGameSummary;
 import dev.nbaprops.avro.precompute.PlayerDailyCache;
-import dev.nbaprops.avro.raw.PropLine;
-import dev.nbaprops.source.SourceKind;
 import dev.nbaprops.testing.EmbeddedRun;
 import dev.nbaprops.testing.ReferenceSql;
 import dev.nbaprops.testing.TestData;
@@ -60,12 +58,14 @@ class FullSeasonParityTest {
     TeamGameSummaryParityTest.assertParity(defense, ReferenceSql.teamGameSummary(box, true));
   }
 
+  /**
+   * pra_line / pra_result on every player_game_summary row equal the independent reference (raw props file with
+   * its ground-truth ids, start = tipoff_utc + 15 min); and the line is on at least 99% of the played pairs that
+   * have a real line, on player_game_summary, upcoming_player_game_context and ml_feature_store alike.
+   */
   @Test
-  void praLinesOnPlayerGameSummary(@TempDir Path tmp) throws Exception {
-    List<PropLine> props = TestData.timeline(data, List.of(SourceKind.PROPS), List.of("2023-24")).stream()
-        .map(d -> (PropLine) d.value()).toList();
-    Map<String, Object[]> ref = PraLineParityTest.reference(props,
-        PrecomputeParityTest.boxFiles(data, SEASONS), tmp);
+  void praLinesOnEveryTable() throws Exception {
+    Map<String, Object[]> ref = PraLineParityTest.reference(data, PrecomputeParityTest.boxFiles(data, SEASONS));
     Map<String, PlayerGameSummary> summaries = table("nba_analytics.player_game_summary");
     assertThat(summaries.keySet()).isEqualTo(ref.keySet());
     long withLine = 0;
@@ -76,7 +76,9 @@ class FullSeasonParityTest {
       assertThat(e.getValue().getPraResult()).as(e.getKey()).isEqualTo(r[1]);
       withLine += Objects.isNull(line) ? 0 : 1;
     }
-    assertThat(withLine).isGreaterThan(2000);
+    assertThat(withLine).isGreaterThan(4500);
+    PraLineParityTest.assertLinesOnEveryTable(ref, summaries, table("nba_analytics.upcoming_player_game_context"),
+        table("nba_precompute.ml_feature_store"), 0.99);
   }
 
   @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nbaprops.avro.precompute.PlayerDailyCache;
 import dev.nbaprops.avro.raw.PlayerBoxScore;
-import dev.nbaprops.source.EventTimes;
+import dev.nbaprops.source.GameStarts;
 import dev.nbaprops.source.Parsed;
 import dev.nbaprops.testing.TestData;
 import dev.nbaprops.testing.TopologyHarness;
@@ -34,7 +34,7 @@ class PlayerDailyCacheCorrectionTest {
     try (TopologyHarness incremental = TopologyHarness.create(); TopologyHarness scratch = TopologyHarness.create()) {
       incremental.pipe(rows);
       assertThat(incremental.dailyCache()).containsKey("203999|2023-11-06");
-      incremental.pipe(corrected, EventTimes.gameFinal(LocalDate.of(2023, 11, 21)));
+      incremental.pipe(corrected, GameStarts.NONE.endOf(null, LocalDate.of(2023, 11, 21)));
       scratch.pipe(fixedRows);
       assertThat(incremental.dailyCache()).doesNotContainKey("203999|2023-11-06").containsKey("203999|" + newDate);
       assertThat(incremental.dailyCache()).isEqualTo(scratch.dailyCache());
@@ -67,7 +67,7 @@ class PlayerDailyCacheCorrectionTest {
           .findFirst().orElseThrow();
       assertThat(original.getPts()).isEqualTo(29);
       PlayerBoxScore corrected = PlayerBoxScore.newBuilder(original).setPts(31).setFgm(original.getFgm() + 1).build();
-      h.pipe(corrected, EventTimes.gameFinal(LocalDate.of(2023, 11, 21)));
+      h.pipe(corrected, GameStarts.NONE.endOf(null, LocalDate.of(2023, 11, 21)));
 
       Map<String, PlayerDailyCache> after = h.dailyCache();
       List<String> changed = after.keySet().stream().filter(k -> !after.get(k).equals(before.get(k))).sorted().toList();

@@ -101,7 +101,7 @@ class PointInTimeTest {
           v = PropLine.newBuilder(p).setLine(p.getLine() + 3).build();
         } else {
           // On D itself: a snapshot after tip-off must never count.
-          long late = EventTimes.tipOff(D) + 60_000;
+          long late = EventTimes.startOr(p.getGameStart(), p.getGameDate()).toEpochMilli() + 60_000;
           out.add(new Timeline.Data(d.source(), d.key(), PropLine.newBuilder(p).setSnapshotTs(java.time.Instant.ofEpochMilli(late)).setLine(99.5)
               .setBookmaker("LateBook").build(), late, d.season(), d.date(), d.gameId(), d.file(), d.line()));
         }

@@ -10,7 +10,6 @@ import dev.nbaprops.replay.Selection;
 import dev.nbaprops.replay.SourceParsers;
 import dev.nbaprops.replay.Timeline;
 import dev.nbaprops.source.DataLayout;
-import dev.nbaprops.source.EventTimes;
 import dev.nbaprops.source.SourceKind;
 import dev.nbaprops.testing.TestData;
 import dev.nbaprops.testing.TopologyHarness;
@@ -36,47 +35,142 @@ import org.junit.jupiter.api.io.TempDir;
  * BettingPros) over the same matched real prop lines, for every player-game of 2023-24 in the data.
  */
 class PraLineParityTest {
-  static Map<String, Object[]> reference(List<PropLine> lines, List<Path> boxFiles, Path tmp) throws Exception {
-    Path csv = tmp.resolve("lines.csv");
-    try (Writer w = Files.newBufferedWriter(csv)) {
-      w.write("game_id,player_id,source,bookmaker,market,snapshot_ms,line,tip_ms\n");
-      for (PropLine p : lines) {
-        w.write(String.join(",", p.getGameId(), p.getPlayerId().toString(), p.getSource(),
-            "\"" + p.getBookmaker() + "\"", p.getMarket(), Long.toString(p.getSnapshotTs().toEpochMilli()),
-            Double.toString(p.getLine()), Long.toString(EventTimes.tipOff(p.getGameDate()))) + "\n");
-      }
-    }
+  /**
+   * CONTRACT.md's consensus line per (game, player) that played, computed from the raw files alone: the props
+   * file's ground-truth ids ({@code nba_game_id}, {@code nba_player_id}; never the project's matcher; where the
+   * ground truth has no player, a simple name match of this query's own against who played), the game's
+   * start as the contract defines it from the schedule's {@code tipoff_utc} (+ 15 minutes; every game of the
+   * shared files has a time, checked here), each bookmaker's last snapshot strictly before the start (the median
+   * when it has several at that instant), the median across bookmakers, and OVER/UNDER/PUSH of pts+reb+ast.
+   * Value: {consensus (or null), result (or null), game_date, whether the pair has any PRA snapshot at all};
+   * key "game_id|player_id" for every box-score row.
+   */
+  static Map<String, Object[]> reference(Path propsFile, Path scheduleFile, List<Path> boxFiles) throws Exception {
     StringBuilder files = new StringBuilder();
     boxFiles.forEach(f -> files.append(files.length() == 0 ? "" : ",").append("'").append(f).append("'"));
     String sql = """
-        WITH p AS (SELECT * FROM read_csv('%s', header = true, types = {'game_id': 'VARCHAR', 'player_id': 'BIGINT'})),
-        pre AS (SELECT * FROM p WHERE market = 'player_points_rebounds_assists' AND snapshot_ms < tip_ms),
-        src AS (SELECT game_id, player_id,
-                       CASE WHEN bool_or(source = 'ODDS_API') THEN 'ODDS_API' ELSE 'BETTINGPROS' END AS s
-                FROM pre GROUP BY game_id, player_id),
-        chosen AS (SELECT pre.* FROM pre JOIN src USING (game_id, player_id) WHERE pre.source = src.s),
-        last_ts AS (SELECT game_id, player_id, bookmaker, max(snapshot_ms) AS ts FROM chosen
+        WITH sched AS (SELECT game_id, tipoff_utc FROM read_csv('%s', header = true, all_varchar = true)),
+        starts AS (SELECT game_id, epoch_ms(CAST(tipoff_utc AS TIMESTAMPTZ)) + 15 * 60 * 1000 AS start_ms FROM sched),
+        raw AS (SELECT *, row_number() OVER () AS rn FROM read_csv('%s', header = true, all_varchar = true)
+                WHERE nba_game_id IS NOT NULL),
+        box AS (SELECT * FROM read_csv([%s], header = true, types = {'game_id': 'VARCHAR', 'player_id': 'BIGINT'})),
+        -- The ground-truth player id has gaps (a few rows of players who played, e.g. 'Z. Nnaji'): those rows are
+        -- filled by this query's own matching against the players who played in that game, by normalised full
+        -- name, else by first initial + surname, only where exactly one player of the game fits.
+        norm AS (SELECT rn, nba_game_id, trim(regexp_replace(regexp_replace(lower(strip_accents(player_name)),
+                        '[^a-z ]', '', 'g'), ' (jr|sr|ii|iii|iv)$', '')) AS n FROM raw WHERE nba_player_id IS NULL),
+        played AS (SELECT game_id, player_id, trim(regexp_replace(regexp_replace(lower(strip_accents(player_name)),
+                          '[^a-z ]', '', 'g'), ' (jr|sr|ii|iii|iv)$', '')) AS n FROM box),
+        by_name AS (SELECT r.rn, min(b.player_id) AS pid FROM norm r JOIN played b ON b.game_id = r.nba_game_id
+                    AND b.n = r.n GROUP BY r.rn HAVING count(*) = 1),
+        by_initial AS (SELECT r.rn, min(b.player_id) AS pid FROM norm r JOIN played b ON b.game_id = r.nba_game_id
+                       AND left(b.n, 1) = left(r.n, 1) AND split_part(b.n, ' ', -1) = split_part(r.n, ' ', -1)
+                       WHERE r.rn NOT IN (SELECT rn FROM by_name) GROUP BY r.rn HAVING count(*) = 1),
+        p AS (SELECT raw.nba_game_id AS game_id,
+                     COALESCE(CAST(raw.nba_player_id AS BIGINT), n.pid, i.pid) AS player_id, bookmaker, market,
+                     epoch_ms(CAST(snapshot_ts AS TIMESTAMPTZ)) AS snapshot_ms, CAST(line AS DOUBLE) AS line
+              FROM raw LEFT JOIN by_name n USING (rn) LEFT JOIN by_initial i USING (rn)
+              WHERE COALESCE(CAST(raw.nba_player_id AS BIGINT), n.pid, i.pid) IS NOT NULL),
+        pre AS (SELECT p.* FROM p JOIN starts s USING (game_id)
+                WHERE p.market = 'player_points_rebounds_assists' AND p.snapshot_ms < s.start_ms),
+        last_ts AS (SELECT game_id, player_id, bookmaker, max(snapshot_ms) AS ts FROM pre
                     GROUP BY game_id, player_id, bookmaker),
-        book AS (SELECT c.game_id, c.player_id, c.bookmaker, median(c.line) AS line FROM chosen c
+        book AS (SELECT c.game_id, c.player_id, c.bookmaker, median(c.line) AS line FROM pre c
                  JOIN last_ts l ON c.game_id = l.game_id AND c.player_id = l.player_id
                    AND c.bookmaker = l.bookmaker AND c.snapshot_ms = l.ts
                  GROUP BY c.game_id, c.player_id, c.bookmaker),
-        cons AS (SELECT game_id, player_id, median(line) AS consensus FROM book GROUP BY game_id, player_id),
-        box AS (SELECT * FROM read_csv([%s], header = true, types = {'game_id': 'VARCHAR', 'player_id': 'BIGINT'}))
+        cons AS (SELECT game_id, player_id, median(line) AS consensus FROM book GROUP BY game_id, player_id)
         SELECT b.game_id, b.player_id, cons.consensus,
                CASE WHEN cons.consensus IS NULL THEN NULL
                     WHEN b.pts + b.reb + b.ast > cons.consensus THEN 'OVER'
-                    WHEN b.pts + b.reb + b.ast < cons.consensus THEN 'UNDER' ELSE 'PUSH' END AS result
+                    WHEN b.pts + b.reb + b.ast < cons.consensus THEN 'UNDER' ELSE 'PUSH' END AS result,
+               CAST(b.game_date AS VARCHAR) AS game_date,
+               EXISTS (SELECT 1 FROM p WHERE p.game_id = b.game_id AND p.player_id = b.player_id
+                       AND p.market = 'player_points_rebounds_assists') AS any_line
         FROM box b LEFT JOIN cons ON cons.game_id = b.game_id AND cons.player_id = b.player_id
-        """.formatted(csv, files);
+        """.formatted(scheduleFile.toAbsolutePath(), propsFile.toAbsolutePath(), files);
     Map<String, Object[]> out = new HashMap<>();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        out.put(rs.getString(1) + "|" + rs.getLong(2), new Object[] {rs.getObject(3), rs.getString(4)});
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM read_csv('" + scheduleFile.toAbsolutePath()
+          + "', header = true, all_varchar = true) WHERE tipoff_utc IS NULL")) {
+        rs.next();
+        assertThat(rs.getLong(1)).as("schedule games without tipoff_utc (the reference needs every time)").isZero();
+      }
+      try (ResultSet rs = st.executeQuery(sql)) {
+        while (rs.next()) {
+          out.put(rs.getString(1) + "|" + rs.getLong(2), new Object[] {rs.getObject(3), rs.getString(4),
+              rs.getString(5), rs.getBoolean(6)});
+        }
       }
     }
     return out;
+  }
+
+  /**
+   * The PRA line on the three tables that carry it, for every (game, player) that played and has any real PRA
+   * snapshot: equal to the reference wherever the row exists, and set on at least {@code minShare} of those
+   * pairs. Returns a one-line report of the shares.
+   */
+  static String assertLinesOnEveryTable(Map<String, Object[]> ref, Map<String, PlayerGameSummary> summaries,
+                                        Map<String, dev.nbaprops.avro.analytics.UpcomingPlayerGameContext> contexts,
+                                        Map<String, dev.nbaprops.avro.precompute.MlFeatureStore> features,
+                                        double minShare) {
+    List<String> mismatches = new ArrayList<>();
+    long lined = 0;
+    long summarySet = 0;
+    long contextRows = 0;
+    long contextSet = 0;
+    long featureRows = 0;
+    long featureSet = 0;
+    for (var e : ref.entrySet()) {
+      Object[] r = e.getValue();
+      if (!(Boolean) r[3]) {
+        continue;
+      }
+      lined++;
+      Double refLine = r[0] == null ? null : ((Number) r[0]).doubleValue();
+      String[] gp = e.getKey().split("\\|");
+      PlayerGameSummary s = summaries.get(e.getKey());
+      if (s != null) {
+        summarySet += s.getPraLine() == null ? 0 : 1;
+        if (!java.util.Objects.equals(s.getPraLine(), refLine)) {
+          mismatches.add("player_game_summary " + e.getKey() + ": stream " + s.getPraLine() + " sql " + refLine);
+        }
+      }
+      var c = contexts.get(e.getKey());
+      if (c != null) {
+        contextRows++;
+        contextSet += c.getConsensusLine() == null ? 0 : 1;
+        if (!java.util.Objects.equals(c.getConsensusLine(), refLine)) {
+          mismatches.add("upcoming_player_game_context " + e.getKey() + ": stream " + c.getConsensusLine()
+              + " sql " + refLine);
+        }
+      }
+      var f = features.get(gp[1] + "|" + r[2]);
+      if (f != null) {
+        featureRows++;
+        featureSet += f.getPropLine() == null ? 0 : 1;
+        if (!java.util.Objects.equals(f.getPropLine(), refLine)) {
+          mismatches.add("ml_feature_store " + gp[1] + "|" + r[2] + ": stream " + f.getPropLine() + " sql " + refLine);
+        }
+      }
+    }
+    assertThat(mismatches).as("PRA lines differing from the reference").isEmpty();
+    String report = String.format("PRA lines: %d played (game, player) pairs with a real line; pra_line set on %d"
+        + " (%.2f%%); upcoming context rows %d, consensus_line set on %d (%.2f%%); feature rows %d, prop_line set on"
+        + " %d (%.2f%%)", lined, summarySet, 100.0 * summarySet / lined, contextRows, contextSet,
+        100.0 * contextSet / Math.max(1, contextRows), featureRows, featureSet, 100.0 * featureSet / Math.max(1, featureRows));
+    System.out.println(report);
+    assertThat((double) summarySet / lined).as(report).isGreaterThanOrEqualTo(minShare);
+    assertThat((double) contextSet / Math.max(1, contextRows)).as(report).isGreaterThanOrEqualTo(minShare);
+    assertThat((double) featureSet / Math.max(1, featureRows)).as(report).isGreaterThanOrEqualTo(minShare);
+    return report;
+  }
+
+  /** The reference for a data directory's 2023-24 props, its schedule and the given box-score files. */
+  static Map<String, Object[]> reference(Path data, List<Path> boxFiles) throws Exception {
+    return reference(data.resolve("props/pra_lines_2023-24.csv.gz"),
+        data.resolve("schedule/games_2021-22_to_2023-24.csv.gz"), boxFiles);
   }
 
   static void check(Path data, List<Path> boxFiles, Path tmp, int minLines) throws Exception {
@@ -89,9 +183,7 @@ class PraLineParityTest {
         items.add(t.next());
       }
     }
-    List<PropLine> lines = items.stream().filter(i -> i instanceof Timeline.Data d && d.value() instanceof PropLine)
-        .map(i -> (PropLine) ((Timeline.Data) i).value()).toList();
-    Map<String, Object[]> ref = reference(lines, boxFiles, tmp);
+    Map<String, Object[]> ref = reference(data, boxFiles);
     try (TopologyHarness h = TopologyHarness.create()) {
       h.pipeTimeline(items);
       assertThat(h.summaries().keySet()).isEqualTo(ref.keySet());
@@ -126,15 +218,19 @@ class PraLineParityTest {
     try (TopologyHarness h = TopologyHarness.create()) {
       h.pipe(box.value(), box.eventTime());
       assertThat(h.summaries().get("0022300061|203999").getPraLine()).isNull();
-      // Synthetic lines for the real game: two books before the start, one after it.
+      // Synthetic lines for the real game (listed 19:30 ET, so it starts 19:45 ET = 23:45Z): two books before the
+      // start, one a second before it, and two at and after it.
       h.pipe(line("DraftKings", "2023-10-24T20:00:00Z", 50.5), 0);
       h.pipe(line("FanDuel", "2023-10-24T21:00:00Z", 51.5), 0);
-      h.pipe(line("FanDuel", "2023-10-25T01:00:00Z", 60.5), 0); // 21:00 ET, after the 19:00 ET start
+      h.pipe(line("FanDuel", "2023-10-24T23:45:00Z", 60.5), 0); // at the start: in-game
+      h.pipe(line("BetMGM", "2023-10-25T01:00:00Z", 70.5), 0); // 21:00 ET, in-game
       PlayerGameSummary s = h.summaries().get("0022300061|203999");
       assertThat(s.getPraLine()).isEqualTo(51.0);
       assertThat(s.getPra()).isEqualTo(29 + 13 + 11);
       assertThat(s.getPraResult()).isEqualTo("OVER");
-      assertThat(EventTimes.tipOff(d)).isEqualTo(Instant.parse("2023-10-24T23:00:00Z").toEpochMilli());
+      assertThat(TestData.sliceSchedule().startOf("0022300061", d)).isEqualTo(Instant.parse("2023-10-24T23:45:00Z"));
+      h.pipe(line("FanDuel", "2023-10-24T23:44:59Z", 52.5), 0); // a second before the start: it counts
+      assertThat(h.summaries().get("0022300061|203999").getPraLine()).isEqualTo(51.5);
     }
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.nbaprops.avro.raw.PlayerBoxScore;
-import dev.nbaprops.source.EventTimes;
+import dev.nbaprops.source.GameStarts;
 import dev.nbaprops.source.Parsed;
 import dev.nbaprops.testing.Parity;
 import dev.nbaprops.testing.ReferenceSql;
@@ -72,7 +72,7 @@ class TeamGameSummaryParityTest {
           .filter(b -> b.getPlayerId() == 203999L && b.getGameId().equals("0022300061")).findFirst().orElseThrow();
       // Synthetic correction: two more free throws made and attempted.
       h.pipe(PlayerBoxScore.newBuilder(jokic).setPts(jokic.getPts() + 2).setFtm(jokic.getFtm() + 2)
-          .setFta(jokic.getFta() + 2).build(), EventTimes.gameFinal(LocalDate.of(2023, 11, 21)));
+          .setFta(jokic.getFta() + 2).build(), GameStarts.NONE.endOf(null, LocalDate.of(2023, 11, 21)));
       assertThat(h.offense().get("0022300061|DEN").getPts()).isEqualTo(121);
       assertThat(h.defense().get("0022300061|LAL").getOppPts()).isEqualTo(121);
       assertThat(h.offense().get("0022300061|LAL")).isEqualTo(offense.get("0022300061|LAL"));

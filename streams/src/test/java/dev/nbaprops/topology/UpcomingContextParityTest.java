@@ -40,7 +40,6 @@ class UpcomingContextParityTest {
     List<Path> box = PrecomputeParityTest.boxFiles(data, seasons);
     Path schedule = data.resolve("schedule/games_2021-22_to_2023-24.csv.gz");
     Path lines = data.resolve("odds/game_lines_2021-22_to_2023-24.csv.gz");
-    List<Timeline.Data> items = TestData.timeline(data, List.of(SourceKind.values()), seasons);
     {
       PrecomputeParityTest.TablesView h = new PrecomputeParityTest.TablesView(tables);
       Map<String, UpcomingTeamGameContext> teams = h.table("nba_analytics.upcoming_team_game_context");
@@ -55,9 +54,7 @@ class UpcomingContextParityTest {
       PrecomputeParityTest.assertParity("upcoming_player_game_context", players, refPlayers, PLAYER);
 
       // The consensus line: CONTRACT.md's definition in SQL (PraLineParityTest) for every pair that played.
-      List<PropLine> props = items.stream().filter(d -> d.value() instanceof PropLine)
-          .map(d -> (PropLine) d.value()).toList();
-      Map<String, Object[]> refLines = PraLineParityTest.reference(props, box, tmp);
+      Map<String, Object[]> refLines = PraLineParityTest.reference(data, box);
       List<String> mismatches = new ArrayList<>();
       int compared = 0;
       for (var e : players.entrySet()) {
@@ -85,6 +82,12 @@ class UpcomingContextParityTest {
   @Test
   void sliceMatchesBatchSql(@TempDir Path tmp) throws Exception {
     List<String> seasons = PrecomputeParityTest.SEASONS;
-    check(EmbeddedRun.replayOf(TestData.slice(), seasons), TestData.slice(), seasons, tmp, 7000, 300);
+    Map<String, Map<String, SpecificRecord>> tables = EmbeddedRun.replayOf(TestData.slice(), seasons);
+    check(tables, TestData.slice(), seasons, tmp, 7000, 300);
+    // The line on every table that carries it, for 99% of the played pairs with a real line.
+    PrecomputeParityTest.TablesView h = new PrecomputeParityTest.TablesView(tables);
+    PraLineParityTest.assertLinesOnEveryTable(PraLineParityTest.reference(TestData.slice(),
+        PrecomputeParityTest.boxFiles(TestData.slice(), seasons)), h.table("nba_analytics.player_game_summary"),
+        h.table("nba_analytics.upcoming_player_game_context"), h.table("nba_precompute.ml_feature_store"), 0.99);
   }
 }

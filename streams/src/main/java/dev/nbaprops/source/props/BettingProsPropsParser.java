@@ -142,15 +142,14 @@ public final class BettingProsPropsParser {
         return Parsed.rejected(m.reason());
       }
       Game g = m.game();
-      PropLine p = PropLine.newBuilder()
+      PropLine.Builder b = PropLine.newBuilder()
           .setSource(SOURCE).setSnapshotTs(snapshot).setEventId(eventId)
           .setEventDate(eventDate == null ? g.date().toString() : eventDate.toString())
           .setHomeTeam(Teams.fullName(g.homeAbbr()).orElse(g.homeAbbr()))
           .setAwayTeam(Teams.fullName(g.awayAbbr()).orElse(g.awayAbbr()))
           .setPlayerName(name).setBookmaker(BOOKMAKER).setMarket(market)
-          .setLine(line).setOverPrice(overPrice).setUnderPrice(underPrice)
-          .setGameId(g.gameId()).setPlayerId(m.playerId()).setGameDate(g.date())
-          .build();
+          .setLine(line).setOverPrice(overPrice).setUnderPrice(underPrice);
+      PropLine p = PropMatcher.resolved(b, g, m.playerId(), m.rule(), null).build();
       return Parsed.ok(Long.toString(m.playerId()), p, snapshot.toEpochMilli());
     } catch (Odds.BadInput e) {
       return Parsed.rejected(where + ": " + e.getMessage());

@@ -173,7 +173,7 @@ public final class OddsApiEventOddsParser {
           }
           var only = points.entrySet().iterator().next();
           out.add(line(gm, eventId, eventDate, home, away, book, marketKey, snap, player, only.getKey(),
-              only.getValue(), where));
+              only.getValue(), where, commence));
         }
       }
     }
@@ -181,7 +181,7 @@ public final class OddsApiEventOddsParser {
 
   private Parsed<PropLine> line(PropMatcher.GameMatch gm, String eventId, String eventDate, String home,
                                 String away, String book, String market, Instant snap, String player,
-                                double point, JsonNode[] pair, String where) {
+                                double point, JsonNode[] pair, String where, Instant commence) {
     try {
       Integer over = pair[0] == null ? null : Odds.american(pair[0].get("price").asDouble(), "Over price");
       Integer under = pair[1] == null ? null : Odds.american(pair[1].get("price").asDouble(), "Under price");
@@ -193,12 +193,11 @@ public final class OddsApiEventOddsParser {
       if (!pm.matched()) {
         return Parsed.rejected(pm.reason());
       }
-      PropLine p = PropLine.newBuilder()
+      PropLine.Builder b = PropLine.newBuilder()
           .setSource(SOURCE).setSnapshotTs(snap).setEventId(eventId).setEventDate(eventDate)
           .setHomeTeam(home).setAwayTeam(away).setPlayerName(player).setBookmaker(book).setMarket(market)
-          .setLine(point).setOverPrice(over).setUnderPrice(under)
-          .setGameId(game.gameId()).setPlayerId(pm.playerId()).setGameDate(game.date())
-          .build();
+          .setLine(point).setOverPrice(over).setUnderPrice(under);
+      PropLine p = PropMatcher.resolved(b, game, pm.playerId(), pm.rule(), commence).build();
       return Parsed.ok(Long.toString(pm.playerId()), p, snap.toEpochMilli());
     } catch (Odds.BadInput e) {
       return Parsed.rejected(where + ", " + player + ": " + e.getMessage());

@@ -1,5 +1,6 @@
 package dev.nbaprops.source.props;
 
+import dev.nbaprops.avro.raw.PropLine;
 import dev.nbaprops.source.Teams;
 import dev.nbaprops.source.DataLayout;
 import dev.nbaprops.source.EventTimes;
@@ -44,11 +45,20 @@ import java.util.function.Predicate;
  *   candidate's first name, with the same last name;</li>
  *   <li>{@code first-last}: first and last tokens agree, middle names dropped ("Brook Robert Lopez");</li>
  *   <li>{@code short-first}: same last name, one first name starts the other and is at least 3 letters
- *   ("Cam Johnson" / Cameron Johnson, "Herb Jones" / Herbert Jones).</li>
+ *   ("Cam Johnson" / Cameron Johnson, "Herb Jones" / Herbert Jones);</li>
+ *   <li>{@code surname-on-roster}: the normalised surname (accents, case, punctuation and Jr/Sr/II/III/IV
+ *   suffixes dropped) belongs to exactly one player of the game's two teams, whatever the first name (a legal
+ *   name against a nickname, "Bones Hyland" / Nah'Shon Hyland). Not for an abbreviated first name: its initial
+ *   already ruled out every player with that surname ("J. Green" is not Draymond Green). Two or more such
+ *   players: "ambiguous", with the candidates named.</li>
  * </ol>
+ * The rule that matched is carried on the line ({@code match_rule}) and counted in the replay summary.
  * Results are cached per (game, normalised name).
  */
 public final class PropMatcher {
+  /** The last rule: the surname alone, when exactly one player of the game's two teams has it. */
+  public static final String SURNAME_ON_ROSTER = "surname-on-roster";
+
   /** A game, or why there is none. */
   public record GameMatch(Game game, String reason) {
     public boolean matched() {
@@ -130,6 +140,19 @@ public final class PropMatcher {
 
   public ScheduleIndex schedule() {
     return schedule;
+  }
+
+  /**
+   * Sets a line's resolved game, player and match rule, and the game's start: the feed's own start
+   * ({@code feedStart}, e.g. The Odds API {@code commence_time}) when it gives one, else the schedule's (listed
+   * tip-off + 15 minutes, or 19:15 ET); docs/features.md, "Time".
+   */
+  public static PropLine.Builder resolved(PropLine.Builder b, Game game, long playerId, String rule,
+                                          Instant feedStart) {
+    EventTimes.StartSource from = feedStart != null ? EventTimes.StartSource.FEED
+        : game.listedTipoff() != null ? EventTimes.StartSource.SCHEDULE : EventTimes.StartSource.DEFAULT;
+    return b.setGameId(game.gameId()).setPlayerId(playerId).setGameDate(game.date()).setMatchRule(rule)
+        .setGameStart(feedStart != null ? feedStart : game.start()).setGameStartSource(from.name());
   }
 
   // ---------------------------------------------------------------------------------------------- games
@@ -355,11 +378,8 @@ public final class PropMatcher {
       if (m != null) {
         return m;
       }
-      // An abbreviated name matches by initial only; the looser rules below would be guesses.
-      return new PlayerMatch(null, null, "no player named '" + feedName + "' on " + teams + " in "
-          + roster.season());
     }
-    if (f.size() >= 2) {
+    if (!abbreviated && f.size() >= 2) {
       String firstLast = f.get(0) + " " + f.get(f.size() - 1);
       m = step(roster, feedName, "first-last", t -> (t.size() >= 3 || f.size() >= 3)
           && (t.get(0) + " " + t.get(t.size() - 1)).equals(firstLast));
@@ -371,6 +391,14 @@ public final class PropMatcher {
       m = step(roster, feedName, "short-first", t -> t.size() == f.size() && t.subList(1, t.size()).equals(rest)
           && Math.min(first.length(), t.get(0).length()) >= 3
           && (t.get(0).startsWith(first) || first.startsWith(t.get(0))));
+      if (m != null) {
+        return m;
+      }
+    }
+    // An abbreviated first name that starts nobody's first name is a different player ("J. Green" is not Draymond).
+    if (!abbreviated && f.size() >= 2) {
+      String surname = f.get(f.size() - 1);
+      m = step(roster, feedName, SURNAME_ON_ROSTER, t -> t.size() >= 2 && t.get(t.size() - 1).equals(surname));
       if (m != null) {
         return m;
       }

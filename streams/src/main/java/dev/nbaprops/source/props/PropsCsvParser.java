@@ -53,12 +53,11 @@ public final class PropsCsvParser {
       if (!m.matched()) {
         return Parsed.rejected(m.reason());
       }
-      PropLine p = PropLine.newBuilder()
+      PropLine.Builder b = PropLine.newBuilder()
           .setSource(SOURCE).setSnapshotTs(snapshot).setEventId(eventId).setEventDate(eventDateText)
           .setHomeTeam(home).setAwayTeam(away).setPlayerName(player).setBookmaker(bookmaker).setMarket(market)
-          .setLine(line).setOverPrice(over).setUnderPrice(under)
-          .setGameId(m.gameId()).setPlayerId(m.playerId()).setGameDate(m.game().date())
-          .build();
+          .setLine(line).setOverPrice(over).setUnderPrice(under);
+      PropLine p = PropMatcher.resolved(b, m.game(), m.playerId(), m.rule(), null).build();
       return Parsed.ok(Long.toString(m.playerId()), p, snapshot.toEpochMilli());
     } catch (Odds.BadInput e) {
       return Parsed.rejected(e.getMessage());

@@ -7,11 +7,14 @@ import dev.nbaprops.source.SourceKind;
 
 import dev.nbaprops.source.CsvSource;
 import dev.nbaprops.source.DataLayout;
+import dev.nbaprops.source.EventTimes;
+import dev.nbaprops.source.GameStarts;
 import dev.nbaprops.source.SourceRow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -29,10 +32,18 @@ import java.util.stream.Stream;
  * Play-in games and the 2023 NBA Cup final are not in the schedule file (see the data README), so props for them
  * cannot be matched.
  */
-public final class ScheduleIndex {
-  /** One scheduled game. {@code boxScoresAvailable} is the file's {@code player_box_available} flag. */
+public final class ScheduleIndex implements GameStarts {
+  /**
+   * One scheduled game. {@code boxScoresAvailable} is the file's {@code player_box_available} flag;
+   * {@code listedTipoff} its {@code tipoff_utc} (null when the file gives none).
+   */
   public record Game(String gameId, String season, String seasonType, LocalDate date, String homeAbbr,
-                     String awayAbbr, boolean boxScoresAvailable) {
+                     String awayAbbr, boolean boxScoresAvailable, Instant listedTipoff) {
+    /** The game's start by the schedule: listed tip-off + 15 minutes, else 19:15 ET ({@link EventTimes}). */
+    public Instant start() {
+      return EventTimes.start(date, listedTipoff);
+    }
+
     public boolean involves(String team) {
       return homeAbbr.equals(team) || awayAbbr.equals(team);
     }
@@ -97,11 +108,18 @@ public final class ScheduleIndex {
         if (ScheduleParser.parse(src.next()) instanceof Parsed.Ok<ScheduleGame> ok) {
           ScheduleGame g = ok.value();
           games.add(new Game(g.getGameId(), g.getSeason(), g.getSeasonType(), g.getGameDate(), g.getHomeTeamAbbr(),
-              g.getAwayTeamAbbr(), g.getPlayerBoxAvailable()));
+              g.getAwayTeamAbbr(), g.getPlayerBoxAvailable(), g.getTipoffUtc()));
         }
       }
     }
     return games;
+  }
+
+  /** The game's start by the schedule; 19:15 ET on {@code gameDate} for a game not in it. */
+  @Override
+  public Instant startOf(String gameId, LocalDate gameDate) {
+    Game g = byId.get(gameId);
+    return g != null ? g.start() : EventTimes.defaultStart(gameDate);
   }
 
   public Optional<Game> game(String gameId) {

@@ -6,7 +6,6 @@ import dev.nbaprops.topology.StoreKeys;
 import dev.nbaprops.avro.state.PlayerGameProps;
 import dev.nbaprops.avro.state.PlayerGameZones;
 import dev.nbaprops.features.PropConsensus;
-import dev.nbaprops.source.EventTimes;
 import java.time.LocalDate;
 import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -74,13 +73,12 @@ public final class PlayerGameSummaryProcessor implements Processor<String, Playe
   }
 
   /**
-   * The row with its PRA line: the consensus of the snapshots before the game's (nominal) start, and the
+   * The row with its PRA line: the consensus of the snapshots before the game's start, and the
    * result of {@code pra} against it; both null without a line.
    */
   public static PlayerGameSummary withPraLine(PlayerGameSummary row, PlayerGameProps props) {
-    Double line = props == null ? null : PropConsensus.of(props.getSnapshots(), PropConsensus.PRA_MARKET,
-        java.time.Instant.ofEpochMilli(EventTimes.tipOff(row.getGameDate())))
-        .map(PropConsensus.Lines::consensusLine).orElse(null);
+    Double line = PropConsensus.of(props, PropConsensus.PRA_MARKET).map(PropConsensus.Lines::consensusLine)
+        .orElse(null);
     return PlayerGameSummary.newBuilder(row).setPraLine(line)
         .setPraResult(line == null ? null : PropConsensus.result(row.getPra(), line)).build();
   }

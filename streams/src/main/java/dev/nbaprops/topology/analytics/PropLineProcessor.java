@@ -4,6 +4,7 @@ import dev.nbaprops.avro.analytics.PlayerGameSummary;
 import dev.nbaprops.avro.raw.PropLine;
 import dev.nbaprops.avro.state.PlayerGameProps;
 import dev.nbaprops.avro.state.PropSnapshot;
+import dev.nbaprops.source.EventTimes;
 import dev.nbaprops.topology.StoreKeys;
 import org.apache.avro.specific.SpecificRecord;
 import java.util.ArrayList;
@@ -34,6 +35,23 @@ public final class PropLineProcessor implements Processor<String, PropLine, Stri
     this.summaries = context.getStateStore(PlayerGameSummaryProcessor.STORE);
   }
 
+  /**
+   * The game's start on the stored lines: a feed's own start (The Odds API {@code commence_time}) wins over the
+   * schedule's and is kept once seen (the latest feed value); otherwise the latest line's start. A line without
+   * one (written before the field existed) keeps what is stored; with none at all, 19:15 ET applies
+   * ({@link dev.nbaprops.features.PropConsensus#of(PlayerGameProps, String)}).
+   */
+  static PlayerGameProps.Builder withStart(PlayerGameProps.Builder b, PlayerGameProps current, PropLine p) {
+    boolean fromFeed = EventTimes.StartSource.FEED.name().equals(p.getGameStartSource());
+    boolean keep = p.getGameStart() == null
+        || (current != null && current.getGameStartFromFeed() && !fromFeed);
+    if (keep) {
+      return current == null ? b : b.setGameStart(current.getGameStart())
+          .setGameStartFromFeed(current.getGameStartFromFeed());
+    }
+    return b.setGameStart(p.getGameStart()).setGameStartFromFeed(fromFeed);
+  }
+
   @Override
   public void process(Record<String, PropLine> record) {
     PropLine p = record.value();
@@ -45,12 +63,14 @@ public final class PropLineProcessor implements Processor<String, PropLine, Stri
     List<PropSnapshot> snaps = current == null ? new ArrayList<>() : new ArrayList<>(current.getSnapshots());
     PropSnapshot snap = PropSnapshot.newBuilder().setSource(p.getSource()).setBookmaker(p.getBookmaker())
         .setMarket(p.getMarket()).setSnapshotTs(p.getSnapshotTs()).setLine(p.getLine()).build();
-    if (snaps.contains(snap)) {
+    if (!snaps.contains(snap)) {
+      snaps.add(snap);
+    }
+    PlayerGameProps updated = withStart(PlayerGameProps.newBuilder().setPlayerId(p.getPlayerId())
+        .setGameId(p.getGameId()).setGameDate(p.getGameDate()).setSnapshots(snaps), current, p).build();
+    if (updated.equals(current)) {
       return; // a re-sent snapshot changes nothing
     }
-    snaps.add(snap);
-    PlayerGameProps updated = PlayerGameProps.newBuilder().setPlayerId(p.getPlayerId()).setGameId(p.getGameId())
-        .setGameDate(p.getGameDate()).setSnapshots(snaps).build();
     props.put(key, updated);
     // The precompute stage re-reads the lines of this game (bookmakers, opening line) for its own date's row.
     context.forward(record.withKey(StoreKeys.player(p.getPlayerId())).withValue((SpecificRecord) updated));

@@ -5,9 +5,7 @@ import dev.nbaprops.avro.raw.PropLine;
 import dev.nbaprops.avro.state.ExpectedPlayer;
 import dev.nbaprops.avro.state.PlayerGameProps;
 import dev.nbaprops.features.PropConsensus;
-import dev.nbaprops.source.EventTimes;
 import dev.nbaprops.topology.StoreKeys;
-import java.time.Instant;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -80,8 +78,7 @@ public final class UpcomingPlayerContextProcessor
 
   private void emit(ExpectedPlayer e, Record<String, SpecificRecord> cause) {
     PlayerGameProps snaps = props.get(StoreKeys.gamePlayer(e.getGameId(), e.getPlayerId()));
-    PropConsensus.Lines line = snaps == null ? null : PropConsensus.of(snaps.getSnapshots(), PropConsensus.PRA_MARKET,
-        Instant.ofEpochMilli(EventTimes.tipOff(e.getGameDate()))).orElse(null);
+    PropConsensus.Lines line = PropConsensus.of(snaps, PropConsensus.PRA_MARKET).orElse(null);
     UpcomingPlayerGameContext row = UpcomingPlayerGameContext.newBuilder()
         .setGameId(e.getGameId()).setPlayerId(e.getPlayerId()).setSeason(e.getSeason()).setGameDate(e.getGameDate())
         .setTeamAbbr(e.getTeamAbbr()).setOppAbbr(e.getOppAbbr()).setHome(e.getHome())

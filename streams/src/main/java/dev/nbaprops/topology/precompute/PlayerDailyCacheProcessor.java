@@ -7,10 +7,8 @@ import dev.nbaprops.avro.precompute.PlayerShotZoneAnalysis;
 import dev.nbaprops.avro.state.PlayerGameProps;
 import dev.nbaprops.features.FeatureVector;
 import dev.nbaprops.features.PropConsensus;
-import dev.nbaprops.source.EventTimes;
 import dev.nbaprops.topology.Tags;
 import dev.nbaprops.topology.analytics.PropLineProcessor;
-import java.time.Instant;
 import org.apache.avro.specific.SpecificRecord;
 import dev.nbaprops.avro.state.PlayedGame;
 import dev.nbaprops.avro.state.PlayerSeasonHistory;
@@ -160,8 +158,7 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Specif
       PlayerShotZoneAnalysis zoneRow = PlayerFeatures.shotZoneAnalysis(playerId, season,
           at.getGameDate(), prior, seasonStart);
       PlayerGameProps lines = props.get(StoreKeys.gamePlayer(at.getGameId(), playerId));
-      PropConsensus.Lines line = lines == null ? null : PropConsensus.of(lines.getSnapshots(),
-          PropConsensus.PRA_MARKET, Instant.ofEpochMilli(EventTimes.tipOff(at.getGameDate()))).orElse(null);
+      PropConsensus.Lines line = PropConsensus.of(lines, PropConsensus.PRA_MARKET).orElse(null);
       String key = StoreKeys.playerDate(playerId, at.getGameDate());
       emitIfChanged(cache, key, row, Tags.DAILY_CACHE, record);
       emitIfChanged(zones, key, zoneRow, Tags.SHOT_ZONES, record);

@@ -13,17 +13,17 @@ class PropMatcherTest {
   static final String S = "2023-24";
   static final LocalDate D = LocalDate.of(2024, 1, 10);
 
-  static final Game DEN_LAL = new Game("0022300500", S, "Regular Season", D, "DEN", "LAL", true);
-  static final Game HOU_DAL = new Game("0022300501", S, "Regular Season", D, "HOU", "DAL", true);
+  static final Game DEN_LAL = new Game("0022300500", S, "Regular Season", D, "DEN", "LAL", true, null);
+  static final Game HOU_DAL = new Game("0022300501", S, "Regular Season", D, "HOU", "DAL", true, null);
   // A two-game series in one arena on consecutive days.
   static final Game POR_MEM_1 = new Game("0022300600", S, "Regular Season", LocalDate.of(2024, 2, 2), "POR", "MEM",
-      true);
+      true, null);
   static final Game POR_MEM_2 = new Game("0022300601", S, "Regular Season", LocalDate.of(2024, 2, 3), "POR", "MEM",
-      true);
+      true, null);
   static final Game MIA_NYK = new Game("0022300700", S, "Regular Season", LocalDate.of(2024, 3, 1), "MIA", "NYK",
-      true);
+      true, null);
   static final Game NYK_MIA = new Game("0022300701", S, "Regular Season", LocalDate.of(2024, 3, 20), "NYK", "MIA",
-      true);
+      true, null);
 
   static PropMatcher matcher() {
     PlayerDirectory.Builder b = PlayerDirectory.builder();
@@ -107,8 +107,26 @@ class PropMatcherTest {
     PropMatcher.Match cam = m("Denver Nuggets", "Los Angeles Lakers", "2024-01-10", "Cam Johnson");
     assertThat(cam.playerId()).isEqualTo(1629661L);
     assertThat(cam.rule()).isEqualTo("short-first");
-    // Two letters are too short to be a first name's short form.
-    assertThat(m("Denver Nuggets", "Los Angeles Lakers", "2024-01-10", "Ca Johnson").matched()).isFalse();
+    // Two letters are too short to be a first name's short form; the surname alone still finds him (below).
+    assertThat(m("Denver Nuggets", "Los Angeles Lakers", "2024-01-10", "Ca Johnson").rule())
+        .isEqualTo(PropMatcher.SURNAME_ON_ROSTER);
+  }
+
+  /** A first name the NBA does not use (legal name, nickname): the surname, when unique on the two teams. */
+  @Test
+  void surnameUniqueOnTheTwoRostersMatchesAndAmbiguousOnesNameTheCandidates() {
+    PropMatcher.Match mike = m("Denver Nuggets", "Los Angeles Lakers", "2024-01-10", "Mike Porter Jr.");
+    assertThat(mike.playerId()).isEqualTo(1629008L);
+    assertThat(mike.rule()).isEqualTo("surname-on-roster");
+    assertThat(m("Denver Nuggets", "Los Angeles Lakers", "2024-01-10", "Bron JAMES").playerId()).isEqualTo(2544L);
+    assertThat(m("Denver Nuggets", "Los Angeles Lakers", "2024-01-10", "Joker Jokić").playerId()).isEqualTo(203999L);
+    PropMatcher.Match green = m("Houston Rockets", "Dallas Mavericks", "2024-01-10", "Jaylen Green");
+    assertThat(green.matched()).isFalse();
+    assertThat(green.reason()).isEqualTo(
+        "ambiguous name 'Jaylen Green' among [Jalen Green (1630224, HOU), Jeff Green (201145, HOU)]");
+    // A surname of neither team is no match; nor is an initial that starts no first name with that surname.
+    assertThat(m("Denver Nuggets", "Los Angeles Lakers", "2024-01-10", "Jalen Green").matched()).isFalse();
+    assertThat(m("Denver Nuggets", "Los Angeles Lakers", "2024-01-10", "L. Jokic").matched()).isFalse();
   }
 
   @Test
