@@ -103,7 +103,11 @@ class LiveFixturesTest {
       fromCsv = Set.copyOf(l);
     }
     assertThat(live).allMatch(p -> p instanceof Parsed.Ok);
-    assertThat(live.stream().map(p -> ((Parsed.Ok<PropLine>) p).value()).collect(Collectors.toSet()))
-        .isEqualTo(fromCsv).isNotEmpty();
+    // The live lines carry the event's commence_time as the game's start (FEED); the CSV rows the schedule's
+    // listed tip-off + 15 minutes (SCHEDULE); the fixture's commence_time is that instant, so only the source differs.
+    assertThat(live).allSatisfy(p -> assertThat(((Parsed.Ok<PropLine>) p).value().getGameStartSource())
+        .isEqualTo("FEED"));
+    assertThat(live.stream().map(p -> PropLine.newBuilder(((Parsed.Ok<PropLine>) p).value()).setGameStartSource("SCHEDULE")
+        .build()).collect(Collectors.toSet())).isEqualTo(fromCsv).isNotEmpty();
   }
 }

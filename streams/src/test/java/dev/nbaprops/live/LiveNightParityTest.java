@@ -95,7 +95,12 @@ class LiveNightParityTest {
 
         // The raw records: the live path produced what the replay produced (schedule: latest per game).
         assertThat(values(sink.sent(Topics.PLAYER_BOX_SCORE))).isEqualTo(values(night, SourceKind.BOX_SCORES));
-        assertThat(values(sink.sent(Topics.PROP_LINE))).isEqualTo(values(night, SourceKind.PROPS));
+        // Live lines carry the feed's own start (commence_time: FEED), replayed ones the schedule's (listed tip-off
+        // + 15 minutes: SCHEDULE); the fixture's commence_time is that same instant, so only the source differs.
+        assertThat(sink.sent(Topics.PROP_LINE)).isNotEmpty().allSatisfy(r ->
+            assertThat(((PropLine) r.value()).getGameStartSource()).isEqualTo("FEED"));
+        assertThat(withoutStartSource(values(sink.sent(Topics.PROP_LINE))))
+            .isEqualTo(withoutStartSource(values(night, SourceKind.PROPS)));
         Map<String, Object> latestSchedule = new HashMap<>();
         sink.sent(Topics.SCHEDULE).forEach(r -> latestSchedule.put(r.key(), r.value()));
         assertThat(new HashSet<>(latestSchedule.values())).isEqualTo(values(night, SourceKind.SCHEDULE));
@@ -163,6 +168,11 @@ class LiveNightParityTest {
         assertThat(again.games().counts()).containsEntry("final", 11);
       }
     }
+  }
+
+  private static Set<Object> withoutStartSource(Set<Object> lines) {
+    return lines.stream().map(v -> (Object) PropLine.newBuilder((PropLine) v).setGameStartSource(null).build())
+        .collect(Collectors.toSet());
   }
 
   private static Set<Object> values(List<LiveRecord> records) {
