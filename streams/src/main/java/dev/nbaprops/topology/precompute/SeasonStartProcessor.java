@@ -166,9 +166,10 @@ public final class SeasonStartProcessor implements Processor<String, SpecificRec
         && before.getSource().equals(now.getSource()))) {
       return;
     }
+    boolean moved = before == null || !before.getFirstGameDate().equals(now.getFirstGameDate());
+    now.setPreviousFirstGameDate(before == null ? null : moved ? before.getFirstGameDate() : before.getPreviousFirstGameDate());
     starts.put(season, now);
-    if (before == null || !before.getFirstGameDate().equals(now.getFirstGameDate())) {
-      now.setPreviousFirstGameDate(before == null ? null : before.getFirstGameDate());
+    if (moved) {
       context.forward(new Record<>(season, now, cause.timestamp()));
     }
   }
