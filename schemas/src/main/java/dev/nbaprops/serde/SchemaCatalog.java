@@ -49,7 +49,8 @@ public final class SchemaCatalog {
       PlayerSeasonHistory.class, GameTotals.class, PlayerGameProps.class,
       dev.nbaprops.avro.state.ShotFact.class, dev.nbaprops.avro.state.PlayerGameZones.class,
       dev.nbaprops.avro.state.TeamGameFacts.class, dev.nbaprops.avro.state.PlayerAppearance.class,
-      dev.nbaprops.avro.state.ExpectedPlayer.class, dev.nbaprops.avro.state.TeamGameContext.class);
+      dev.nbaprops.avro.state.ExpectedPlayer.class, dev.nbaprops.avro.state.TeamGameContext.class,
+      dev.nbaprops.avro.state.SeasonStart.class);
 
   /** The current class of a record full name, for decoding a record whose type is known only from its bytes. */
   public Optional<Class<? extends SpecificRecord>> classOf(String fullName) {

@@ -45,9 +45,12 @@ public final class AppConfig extends AbstractConfig {
   public static final String SEASON_STARTS = "seasons.first.game.dates";
   public static final String WAREHOUSE_PATH = "warehouse.duckdb.path";
 
-  /** The 2021-22 to 2025-26 first game dates (regular-season openers); checked against the data by a test. */
-  public static final String DEFAULT_SEASON_STARTS =
-      "2021-22=2021-10-19,2022-23=2022-10-18,2023-24=2023-10-24,2024-25=2024-10-22,2025-26=2025-10-21";
+  /**
+   * No season is configured: a season's first game date comes from the data (the earliest regular-season schedule
+   * entry, see SeasonStartProcessor and docs/features.md). The setting is only an override.
+   */
+  public static final String DEFAULT_SEASON_STARTS = "";
+  private static final java.util.regex.Pattern SEASON = java.util.regex.Pattern.compile("\\d{4}-\\d{2}");
 
   public static final ConfigDef DEF = new ConfigDef()
       .define(BOOTSTRAP_SERVERS, Type.STRING, "", Importance.HIGH,
@@ -86,7 +89,10 @@ public final class AppConfig extends AbstractConfig {
       .define(QUERY_THREADS, Type.INT, 32, Range.atLeast(2), Importance.LOW,
           "Request threads of the query API (requests that gather from other instances wait on them).")
       .define(SEASON_STARTS, Type.STRING, DEFAULT_SEASON_STARTS, Importance.LOW,
-          "season=first game date list; is_bootstrap is true while D < first date + 7 days.")
+          "Optional override of seasons' first game dates, as season=YYYY-MM-DD pairs separated by commas (e.g."
+              + " 2023-24=2023-10-24); empty by default. A season not listed takes its first game date from the"
+              + " data: the earliest game date of its regular-season schedule entries (until one arrives, the"
+              + " earliest game date seen of the season). is_bootstrap is true while D < first date + 7 days.")
       .define(WAREHOUSE_PATH, Type.STRING, "", Importance.MEDIUM,
           "DuckDB warehouse file the embedded sink writes (empty = <state.dir>/warehouse.duckdb).");
 
@@ -158,8 +164,11 @@ public final class AppConfig extends AbstractConfig {
   public Map<String, LocalDate> seasonStarts() {
     Map<String, LocalDate> out = new HashMap<>();
     for (String pair : getString(SEASON_STARTS).split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
       String[] kv = pair.strip().split("=");
-      if (kv.length != 2) {
+      if (kv.length != 2 || !SEASON.matcher(kv[0].strip()).matches()) {
         throw new ConfigException(SEASON_STARTS, getString(SEASON_STARTS), "expected season=YYYY-MM-DD pairs");
       }
       try {

@@ -17,7 +17,11 @@ import dev.nbaprops.avro.state.TeamGameContext;
 import dev.nbaprops.features.FeatureVector;
 import dev.nbaprops.topology.analytics.ShotZonesProcessor;
 import dev.nbaprops.topology.analytics.UpcomingPlayerContextProcessor;
+import dev.nbaprops.topology.precompute.SeasonStartProcessor;
 import dev.nbaprops.topology.precompute.TeamSeasonProcessor;
+import dev.nbaprops.avro.state.SeasonStart;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TableJoined;
@@ -106,26 +110,30 @@ public final class NbaTopology {
    */
   public static final Duration DEFAULT_PRECOMPUTE_INTERVAL = Duration.ofSeconds(1);
 
-  public static Topology build(Map<String, LocalDate> seasonFirstGameDates) {
-    return build(seasonFirstGameDates, DEFAULT_PRECOMPUTE_INTERVAL);
+  public static Topology build(Map<String, LocalDate> seasonStartOverrides) {
+    return build(seasonStartOverrides, DEFAULT_PRECOMPUTE_INTERVAL);
   }
 
-  public static Topology build(Map<String, LocalDate> seasonFirstGameDates, Duration precomputeInterval) {
-    return build(seasonFirstGameDates, precomputeInterval, StoreKind.PERSISTENT);
+  public static Topology build(Map<String, LocalDate> seasonStartOverrides, Duration precomputeInterval) {
+    return build(seasonStartOverrides, precomputeInterval, StoreKind.PERSISTENT);
   }
 
-  public static Topology build(Map<String, LocalDate> seasonFirstGameDates, Duration precomputeInterval,
+  public static Topology build(Map<String, LocalDate> seasonStartOverrides, Duration precomputeInterval,
                                StoreKind storeKind) {
-    return build(seasonFirstGameDates, precomputeInterval, storeKind, new PendingWork());
+    return build(seasonStartOverrides, precomputeInterval, storeKind, new PendingWork());
   }
 
-  /** The topology; {@code pending} tracks the punctuated stages' work not yet done (drain checks). */
-  public static Topology build(Map<String, LocalDate> seasonFirstGameDates, Duration precomputeInterval,
+  /**
+   * The topology; {@code pending} tracks the punctuated stages' work not yet done (drain checks).
+   * {@code seasonStartOverrides} is the setting {@code seasons.first.game.dates} (usually empty): a season's first
+   * game date otherwise comes from the data ({@link SeasonStartProcessor}).
+   */
+  public static Topology build(Map<String, LocalDate> seasonStartOverrides, Duration precomputeInterval,
                                StoreKind storeKind, PendingWork pending) {
-    return new NbaTopology(storeKind, pending).topology(seasonFirstGameDates, precomputeInterval);
+    return new NbaTopology(storeKind, pending).topology(seasonStartOverrides, precomputeInterval);
   }
 
-  private Topology topology(Map<String, LocalDate> seasonFirstGameDates, Duration precomputeInterval) {
+  private Topology topology(Map<String, LocalDate> seasonStartOverrides, Duration precomputeInterval) {
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(store(PlayerGameSummaryProcessor.STORE, PlayerGameSummary.class));
     builder.addStateStore(logged(Stores.keyValueStoreBuilder(
@@ -135,6 +143,9 @@ public final class NbaTopology {
     builder.addStateStore(store(PlayerDailyCacheProcessor.CACHE_STORE, PlayerDailyCache.class));
     builder.addStateStore(store(PlayerDailyCacheProcessor.SHOT_ZONE_STORE, PlayerShotZoneAnalysis.class));
     builder.addStateStore(store(PlayerDailyCacheProcessor.FEATURE_INPUTS_STORE, MlFeatureStore.class));
+    builder.addStateStore(logged(Stores.keyValueStoreBuilder(
+        supplier(PlayerDailyCacheProcessor.SEASON_START_STORE), Serdes.String(), Serdes.String())
+        .withCachingEnabled()));
     builder.addStateStore(store(ShotZonesProcessor.SHOT_STORE, ShotFact.class));
     builder.addStateStore(store(ShotZonesProcessor.ZONES_STORE, PlayerGameZones.class));
     builder.addStateStore(logged(Stores.keyValueStoreBuilder(
@@ -156,7 +167,7 @@ public final class NbaTopology {
 
     // Player tasks: the summary row from the box score, its PRA line, its shot zones.
     KStream<String, PlayerGameSummary> fromBoxScores = boxScores.process(
-        () -> new PlayerGameSummaryProcessor(seasonFirstGameDates.keySet()), Named.as("player-game-summary"),
+        PlayerGameSummaryProcessor::new, Named.as("player-game-summary"),
         PlayerGameSummaryProcessor.STORE, PlayerGameSummaryProcessor.GAME_DATE_STORE, PropLineProcessor.STORE,
         ShotZonesProcessor.ZONES_STORE);
     KStream<String, SpecificRecord> fromPropLines = propLines.process(PropLineProcessor::new,
@@ -176,20 +187,23 @@ public final class NbaTopology {
     toTable(summaries, PlayerGameSummary.class, v -> StoreKeys.gamePlayer(v.getGameId(), v.getPlayerId()),
         PlayerGameSummary::getPlayerId);
 
-    // Player precompute: daily cache, shot-zone profile and the player side of the feature row.
+    SeasonStage season = addTeamGameSummaries(builder, boxScores, summaries, shots, schedule,
+        gameLines, seasonStartOverrides, precomputeInterval);
+    KStream<String, SpecificRecord> teamRows = season.rows();
+
+    // Player precompute: daily cache, shot-zone profile and the player side of the feature row (with the seasons'
+    // first game dates, sent to every player task by the season stage).
     KStream<String, SpecificRecord> playerRows = summaries
         .mapValues(v -> (SpecificRecord) v, Named.as("summaries-any"))
-        .merge(propsChanged, Named.as("precompute-inputs")).process(
-        () -> new PlayerDailyCacheProcessor(seasonFirstGameDates), Named.as("player-daily-cache"),
+        .merge(propsChanged, Named.as("precompute-inputs"))
+        .merge(season.starts(), Named.as("precompute-inputs-with-season-starts")).process(
+        () -> new PlayerDailyCacheProcessor(seasonStartOverrides), Named.as("player-daily-cache"),
         PlayerDailyCacheProcessor.HISTORY_STORE, PlayerDailyCacheProcessor.CACHE_STORE,
         PlayerDailyCacheProcessor.SHOT_ZONE_STORE, PlayerDailyCacheProcessor.FEATURE_INPUTS_STORE,
-        PropLineProcessor.STORE);
+        PropLineProcessor.STORE, PlayerDailyCacheProcessor.SEASON_START_STORE);
     toPlayerTopic(Tags.route(playerRows, Tags.DAILY_CACHE, "daily-cache"), PlayerDailyCache.class);
     toPlayerTopic(Tags.route(playerRows, Tags.SHOT_ZONES, "shot-zones"), PlayerShotZoneAnalysis.class);
     KStream<String, MlFeatureStore> featureInputs = Tags.route(playerRows, Tags.FEATURE_INPUTS, "feature-inputs");
-
-    KStream<String, SpecificRecord> teamRows = addTeamGameSummaries(builder, boxScores, summaries, shots, schedule,
-        gameLines, seasonFirstGameDates, precomputeInterval);
 
     // Upcoming player contexts: expectations from the season stage, moved to the player's task, with prop lines.
     KStream<String, SpecificRecord> expected = Tags.<SpecificRecord>route(teamRows, Tags.EXPECTED, "expected")
@@ -244,14 +258,19 @@ public final class NbaTopology {
         .withStreamPartitioner(ByPlayerPartitioner.byStoreKey()).withName(spec.tableName() + "-sink"));
   }
 
+  /** The season stage's tagged rows, and the seasons' first game dates sent to every player partition. */
+  private record SeasonStage(KStream<String, SpecificRecord> rows, KStream<String, SpecificRecord> starts) {}
+
   /**
    * Team offense and defense per game: box scores re-keyed by game|player into a table (a corrected line
    * replaces the old one), summed per game with an adder and a subtractor, then split into the two tables.
+   * Then the season stage: the seasons' first game dates ({@link SeasonStartProcessor}) and the team and league
+   * rows ({@link TeamSeasonProcessor}).
    */
-  private KStream<String, SpecificRecord> addTeamGameSummaries(StreamsBuilder builder,
+  private SeasonStage addTeamGameSummaries(StreamsBuilder builder,
       KStream<String, PlayerBoxScore> boxScores, KStream<String, PlayerGameSummary> summaries,
       KStream<String, Shot> shots, KStream<String, ScheduleGame> schedule, KStream<String, GameLine> gameLines,
-      Map<String, LocalDate> seasonFirstGameDates, Duration precomputeInterval) {
+      Map<String, LocalDate> seasonStartOverrides, Duration precomputeInterval) {
     AvroSerde<PlayerBoxScore> boxSerde = AvroSerde.of(PlayerBoxScore.class);
     builder.addStateStore(store(TeamGameSummaryProcessor.OFFENSE_STORE, TeamOffenseGameSummary.class));
     builder.addStateStore(store(TeamGameSummaryProcessor.DEFENSE_STORE, TeamDefenseGameSummary.class));
@@ -292,9 +311,21 @@ public final class NbaTopology {
         .merge(summaries.mapValues(NbaTopology::appearance, Named.as("appearances")), Named.as("season-appearances"))
         .selectKey((k, v) -> seasonOf(v), Named.as("by-season"))
         .repartition(Repartitioned.<String, SpecificRecord>with(Serdes.String(), any).withName("season-inputs"));
-    KStream<String, SpecificRecord> seasonRows = seasonInputs.process(
-        () -> new TeamSeasonProcessor(seasonFirstGameDates, precomputeInterval, pending), Named.as("team-season"),
-        TeamSeasonProcessor.STORES.toArray(String[]::new));
+    builder.addStateStore(store(SeasonStartProcessor.STORE, SeasonStart.class));
+    builder.addStateStore(logged(Stores.keyValueStoreBuilder(
+        supplier(SeasonStartProcessor.FACTS_STORE), Serdes.String(), Serdes.String()).withCachingEnabled()));
+    KStream<String, SpecificRecord> withStarts = seasonInputs.process(
+        () -> new SeasonStartProcessor(seasonStartOverrides), Named.as("season-start"),
+        SeasonStartProcessor.STORE, SeasonStartProcessor.FACTS_STORE);
+    List<String> seasonStores = new ArrayList<>(TeamSeasonProcessor.STORES);
+    seasonStores.add(SeasonStartProcessor.STORE); // read only
+    KStream<String, SpecificRecord> seasonRows = withStarts.process(
+        () -> new TeamSeasonProcessor(precomputeInterval, pending), Named.as("team-season"),
+        seasonStores.toArray(String[]::new));
+    KStream<String, SpecificRecord> starts = withStarts
+        .filter((k, v) -> v instanceof SeasonStart, Named.as("season-starts"))
+        .repartition(Repartitioned.<String, SpecificRecord>with(Serdes.String(), any)
+            .withStreamPartitioner(SeasonStartProcessor.toEveryPartition()).withName("season-start-to-players"));
     Tags.<TeamDefenseZoneAnalysis>route(seasonRows, Tags.TEAM_ZONES, "team-zones")
         .to(TableSpec.from(TeamDefenseZoneAnalysis.class).orElseThrow().topic(),
             Produced.with(Serdes.String(), AvroSerde.of(TeamDefenseZoneAnalysis.class))
@@ -303,7 +334,7 @@ public final class NbaTopology {
         .to(TableSpec.from(UpcomingTeamGameContext.class).orElseThrow().topic(),
             Produced.with(Serdes.String(), AvroSerde.of(UpcomingTeamGameContext.class))
                 .withName("upcoming_team_game_context-sink"));
-    return seasonRows;
+    return new SeasonStage(seasonRows, starts);
   }
 
   private static SpecificRecord appearance(PlayerGameSummary s) {

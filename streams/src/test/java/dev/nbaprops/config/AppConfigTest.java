@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nbaprops.source.CsvSource;
 import dev.nbaprops.source.SourceRow;
+import dev.nbaprops.avro.state.SeasonStart;
+import dev.nbaprops.source.SourceKind;
 import dev.nbaprops.testing.TestData;
+import dev.nbaprops.testing.TopologyHarness;
+import dev.nbaprops.topology.precompute.SeasonStartProcessor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -47,18 +52,51 @@ class AppConfigTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("seasons.first.game.dates");
   }
 
-  /** The configured first game dates are the real ones: the earliest date per season in the schedule. */
+  /** No season is configured by default; the setting is an override that still validates. */
   @Test
-  void seasonStartsMatchTheRealSchedule() {
-    Path schedule = TestData.shared().orElse(TestData.slice()).resolve("schedule/games_2021-22_to_2023-24.csv.gz");
+  void seasonStartsAreAnOptionalOverride() {
+    assertThat(AppConfig.DEFAULT_SEASON_STARTS).isEmpty();
+    assertThat(AppConfig.defaults().seasonStarts()).isEmpty();
+    assertThat(AppConfig.defaults().with(Map.of(AppConfig.SEASON_STARTS, " 2031-32=2031-10-21 , 2023-24=2023-10-24"))
+        .seasonStarts()).isEqualTo(Map.of("2031-32", LocalDate.of(2031, 10, 21), "2023-24", LocalDate.of(2023, 10, 24)));
+    assertThatThrownBy(() -> AppConfig.defaults().with(Map.of(AppConfig.SEASON_STARTS, "2023=2023-10-24")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("seasons.first.game.dates");
+    assertThatThrownBy(() -> AppConfig.defaults().with(Map.of(AppConfig.SEASON_STARTS, "2023-24")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("seasons.first.game.dates");
+  }
+
+  /**
+   * Without the setting, the topology derives each season's first game date from the schedule entries alone: the
+   * earliest regular-season date of each season, computed here independently from the CSV (all three real seasons
+   * when ../shared is present, else the slice's two), and the dates the removed default list had.
+   */
+  @Test
+  void withoutTheSettingTheScheduleGivesTheRealFirstDates() {
+    Path data = TestData.shared().orElse(TestData.slice());
+    Path schedule = data.resolve("schedule/games_2021-22_to_2023-24.csv.gz");
     Map<String, LocalDate> first = new HashMap<>();
     try (CsvSource s = new CsvSource(schedule)) {
       while (s.hasNext()) {
         SourceRow r = s.next();
-        first.merge(r.get("season"), LocalDate.parse(r.get("game_date")), (a, b) -> a.isBefore(b) ? a : b);
+        if (r.get("game_id").startsWith("002")) {
+          first.merge(r.get("season"), LocalDate.parse(r.get("game_date")), (a, b) -> a.isBefore(b) ? a : b);
+        }
       }
     }
-    assertThat(first).isNotEmpty();
-    first.forEach((season, date) -> assertThat(AppConfig.defaults().seasonStarts().get(season)).as(season).isEqualTo(date));
+    assertThat(first).containsAllEntriesOf(Map.of("2022-23", LocalDate.of(2022, 10, 18),
+        "2023-24", LocalDate.of(2023, 10, 24)));
+    if (first.containsKey("2021-22")) {
+      assertThat(first.get("2021-22")).isEqualTo(LocalDate.of(2021, 10, 19));
+    }
+    List<SourceKind> scheduleOnly = List.of(SourceKind.SCHEDULE);
+    try (TopologyHarness h = TopologyHarness.create()) {
+      h.pipeTimeline(TestData.timeline(data, scheduleOnly, List.of()));
+      var store = h.driver().getKeyValueStore(SeasonStartProcessor.STORE);
+      first.forEach((season, date) -> {
+        SeasonStart s = (SeasonStart) store.get(season);
+        assertThat(s.getFirstGameDate()).as(season).isEqualTo(date);
+        assertThat(s.getSource()).as(season).isEqualTo(SeasonStartProcessor.SCHEDULE);
+      });
+    }
   }
 }

@@ -49,9 +49,14 @@ final class LiveTesting {
 
   /** The replay timeline of the live sources for [start, end] (both inclusive), as the replay would send it. */
   static List<Timeline.Item> timeline(Path data, LocalDate start, LocalDate end) {
+    return timeline(data, "2023-24", start, end);
+  }
+
+  /** The same for another season (e.g. a synthetic one). */
+  static List<Timeline.Item> timeline(Path data, String season, LocalDate start, LocalDate end) {
     DataLayout layout = new DataLayout(data);
     List<Timeline.Item> out = new ArrayList<>();
-    try (Timeline t = new Timeline(layout, Selection.of(LIVE_SOURCES, List.of("2023-24"), start, end, List.of()),
+    try (Timeline t = new Timeline(layout, Selection.of(LIVE_SOURCES, List.of(season), start, end, List.of()),
         SourceParsers.forLayout(layout), new ReplaySummary())) {
       while (t.hasNext()) {
         out.add(t.next());

@@ -3,6 +3,8 @@ package dev.nbaprops.live;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.nbaprops.source.CsvSource;
+import dev.nbaprops.source.DataLayout;
+import dev.nbaprops.source.SourceKind;
 import dev.nbaprops.source.EventTimes;
 import dev.nbaprops.source.SourceRow;
 import java.nio.file.Path;
@@ -21,7 +23,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * One real night of 2023-24 as the live feeds would have served it, built from the real rows of a data directory
+ * One real night (of 2023-24, or of the synthetic season of {@code testing.SyntheticSeason}) as the live feeds would have served it, built from the real rows of a data directory
  * (the bundled slice or ../shared): the liveData scoreboard and box scores (shape of the NBA's public
  * {@code cdn.nba.com/static/json/liveData} documents) and The Odds API v4 events and event odds (shape of its
  * documentation), as a function of the time of the request.
@@ -59,11 +61,13 @@ public final class NightFeed {
     this.finalAt = tipOff.plus(GAME_LENGTH);
     String season = date.getMonthValue() >= 8 ? date.getYear() + "-" + String.format("%02d", (date.getYear() + 1) % 100)
         : (date.getYear() - 1) + "-" + String.format("%02d", date.getYear() % 100);
-    try (CsvSource s = new CsvSource(dataDir.resolve("schedule/games_2021-22_to_2023-24.csv.gz"))) {
-      while (s.hasNext()) {
-        SourceRow r = s.next();
-        if (date.toString().equals(r.get("game_date"))) {
-          games.put(r.get("game_id"), r);
+    for (Path schedule : new DataLayout(dataDir).files(SourceKind.SCHEDULE)) {
+      try (CsvSource s = new CsvSource(schedule)) {
+        while (s.hasNext()) {
+          SourceRow r = s.next();
+          if (date.toString().equals(r.get("game_date"))) {
+            games.put(r.get("game_id"), r);
+          }
         }
       }
     }

@@ -44,8 +44,14 @@ public final class TestData {
    */
   public static List<dev.nbaprops.replay.Timeline.Data> timeline(Path data, List<dev.nbaprops.source.SourceKind> sources,
                                                                  List<String> seasons) {
+    return timeline(data, sources, seasons, null, null);
+  }
+
+  /** The same, for game dates in [start, end] (null: open). */
+  public static List<dev.nbaprops.replay.Timeline.Data> timeline(Path data, List<dev.nbaprops.source.SourceKind> sources,
+      List<String> seasons, java.time.LocalDate start, java.time.LocalDate end) {
     dev.nbaprops.source.DataLayout layout = new dev.nbaprops.source.DataLayout(data);
-    dev.nbaprops.replay.Selection sel = dev.nbaprops.replay.Selection.of(sources, seasons, null, null, List.of());
+    dev.nbaprops.replay.Selection sel = dev.nbaprops.replay.Selection.of(sources, seasons, start, end, List.of());
     List<dev.nbaprops.replay.Timeline.Data> items = new ArrayList<>();
     try (dev.nbaprops.replay.Timeline t = new dev.nbaprops.replay.Timeline(layout, sel,
         dev.nbaprops.replay.SourceParsers.forLayout(layout), new dev.nbaprops.replay.ReplaySummary())) {

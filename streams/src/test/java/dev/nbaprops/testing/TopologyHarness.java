@@ -45,11 +45,16 @@ public final class TopologyHarness implements AutoCloseable {
   private final Map<String, Long> emits = new HashMap<>();
 
   public TopologyHarness(Path stateDir) {
+    this(stateDir, AppConfig.defaults().seasonStarts());
+  }
+
+  /** With the setting seasons.first.game.dates (season -> first game date overrides; the default is none). */
+  public TopologyHarness(Path stateDir, Map<String, java.time.LocalDate> seasonStartOverrides) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(NbaTopology.build(AppConfig.defaults().seasonStarts(),
+    driver = new TopologyTestDriver(NbaTopology.build(seasonStartOverrides,
         NbaTopology.DEFAULT_PRECOMPUTE_INTERVAL, NbaTopology.StoreKind.IN_MEMORY), p);
     shots = driver.createInputTopic(Topics.SHOT, Serdes.String().serializer(), AvroSerde.of(Shot.class).serializer());
     schedule = driver.createInputTopic(Topics.SCHEDULE, Serdes.String().serializer(),
@@ -68,8 +73,12 @@ public final class TopologyHarness implements AutoCloseable {
   }
 
   public static TopologyHarness create() {
+    return create(AppConfig.defaults().seasonStarts());
+  }
+
+  public static TopologyHarness create(Map<String, java.time.LocalDate> seasonStartOverrides) {
     try {
-      return new TopologyHarness(Files.createTempDirectory("topology-test"));
+      return new TopologyHarness(Files.createTempDirectory("topology-test"), seasonStartOverrides);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -7,7 +7,6 @@ import dev.nbaprops.avro.state.PlayerGameProps;
 import dev.nbaprops.avro.state.PlayerGameZones;
 import dev.nbaprops.features.PropConsensus;
 import java.time.LocalDate;
-import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -19,23 +18,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * history queries) and the game's date in {@link #GAME_DATE_STORE} (key game|player), so a correction that moves
  * a game to another date replaces the row instead of leaving the old one behind. A box score re-sent with the
  * same values emits nothing (replays are no-ops); one with changed values (a stat correction) replaces the row
- * and flows downstream. A box score of a season without a configured first game date is refused here, before
- * anything is stored, so adding the season and replaying it later computes every table.
+ * and flows downstream. Any season is accepted: the row does not depend on the season's first game date, which
+ * the precompute stages learn from the data ({@code SeasonStartProcessor}).
  */
 public final class PlayerGameSummaryProcessor implements Processor<String, PlayerBoxScore, String, PlayerGameSummary> {
   public static final String STORE = "player-game-summary";
   public static final String GAME_DATE_STORE = "player-game-date";
 
-  private final Set<String> knownSeasons;
   private ProcessorContext<String, PlayerGameSummary> context;
   private KeyValueStore<String, PlayerGameSummary> store;
   private KeyValueStore<String, String> gameDates;
   private KeyValueStore<String, PlayerGameProps> props;
   private KeyValueStore<String, PlayerGameZones> zones;
-
-  public PlayerGameSummaryProcessor(Set<String> knownSeasons) {
-    this.knownSeasons = Set.copyOf(knownSeasons);
-  }
 
   @Override
   public void init(ProcessorContext<String, PlayerGameSummary> context) {
@@ -51,10 +45,6 @@ public final class PlayerGameSummaryProcessor implements Processor<String, Playe
     PlayerBoxScore b = record.value();
     if (b == null) {
       return;
-    }
-    if (!knownSeasons.contains(b.getSeason())) {
-      throw new IllegalStateException("season " + b.getSeason() + " of game " + b.getGameId()
-          + " has no first game date; add it to seasons.first.game.dates and replay the season");
     }
     String gp = StoreKeys.gamePlayer(b.getGameId(), b.getPlayerId());
     PlayerGameSummary row = withZones(withPraLine(summarize(b), props.get(gp)), zones.get(gp));

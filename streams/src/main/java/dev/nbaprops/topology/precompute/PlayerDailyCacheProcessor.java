@@ -12,6 +12,7 @@ import dev.nbaprops.topology.analytics.PropLineProcessor;
 import org.apache.avro.specific.SpecificRecord;
 import dev.nbaprops.avro.state.PlayedGame;
 import dev.nbaprops.avro.state.PlayerSeasonHistory;
+import dev.nbaprops.avro.state.SeasonStart;
 import dev.nbaprops.features.PlayerFeatures;
 import dev.nbaprops.topology.StoreKeys;
 import java.time.LocalDate;
@@ -22,6 +23,7 @@ import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -38,6 +40,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * replay, and makes the table point-in-time correct by construction: a row for D is a function of games
  * before D only. Seasons never mix: the history is per season. Output records are keyed by the table key
  * (player|date); a correction that moves a game to another date forwards a tombstone for the old date's row.
+ *
+ * <p>The season's first game date (is_bootstrap) is the setting's when it names the season, else the one
+ * {@link SeasonStartProcessor} announces to every player task ({@link SeasonStart}), else, until one is announced
+ * (a box score processed before its season's schedule entries reached this task), the earliest game date of the
+ * season among this task's games. When the date in use changes, the rows it can affect are recomputed
+ * ({@link #SEASON_START_STORE}); rows that come out equal are not re-emitted.
  */
 public final class PlayerDailyCacheProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
   public static final String HISTORY_STORE = "player-season-history";
@@ -48,7 +56,16 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Specif
   private static final Comparator<PlayedGame> ORDER =
       Comparator.comparing(PlayedGame::getGameDate).thenComparing(PlayedGame::getGameId);
 
-  private final Map<String, LocalDate> seasonFirstGameDates;
+  /**
+   * This task's first game date of each season: {@code a|season} the one {@link SeasonStartProcessor} announced,
+   * {@code o|season} the earliest date of this task's own games of the season (used until one is announced).
+   */
+  public static final String SEASON_START_STORE = "player-task-season-start";
+  private static final String ANNOUNCED = "a" + StoreKeys.SEP;
+  private static final String OBSERVED = "o" + StoreKeys.SEP;
+
+  private final Map<String, LocalDate> seasonStartOverrides;
+  private KeyValueStore<String, String> seasonStarts;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, PlayerSeasonHistory> history;
   private KeyValueStore<String, PlayerDailyCache> cache;
@@ -56,8 +73,9 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Specif
   private KeyValueStore<String, MlFeatureStore> featureInputs;
   private KeyValueStore<String, PlayerGameProps> props;
 
-  public PlayerDailyCacheProcessor(Map<String, LocalDate> seasonFirstGameDates) {
-    this.seasonFirstGameDates = Map.copyOf(seasonFirstGameDates);
+  /** @param seasonStartOverrides the setting seasons.first.game.dates (wins over the data; usually empty) */
+  public PlayerDailyCacheProcessor(Map<String, LocalDate> seasonStartOverrides) {
+    this.seasonStartOverrides = Map.copyOf(seasonStartOverrides);
   }
 
   @Override
@@ -68,6 +86,7 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Specif
     this.zones = context.getStateStore(SHOT_ZONE_STORE);
     this.featureInputs = context.getStateStore(FEATURE_INPUTS_STORE);
     this.props = context.getStateStore(PropLineProcessor.STORE);
+    this.seasonStarts = context.getStateStore(SEASON_START_STORE);
   }
 
   @Override
@@ -76,6 +95,75 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Specif
       propsChanged(p, record);
     } else if (record.value() instanceof PlayerGameSummary g) {
       gameChanged(g, record);
+    } else if (record.value() instanceof SeasonStart s) {
+      seasonStartAnnounced(s, record);
+    }
+  }
+
+  /** The first game date this task uses for a season: the setting, else the announced one, else its own earliest. */
+  private LocalDate seasonStart(String season) {
+    LocalDate setting = seasonStartOverrides.get(season);
+    if (setting != null) {
+      return setting;
+    }
+    String d = seasonStarts.get(ANNOUNCED + season);
+    if (d == null) {
+      d = seasonStarts.get(OBSERVED + season);
+    }
+    return d == null ? null : LocalDate.parse(d);
+  }
+
+  /** A game of the season on {@code date} is here: the start in use, moved earlier first if nothing is announced. */
+  private LocalDate seasonStartWith(String season, LocalDate date, Record<String, SpecificRecord> cause) {
+    LocalDate before = seasonStart(season);
+    if (before != null && !date.isBefore(before)) {
+      return before;
+    }
+    String seen = seasonStarts.get(OBSERVED + season);
+    if (seen == null || date.toString().compareTo(seen) < 0) {
+      seasonStarts.put(OBSERVED + season, date.toString());
+    }
+    LocalDate after = seasonStart(season);
+    if (before != null && !before.equals(after)) {
+      restart(season, before, after, cause);
+    }
+    return after;
+  }
+
+  private void seasonStartAnnounced(SeasonStart s, Record<String, SpecificRecord> cause) {
+    String date = s.getFirstGameDate().toString();
+    if (date.equals(seasonStarts.get(ANNOUNCED + s.getSeason()))) {
+      return;
+    }
+    LocalDate before = seasonStart(s.getSeason());
+    seasonStarts.put(ANNOUNCED + s.getSeason(), date);
+    LocalDate after = seasonStart(s.getSeason());
+    if (before != null && !before.equals(after)) {
+      restart(s.getSeason(), before, after, cause);
+    }
+  }
+
+  /**
+   * The season's first game date moved from {@code before} to {@code after}: recomputes this task's rows of the
+   * season dated before the later of the two + {@value PlayerFeatures#BOOTSTRAP_DAYS} days (the only ones whose
+   * is_bootstrap can change) and emits those that changed. Rare (a season's start is announced once, and moves
+   * only with a late opener), so a scan of the task's histories is fine.
+   */
+  private void restart(String season, LocalDate before, LocalDate after, Record<String, SpecificRecord> cause) {
+    LocalDate bound = (before.isAfter(after) ? before : after).plusDays(PlayerFeatures.BOOTSTRAP_DAYS);
+    List<PlayerSeasonHistory> ofSeason = new ArrayList<>();
+    try (KeyValueIterator<String, PlayerSeasonHistory> it = history.all()) {
+      it.forEachRemaining(kv -> {
+        if (season.equals(kv.value.getSeason())) {
+          ofSeason.add(kv.value);
+        }
+      });
+    }
+    for (PlayerSeasonHistory h : ofSeason) {
+      List<PlayedGame> games = h.getGames();
+      for (int i = 0; i < games.size() && games.get(i).getGameDate().isBefore(bound); i++) {
+        computeRow(h.getPlayerId(), season, h.getPlayerName(), games, i, after, cause);
+      }
     }
   }
 
@@ -83,7 +171,7 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Specif
   private void propsChanged(PlayerGameProps p, Record<String, SpecificRecord> record) {
     String season = dev.nbaprops.source.Seasons.seasonOfGameId(p.getGameId());
     PlayerSeasonHistory h = history.get(StoreKeys.playerSeason(p.getPlayerId(), season));
-    LocalDate seasonStart = seasonFirstGameDates.get(season);
+    LocalDate seasonStart = seasonStart(season);
     if (h == null || seasonStart == null) {
       return; // no box score yet: the row is computed with the lines when it comes
     }
@@ -96,7 +184,7 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Specif
   }
 
   private void gameChanged(PlayerGameSummary g, Record<String, SpecificRecord> record) {
-    LocalDate seasonStart = seasonFirstGameDates.get(g.getSeason()); // checked upstream (PlayerGameSummaryProcessor)
+    LocalDate seasonStart = seasonStartWith(g.getSeason(), g.getGameDate(), record);
     String historyKey = StoreKeys.playerSeason(g.getPlayerId(), g.getSeason());
     PlayerSeasonHistory h = history.get(historyKey);
     List<PlayedGame> games = h == null ? new ArrayList<>() : new ArrayList<>(h.getGames());

@@ -10,6 +10,7 @@ import dev.nbaprops.avro.raw.Shot;
 import dev.nbaprops.avro.state.ExpectedPlayer;
 import dev.nbaprops.avro.state.PlayerAppearance;
 import dev.nbaprops.avro.state.PlayerGameZones;
+import dev.nbaprops.avro.state.SeasonStart;
 import dev.nbaprops.avro.state.ShotFact;
 import dev.nbaprops.avro.state.TeamGameContext;
 import dev.nbaprops.avro.state.TeamGameFacts;
@@ -78,7 +79,6 @@ public final class TeamSeasonProcessor implements Processor<String, SpecificReco
   public static final int EXPECTED_RECENT_GAMES = 3;
   private static final StringSerializer KEYS = new StringSerializer();
 
-  private final Map<String, LocalDate> seasonFirstGameDates;
   private final Duration interval;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, ScheduleGame> schedule;
@@ -92,11 +92,15 @@ public final class TeamSeasonProcessor implements Processor<String, SpecificReco
   private KeyValueStore<String, TeamDefenseZoneAnalysis> zonesOut;
   private KeyValueStore<String, UpcomingTeamGameContext> upcomingOut;
   private KeyValueStore<String, TeamGameContext> contextOut;
+  private KeyValueStore<String, SeasonStart> seasonStarts;
 
   private final PendingWork pending;
 
-  public TeamSeasonProcessor(Map<String, LocalDate> seasonFirstGameDates, Duration interval, PendingWork pending) {
-    this.seasonFirstGameDates = Map.copyOf(seasonFirstGameDates);
+  /**
+   * The season's first game date comes from {@link SeasonStartProcessor}'s store (read only), which sees every input
+   * of the season before this stage does.
+   */
+  public TeamSeasonProcessor(Duration interval, PendingWork pending) {
     this.interval = interval;
     this.pending = pending;
   }
@@ -119,6 +123,7 @@ public final class TeamSeasonProcessor implements Processor<String, SpecificReco
     zonesOut = context.getStateStore(ZONES_STORE);
     upcomingOut = context.getStateStore(UPCOMING_STORE);
     contextOut = context.getStateStore(CONTEXT_STORE);
+    seasonStarts = context.getStateStore(SeasonStartProcessor.STORE);
     context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
     try (KeyValueIterator<String, String> it = dirty.all()) {
       it.forEachRemaining(kv -> pending.dirty(pendingId(kv.key))); // restored state still owes work
@@ -174,6 +179,10 @@ public final class TeamSeasonProcessor implements Processor<String, SpecificReco
       putFacts(f);
     } else if (v instanceof Shot s) {
       shot(s);
+    } else if (v instanceof SeasonStart s) {
+      // The first game date moved: is_bootstrap can change on every row from the earlier of the two dates on.
+      LocalDate before = s.getPreviousFirstGameDate();
+      markDirty(s.getSeason(), before != null && before.isBefore(s.getFirstGameDate()) ? before : s.getFirstGameDate());
     } else if (v instanceof PlayerAppearance a) {
       String key = k(a.getSeason(), a.getGameId(), a.getPlayerId());
       PlayerAppearance old = appearances.get(key);
@@ -258,9 +267,9 @@ public final class TeamSeasonProcessor implements Processor<String, SpecificReco
       it.forEachRemaining(todo::add);
     }
     for (KeyValue<String, String> kv : todo) {
-      LocalDate first = seasonFirstGameDates.get(kv.key);
+      SeasonStart first = seasonStarts.get(kv.key); // set by the stage upstream before any input of the season
       if (first != null) {
-        recompute(kv.key, LocalDate.parse(kv.value), first);
+        recompute(kv.key, LocalDate.parse(kv.value), first.getFirstGameDate());
       }
       dirty.delete(kv.key);
       pending.done(pendingId(kv.key));
