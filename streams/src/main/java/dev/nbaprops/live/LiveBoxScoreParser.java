@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  *
  * <p>Each player who played becomes the same columns as a row of {@code box_scores/player_box_<season>.csv.gz}
  * and goes through {@link BoxScoreParser}, so live and backfill records are built and validated by the same code
- * (and get the same event time: the game's end, from the feed's {@code gameTimeUTC} as its start). A malformed document throws
+ * (and get the same event time: the game's end, from the feed's {@code gameTimeUTC} as its listed tip-off). A malformed document throws
  * {@link FeedException} ({@code MALFORMED}); a bad player line is a {@link Parsed.Rejected} with the reason.
  */
 public final class LiveBoxScoreParser {
@@ -74,8 +74,9 @@ public final class LiveBoxScoreParser {
     int awayScore = away.path("score").asInt(0);
     List<PlayerLine> players = new ArrayList<>();
     String seasonType = seasonType(gameId);
-    Instant start = gameTime(g);
-    GameStarts starts = (id, d) -> EventTimes.startOr(start, d);
+    // gameTimeUTC is the listed time (as the schedule's tipoff_utc): the start is 15 minutes later.
+    Instant listed = gameTime(g);
+    GameStarts starts = (id, d) -> EventTimes.start(d, listed);
     addTeam(players, gameId, date, seasonType, status, home, away, "H", homeScore, awayScore, starts);
     addTeam(players, gameId, date, seasonType, status, away, home, "A", awayScore, homeScore, starts);
     return new Game(gameId, status, g.path("gameStatusText").asText(""), g.path("period").asInt(0),

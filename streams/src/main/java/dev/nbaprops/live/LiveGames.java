@@ -31,6 +31,8 @@ public final class LiveGames {
     Instant boxFetchedAt;
     Instant lastBoxPoll;
     Instant finalSince;
+    /** When a feed first showed the game in progress or final (status >= 2): its start at the latest. */
+    Instant liveSince;
 
     Tracked(String gameId) {
       this.gameId = gameId;
@@ -46,7 +48,7 @@ public final class LiveGames {
     return gameId != null && gameId.matches("00[24]\\d{7}");
   }
 
-  public synchronized void fromScoreboard(ScoreboardParser.Game g) {
+  public synchronized void fromScoreboard(ScoreboardParser.Game g, Instant fetchedAt) {
     if (!tracked(g.gameId())) {
       return;
     }
@@ -56,6 +58,19 @@ public final class LiveGames {
     t.home = g.homeTricode();
     t.away = g.awayTricode();
     t.scoreboardStatus = g.status();
+    if (g.status() >= 2 && t.liveSince == null) {
+      t.liveSince = fetchedAt;
+    }
+  }
+
+  /**
+   * The latest a game can have started, by the league's feeds: when a scoreboard or box score first showed it in
+   * progress (or final); empty while it has only been seen scheduled. A prop line's start is never later than this
+   * (contract: the feed's own start and status win).
+   */
+  public synchronized Optional<Instant> startedBy(String gameId) {
+    Tracked t = games.get(gameId);
+    return t == null ? Optional.empty() : Optional.ofNullable(t.liveSince);
   }
 
   public synchronized void fromBoxScore(LiveBoxScoreParser.Game g, Instant fetchedAt) {
@@ -69,6 +84,9 @@ public final class LiveGames {
     t.away = g.awayTricode();
     if (g.isFinal() && t.finalSince == null) {
       t.finalSince = fetchedAt;
+    }
+    if (g.status() >= 2 && t.liveSince == null) {
+      t.liveSince = fetchedAt;
     }
   }
 

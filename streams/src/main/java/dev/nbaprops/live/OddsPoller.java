@@ -98,7 +98,7 @@ public final class OddsPoller implements Poller {
         HttpFeed.Response r = http.get(url);
         quota(r);
         JsonNode body = json(r.body(), "event odds");
-        queued += outbox.offer(records(parser.parse(body, now), url, now), now);
+        queued += outbox.offer(records(parser.parse(body, now), url, now, games), now);
       } catch (FeedException e) {
         failed++;
         if (first == null) {
@@ -114,13 +114,22 @@ public final class OddsPoller implements Poller {
     return queued;
   }
 
-  static List<LiveRecord> records(List<Parsed<PropLine>> parsed, String url, Instant now) {
+  /**
+   * The records of parsed lines. A line's start is its event's {@code commence_time}, or earlier when the league's
+   * feeds already showed the game in progress ({@link LiveGames#startedBy}): a game that tipped off early never
+   * takes a line snapshotted after it started.
+   */
+  static List<LiveRecord> records(List<Parsed<PropLine>> parsed, String url, Instant now, LiveGames games) {
     List<LiveRecord> out = new ArrayList<>();
     int line = 0;
     for (Parsed<PropLine> p : parsed) {
       line++;
       if (p instanceof Parsed.Ok<PropLine> ok) {
         PropLine v = ok.value();
+        Instant started = games.startedBy(v.getGameId()).orElse(null);
+        if (started != null && (v.getGameStart() == null || started.isBefore(v.getGameStart()))) {
+          v = PropLine.newBuilder(v).setGameStart(started).setGameStartSource("FEED").build();
+        }
         // Content without the snapshot time: a line re-fetched unchanged is not a new record.
         PropLine content = PropLine.newBuilder(v).setSnapshotTs(Instant.EPOCH).build();
         String changeKey = "prop|" + v.getSource() + "|" + v.getEventId() + "|" + v.getMarket() + "|"

@@ -41,7 +41,7 @@ public final class ScoreboardPoller implements Poller {
       if (!LiveGames.tracked(g.gameId())) {
         continue;
       }
-      games.fromScoreboard(g);
+      games.fromScoreboard(g, now);
       if (g.schedule() instanceof Parsed.Ok<ScheduleGame> ok) {
         records.add(new LiveRecord(SourceKind.SCHEDULE.topic(), ok.key(), ok.value(), ok.eventTime(),
             "schedule|" + g.gameId(), LiveRecord.digestOf(ok.value())));

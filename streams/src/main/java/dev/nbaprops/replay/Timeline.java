@@ -111,14 +111,19 @@ public final class Timeline implements AutoCloseable {
   }
 
   /**
-   * Every file the timeline's content depends on: the files it reads and, when prop lines are read, the
-   * schedule and box-score files the matcher resolves them against (a replay's identity hashes them all).
+   * Every file the timeline's content depends on: the files it reads, the schedule whose tip-off times order
+   * box scores and shots and, when prop lines are read, the schedule and box-score files the matcher resolves
+   * them against (a replay's identity hashes them all).
    */
   public List<Path> inputFiles() {
     java.util.LinkedHashSet<Path> out = new java.util.LinkedHashSet<>(files());
     if (readers.stream().anyMatch(r -> r.source == SourceKind.PROPS)) {
       out.addAll(layout.files(SourceKind.SCHEDULE));
       out.addAll(layout.files(SourceKind.BOX_SCORES));
+    }
+    // Box scores and shots are stamped with their game's end, which the schedule's tip-off times decide.
+    if (readers.stream().anyMatch(r -> r.source == SourceKind.BOX_SCORES || r.source == SourceKind.SHOTS)) {
+      out.addAll(layout.files(SourceKind.SCHEDULE));
     }
     return List.copyOf(out);
   }

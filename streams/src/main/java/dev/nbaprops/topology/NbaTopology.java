@@ -197,7 +197,7 @@ public final class NbaTopology {
         .mapValues(v -> (SpecificRecord) v, Named.as("summaries-any"))
         .merge(propsChanged, Named.as("precompute-inputs"))
         .merge(season.starts(), Named.as("precompute-inputs-with-season-starts")).process(
-        () -> new PlayerDailyCacheProcessor(seasonStartOverrides), Named.as("player-daily-cache"),
+        PlayerDailyCacheProcessor::new, Named.as("player-daily-cache"),
         PlayerDailyCacheProcessor.HISTORY_STORE, PlayerDailyCacheProcessor.CACHE_STORE,
         PlayerDailyCacheProcessor.SHOT_ZONE_STORE, PlayerDailyCacheProcessor.FEATURE_INPUTS_STORE,
         PropLineProcessor.STORE, PlayerDailyCacheProcessor.SEASON_START_STORE);

@@ -59,7 +59,7 @@ class LiveFaultsTest {
       LiveConfig cfg = LiveTesting.config(server, Map.of(LiveConfig.SCOREBOARD_INTERVAL, "PT0.2S",
           LiveConfig.BOXSCORE_INTERVAL, "PT0.2S", LiveConfig.BOXSCORE_FINAL_RECHECK, "PT0.3S",
           LiveConfig.ODDS_INTERVAL, "PT0.3S", LiveConfig.HTTP_TIMEOUT, "PT0.5S", LiveConfig.FLUSH_INTERVAL, "PT0.1S",
-          LiveConfig.ODDS_STOP_AFTER_START, "PT6H"));
+          LiveConfig.ODDS_STOP_AFTER_START, "PT12H")); // the night ends hours after its first game starts
       // Real time, set back to the night (just after its games ended).
       Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), server.now.get()));
       LiveMode live = new LiveMode(cfg, flakyKafka, null, TestData.slice(), clock);

@@ -55,10 +55,10 @@ public final class NightFeed {
 
   public NightFeed(Path dataDir, LocalDate date) {
     this.date = date;
-    // The night's clock (status, in-game polls) runs from 19:00 ET; each game's own times are its real ones
-    // (gameTimeUTC = the listed tip-off, commence_time = listed + 15 minutes, as the contract's start).
-    this.tipOff = date.atTime(19, 0).atZone(EventTimes.LEAGUE_ZONE).toInstant();
-    this.finalAt = tipOff.plus(GAME_LENGTH);
+    // Each game's own times are its real ones (gameTimeUTC = the listed tip-off, commence_time = listed + 15
+    // minutes, the contract's start). The night's clock (status, in-game polls) is one for all games: it goes
+    // live at the last game's start, so no feed shows a game in progress before its start (nor, therefore,
+    // moves a line's start earlier: OddsPoller) and the live night equals the replay of it.
     String season = date.getMonthValue() >= 8 ? date.getYear() + "-" + String.format("%02d", (date.getYear() + 1) % 100)
         : (date.getYear() - 1) + "-" + String.format("%02d", date.getYear() % 100);
     for (Path schedule : new DataLayout(dataDir).files(SourceKind.SCHEDULE)) {
@@ -71,6 +71,13 @@ public final class NightFeed {
         }
       }
     }
+    Instant last = EventTimes.defaultStart(date);
+    for (String gameId : games.keySet()) {
+      Instant start = EventTimes.start(date, listed(gameId));
+      last = start.isAfter(last) ? start : last;
+    }
+    this.tipOff = last;
+    this.finalAt = tipOff.plus(GAME_LENGTH);
     try (CsvSource s = new CsvSource(dataDir.resolve("box_scores/player_box_" + season + ".csv.gz"))) {
       while (s.hasNext()) {
         SourceRow r = s.next();
@@ -184,7 +191,7 @@ public final class NightFeed {
     g.put("gameStatusText", st == 1 ? "7:00 pm ET" : st == 3 ? "Final" : "Q" + period + " " + clockText(left));
     g.put("period", period);
     g.put("gameClock", st == 1 ? "" : iso(left));
-    g.put("gameTimeUTC", listed(id).toString());
+    g.put("gameTimeUTC", (listed(id) == null ? EventTimes.defaultStart(date) : listed(id)).toString());
     g.put("gameEt", date + "T19:00:00Z");
     g.put("regulationPeriods", 4);
     return g;
@@ -356,11 +363,11 @@ public final class NightFeed {
     return write(ev);
   }
 
-  /** A game's listed tip-off from the schedule row, else the night's 19:00 ET. */
+  /** A game's listed tip-off from the schedule row, or null when it has none. */
   private Instant listed(String gameId) {
     SourceRow s = games.get(gameId);
     String t = s == null ? null : s.get("tipoff_utc");
-    return t == null || t.isBlank() ? tipOff : Instant.parse(t);
+    return t == null || t.isBlank() ? null : Instant.parse(t);
   }
 
   private Map<String, Object> eventHeader(String eventId) {

@@ -37,6 +37,36 @@ class TimelineTest {
     return out;
   }
 
+  /**
+   * The files are sorted by game date, not by time within a date; the timeline releases every source in event-time
+   * order anyway (box scores and shots at their game's end, from the real tip-off times), with nothing late, and
+   * a 13:00 ET game's rows come out before a 19:00 ET game's that the file lists first.
+   */
+  @Test
+  void eachSourceComesOutInEventTimeOrderWhateverTheFileOrderWithinADate() {
+    DataLayout layout = new DataLayout(TestData.slice());
+    Selection sel = Selection.of(List.of(SourceKind.values()), List.of("2023-24"), null, null, List.of());
+    ReplaySummary sum = new ReplaySummary();
+    Map<SourceKind, Long> last = new java.util.EnumMap<>(SourceKind.class);
+    int outOfFileOrder = 0;
+    long previousBoxLine = -1;
+    try (Timeline t = new Timeline(layout, sel, SourceParsers.forLayout(layout), sum)) {
+      while (t.hasNext()) {
+        if (t.next() instanceof Timeline.Data d) {
+          Long before = last.put(d.source(), d.eventTime());
+          assertThat(before == null || before <= d.eventTime()).as("%s at %s:%d", d.source(), d.file(), d.line())
+              .isTrue();
+          if (d.source() == SourceKind.BOX_SCORES) {
+            outOfFileOrder += d.line() < previousBoxLine ? 1 : 0;
+            previousBoxLine = d.line();
+          }
+        }
+      }
+    }
+    sum.bySource().forEach((source, c) -> assertThat(c.late).as(source + " late rows").isZero());
+    assertThat(outOfFileOrder).as("box-score rows released before rows listed earlier in the file").isPositive();
+  }
+
   @Test
   void everySourceMergedInEventTimeOrderWithScheduleFirstAndGamesAtTheirEnd() {
     ReplaySummary summary = new ReplaySummary();

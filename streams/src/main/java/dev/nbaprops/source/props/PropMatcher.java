@@ -47,10 +47,14 @@ import java.util.function.Predicate;
  *   <li>{@code short-first}: same last name, one first name starts the other and is at least 3 letters
  *   ("Cam Johnson" / Cameron Johnson, "Herb Jones" / Herbert Jones);</li>
  *   <li>{@code surname-on-roster}: the normalised surname (accents, case, punctuation and Jr/Sr/II/III/IV
- *   suffixes dropped) belongs to exactly one player of the game's two teams, whatever the first name (a legal
- *   name against a nickname, "Bones Hyland" / Nah'Shon Hyland). Not for an abbreviated first name: its initial
- *   already ruled out every player with that surname ("J. Green" is not Draymond Green). Two or more such
- *   players: "ambiguous", with the candidates named.</li>
+ *   suffixes dropped) belongs to exactly one player of the game's two teams whose first name starts with the
+ *   same letter (a legal name against a nickname: "Mike Porter Jr." / Michael Porter Jr., "Obadiah Toppin" / Obi
+ *   Toppin, "Mohamed Bamba" / Mo Bamba). The initial is the guard against the one wrong match a bare surname
+ *   invites: a player the rosters do not know yet (a new signing, a call-up) who shares a teammate's surname
+ *   ("Michael Jordan" is not DeAndre Jordan); a nickname with another initial ("Bam" for Edrice Adebayo) needs
+ *   the alias table. Not for an abbreviated first name: its initial already ruled out every player with that
+ *   surname ("J. Green" is not Draymond Green). Two or more such players: "ambiguous", with the candidates
+ *   named.</li>
  * </ol>
  * The rule that matched is carried on the line ({@code match_rule}) and counted in the replay summary.
  * Results are cached per (game, normalised name).
@@ -398,7 +402,9 @@ public final class PropMatcher {
     // An abbreviated first name that starts nobody's first name is a different player ("J. Green" is not Draymond).
     if (!abbreviated && f.size() >= 2) {
       String surname = f.get(f.size() - 1);
-      m = step(roster, feedName, SURNAME_ON_ROSTER, t -> t.size() >= 2 && t.get(t.size() - 1).equals(surname));
+      String initial = f.get(0).substring(0, 1);
+      m = step(roster, feedName, SURNAME_ON_ROSTER, t -> t.size() >= 2 && t.get(t.size() - 1).equals(surname)
+          && t.get(0).startsWith(initial));
       if (m != null) {
         return m;
       }

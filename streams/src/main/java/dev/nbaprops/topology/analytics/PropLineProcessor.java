@@ -36,20 +36,39 @@ public final class PropLineProcessor implements Processor<String, PropLine, Stri
   }
 
   /**
-   * The game's start on the stored lines: a feed's own start (The Odds API {@code commence_time}) wins over the
-   * schedule's and is kept once seen (the latest feed value); otherwise the latest line's start. A line without
-   * one (written before the field existed) keeps what is stored; with none at all, 19:15 ET applies
-   * ({@link dev.nbaprops.features.PropConsensus#of(PlayerGameProps, String)}).
+   * The game's start on the stored lines, by the strongest source seen: a feed's own start (The Odds API
+   * {@code commence_time}, or when the league's feeds first showed the game in progress) over the schedule's
+   * (listed tip-off + 15 minutes) over the default (19:15 ET). Of two feed starts the earlier is kept (a line never
+   * counts after any feed said the game had started); of two schedule starts the later line's (a corrected
+   * tip-off time). A line without a start (written before the field existed) keeps what is stored; with none at
+   * all, 19:15 ET applies ({@link dev.nbaprops.features.PropConsensus#of(PlayerGameProps, String)}).
    */
   static PlayerGameProps.Builder withStart(PlayerGameProps.Builder b, PlayerGameProps current, PropLine p) {
-    boolean fromFeed = EventTimes.StartSource.FEED.name().equals(p.getGameStartSource());
-    boolean keep = p.getGameStart() == null
-        || (current != null && current.getGameStartFromFeed() && !fromFeed);
-    if (keep) {
+    int incoming = p.getGameStart() == null ? NO_START : rank(p.getGameStartSource());
+    int stored = current == null || current.getGameStart() == null ? NO_START
+        : current.getGameStartFromFeed() ? FEED : rank(current.getGameStartSource());
+    boolean take = incoming < stored
+        || (incoming == stored && incoming != NO_START && (incoming != FEED
+            || p.getGameStart().isBefore(current.getGameStart())));
+    if (!take) {
       return current == null ? b : b.setGameStart(current.getGameStart())
-          .setGameStartFromFeed(current.getGameStartFromFeed());
+          .setGameStartFromFeed(current.getGameStartFromFeed()).setGameStartSource(current.getGameStartSource());
     }
-    return b.setGameStart(p.getGameStart()).setGameStartFromFeed(fromFeed);
+    return b.setGameStart(p.getGameStart()).setGameStartFromFeed(incoming == FEED)
+        .setGameStartSource(EventTimes.StartSource.values()[incoming].name());
+  }
+
+  private static final int FEED = EventTimes.StartSource.FEED.ordinal();
+  private static final int NO_START = EventTimes.StartSource.values().length;
+
+  /** FEED 0, SCHEDULE 1, DEFAULT 2; a start with no (or an unknown) source ranks as the schedule's. */
+  private static int rank(String source) {
+    for (EventTimes.StartSource s : EventTimes.StartSource.values()) {
+      if (s.name().equals(source)) {
+        return s.ordinal();
+      }
+    }
+    return EventTimes.StartSource.SCHEDULE.ordinal();
   }
 
   @Override

@@ -19,7 +19,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -64,7 +63,6 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Specif
   private static final String ANNOUNCED = "a" + StoreKeys.SEP;
   private static final String OBSERVED = "o" + StoreKeys.SEP;
 
-  private final Map<String, LocalDate> seasonStartOverrides;
   private KeyValueStore<String, String> seasonStarts;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, PlayerSeasonHistory> history;
@@ -73,9 +71,7 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Specif
   private KeyValueStore<String, MlFeatureStore> featureInputs;
   private KeyValueStore<String, PlayerGameProps> props;
 
-  /** @param seasonStartOverrides the setting seasons.first.game.dates (wins over the data; usually empty) */
-  public PlayerDailyCacheProcessor(Map<String, LocalDate> seasonStartOverrides) {
-    this.seasonStartOverrides = Map.copyOf(seasonStartOverrides);
+  public PlayerDailyCacheProcessor() {
   }
 
   @Override
@@ -100,12 +96,12 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Specif
     }
   }
 
-  /** The first game date this task uses for a season: the setting, else the announced one, else its own earliest. */
+  /**
+   * The first game date this task uses for a season: the one {@link SeasonStartProcessor} announced (the setting
+   * when it names the season, else the schedule's), else its own earliest. The setting is not read here: a
+   * changed setting then reaches the rows built under the old one as a new announcement, like any correction.
+   */
   private LocalDate seasonStart(String season) {
-    LocalDate setting = seasonStartOverrides.get(season);
-    if (setting != null) {
-      return setting;
-    }
     String d = seasonStarts.get(ANNOUNCED + season);
     if (d == null) {
       d = seasonStarts.get(OBSERVED + season);

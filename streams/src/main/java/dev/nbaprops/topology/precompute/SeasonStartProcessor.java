@@ -90,19 +90,25 @@ public final class SeasonStartProcessor implements Processor<String, SpecificRec
     SpecificRecord v = record.value();
     String season = seasonOf(v);
     if (season != null) {
-      boolean changed;
-      if (overrides.containsKey(season)) {
-        changed = starts.get(season) == null; // the setting wins: published once, nothing to track
-      } else if (v instanceof ScheduleGame g && isRegularSeason(g.getGameId())) {
-        changed = scheduled(g);
-      } else {
-        changed = observed(season, dateOf(v));
-      }
-      if (changed) {
+      // The data is tracked even where the setting wins, so that removing the setting falls back to it.
+      boolean changed = v instanceof ScheduleGame g && isRegularSeason(g.getGameId())
+          ? scheduled(g) : observed(season, dateOf(v));
+      if (changed || settingDiffers(season)) {
         publish(season, record);
       }
     }
     context.forward(record);
+  }
+
+  /** The stored start disagrees with the setting: it was added, changed or removed since it was stored. */
+  private boolean settingDiffers(String season) {
+    SeasonStart stored = starts.get(season);
+    LocalDate setting = overrides.get(season);
+    if (stored == null) {
+      return setting != null;
+    }
+    boolean storedSetting = SETTING.equals(stored.getSource());
+    return setting != null ? !storedSetting || !setting.equals(stored.getFirstGameDate()) : storedSetting;
   }
 
   private boolean scheduled(ScheduleGame g) {

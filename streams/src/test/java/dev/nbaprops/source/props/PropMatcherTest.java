@@ -112,14 +112,19 @@ class PropMatcherTest {
         .isEqualTo(PropMatcher.SURNAME_ON_ROSTER);
   }
 
-  /** A first name the NBA does not use (legal name, nickname): the surname, when unique on the two teams. */
+  /**
+   * A first name the NBA does not use (legal name, nickname): the surname with the same initial, when unique on
+   * the two teams.
+   */
   @Test
   void surnameUniqueOnTheTwoRostersMatchesAndAmbiguousOnesNameTheCandidates() {
     PropMatcher.Match mike = m("Denver Nuggets", "Los Angeles Lakers", "2024-01-10", "Mike Porter Jr.");
     assertThat(mike.playerId()).isEqualTo(1629008L);
     assertThat(mike.rule()).isEqualTo("surname-on-roster");
-    assertThat(m("Denver Nuggets", "Los Angeles Lakers", "2024-01-10", "Bron JAMES").playerId()).isEqualTo(2544L);
-    assertThat(m("Denver Nuggets", "Los Angeles Lakers", "2024-01-10", "Joker Jokić").playerId()).isEqualTo(203999L);
+    assertThat(m("Denver Nuggets", "Los Angeles Lakers", "2024-01-10", "NICKY Jokić").playerId()).isEqualTo(203999L);
+    // Another initial is another player (one the rosters do not know), not the teammate with that surname.
+    assertThat(m("Denver Nuggets", "Los Angeles Lakers", "2024-01-10", "Bronny James").reason())
+        .isEqualTo("no player named 'Bronny James' on DEN or LAL in 2023-24");
     PropMatcher.Match green = m("Houston Rockets", "Dallas Mavericks", "2024-01-10", "Jaylen Green");
     assertThat(green.matched()).isFalse();
     assertThat(green.reason()).isEqualTo(
