@@ -31,11 +31,22 @@ public final class TestData {
     return projectRoot().resolve("data/nba-slice");
   }
 
-  /** The full shared data set, if it is beside the project (CI has it; a fresh clone elsewhere may not). */
+  /**
+   * The full shared data set, if it is beside the project (a fresh clone elsewhere may not have it: the tests that
+   * need it are then skipped with a message). Under {@code CI=true} its absence fails instead: CI must run the
+   * full-season checks, not skip them.
+   */
   public static Optional<Path> shared() {
     String env = System.getenv("NBA_SHARED_DATA");
     Path p = env != null ? Path.of(env) : projectRoot().resolve("../shared/data/nba").normalize();
-    return Files.isDirectory(p.resolve("box_scores")) ? Optional.of(p) : Optional.empty();
+    if (Files.isDirectory(p.resolve("box_scores"))) {
+      return Optional.of(p);
+    }
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      throw new IllegalStateException("CI=true but the shared data is not at " + p + " (put ../shared beside the"
+          + " project or set NBA_SHARED_DATA): the full-season checks must run in CI, not be skipped");
+    }
+    return Optional.empty();
   }
 
   /**
