@@ -49,9 +49,8 @@ public final class PlayerTablesReference {
     String sql = """
         WITH box AS (%s),
         shots AS (%s),
-        -- games with any shot in the shot data: their players' zone fields are counts (0 for a player who took
-        -- no shot); a game without any shot row (2021-22, playoffs) has null zone fields.
-        shot_games AS (SELECT DISTINCT game_id FROM shots),
+        -- docs/features.md: the zone fields are the player's shot rows of the game, null when the shot data has
+        -- none (a game without shot data, or a player without an attempt).
         z AS (
           SELECT game_id, player_id, CAST(count(*) AS INTEGER) AS shot_attempts,
                  CAST(count(*) FILTER (WHERE %s) AS INTEGER) AS paint_fga,
@@ -69,15 +68,14 @@ public final class PlayerTablesReference {
                CASE WHEN b.fga + b.fta = 0 THEN NULL ELSE b.pts / (2.0 * (b.fga + 0.44 * b.fta)) END AS ts_pct,
                b.pts + b.reb + b.ast AS pra,
                CASE WHEN b.min = 0 THEN NULL ELSE (b.fga + 0.44 * b.fta + b.tov) * 36.0 / b.min END AS usage_per_36,
-               CASE WHEN sg.game_id IS NULL THEN NULL ELSE COALESCE(z.shot_attempts, 0) END AS shot_attempts,
-               CASE WHEN sg.game_id IS NULL THEN NULL ELSE COALESCE(z.paint_fga, 0) END AS paint_fga,
-               CASE WHEN sg.game_id IS NULL THEN NULL ELSE COALESCE(z.paint_fgm, 0) END AS paint_fgm,
-               CASE WHEN sg.game_id IS NULL THEN NULL ELSE COALESCE(z.mid_range_fga, 0) END AS mid_range_fga,
-               CASE WHEN sg.game_id IS NULL THEN NULL ELSE COALESCE(z.mid_range_fgm, 0) END AS mid_range_fgm,
-               CASE WHEN sg.game_id IS NULL THEN NULL ELSE COALESCE(z.three_fga, 0) END AS three_fga,
-               CASE WHEN sg.game_id IS NULL THEN NULL ELSE COALESCE(z.three_fgm, 0) END AS three_fgm
+               z.shot_attempts AS shot_attempts,
+               z.paint_fga AS paint_fga,
+               z.paint_fgm AS paint_fgm,
+               z.mid_range_fga AS mid_range_fga,
+               z.mid_range_fgm AS mid_range_fgm,
+               z.three_fga AS three_fga,
+               z.three_fgm AS three_fgm
         FROM box b
-        LEFT JOIN shot_games sg ON sg.game_id = b.game_id
         LEFT JOIN z ON z.game_id = b.game_id AND z.player_id = b.player_id
         """.formatted(readBox(data, seasons), readShots(shots), PAINT, PAINT, MID, MID, THREE, THREE,
         SEASON_OF_GAME_ID.replace("game_id", "b.game_id"));
