@@ -68,19 +68,13 @@ public final class ZoneTablesReference {
         z AS (
           SELECT game_id, player_id, %s FROM shots GROUP BY game_id, player_id
         ), g AS (
-          -- every box-score game of the player; zone counts only when the game has shot data (0 when the player
-          -- took no shot in such a game), NULL when it has none
+          -- every box-score game of the player; zone counts when the shot data has rows of the player for the
+          -- game, NULL otherwise (docs/features.md: a game without shot data, or no attempt)
           SELECT b.player_id, b.season, b.game_id, b.game_date,
-                 CASE WHEN sg.game_id IS NULL THEN NULL ELSE COALESCE(z.shots, 0) END AS shots,
-                 CASE WHEN sg.game_id IS NULL THEN NULL ELSE COALESCE(z.paint_fga, 0) END AS paint_fga,
-                 CASE WHEN sg.game_id IS NULL THEN NULL ELSE COALESCE(z.paint_fgm, 0) END AS paint_fgm,
-                 CASE WHEN sg.game_id IS NULL THEN NULL ELSE COALESCE(z.mid_fga, 0) END AS mid_fga,
-                 CASE WHEN sg.game_id IS NULL THEN NULL ELSE COALESCE(z.mid_fgm, 0) END AS mid_fgm,
-                 CASE WHEN sg.game_id IS NULL THEN NULL ELSE COALESCE(z.three_fga, 0) END AS three_fga,
-                 CASE WHEN sg.game_id IS NULL THEN NULL ELSE COALESCE(z.three_fgm, 0) END AS three_fgm
+                 z.shots AS shots, z.paint_fga AS paint_fga, z.paint_fgm AS paint_fgm, z.mid_fga AS mid_fga,
+                 z.mid_fgm AS mid_fgm, z.three_fga AS three_fga, z.three_fgm AS three_fgm
           FROM box b
           LEFT JOIN z ON z.game_id = b.game_id AND z.player_id = b.player_id
-          LEFT JOIN shot_games sg ON sg.game_id = b.game_id
         ), days AS (
           SELECT DISTINCT player_id, season, game_date AS d FROM box
         ), win AS (
