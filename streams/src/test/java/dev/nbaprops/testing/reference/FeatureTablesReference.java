@@ -147,18 +147,22 @@ public final class FeatureTablesReference {
         FROM pprior p LEFT JOIN pshots s ON s.game_id = p.game_id AND s.player_id = p.player_id
         WHERE p.rn <= 10 GROUP BY p.player_id, p.d""");
 
-    // ---- PRA line: each bookmaker's last snapshot before the start (schedule tip-off + 15 min), the median of
+    // ---- PRA line: each bookmaker's last snapshot before the start (schedule tip-off + 15 min; without a time,
+    // 19:15 America/New_York on the game date), the median of
     // those, the earliest snapshot's line (median at that instant); The Odds API files only (line_source ODDS_API).
     // Game and player from the props file's ground-truth ids; where the player id is missing, a name match of this
-    // query's own (PraLineParityTest.reference) against who played in that game.
+    // query's own against who played in that game (PraLineParityTest.reference's rules, plus reordered words and
+    // one close spelling), each rule only where exactly one player of the game fits.
     if (props.isEmpty()) {
       steps.add("CREATE TEMP TABLE lines AS SELECT NULL::VARCHAR AS game_id, NULL::BIGINT AS player_id,"
           + " NULL::DOUBLE AS consensus, NULL::DOUBLE AS opening, NULL::BIGINT AS books WHERE false");
     } else {
       steps.add("""
           CREATE TEMP TABLE lines AS
-          WITH starts AS (SELECT game_id, epoch_ms(CAST(tipoff_utc AS TIMESTAMPTZ)) + 15 * 60 * 1000 AS start_ms
-                          FROM sched WHERE tipoff_utc IS NOT NULL),
+          WITH starts AS (SELECT game_id, CASE WHEN tipoff_utc IS NOT NULL
+                            THEN epoch_ms(CAST(tipoff_utc AS TIMESTAMPTZ)) + 15 * 60 * 1000
+                            ELSE epoch_ms(timezone('America/New_York', game_date + TIME '19:15')) END AS start_ms
+                          FROM sched),
           raw AS (SELECT *, row_number() OVER () AS rn FROM read_csv([%s], header = true, all_varchar = true)
                   WHERE nba_game_id IS NOT NULL),
           norm AS (SELECT rn, nba_game_id, trim(regexp_replace(regexp_replace(lower(strip_accents(player_name)),
@@ -170,11 +174,24 @@ public final class FeatureTablesReference {
           by_initial AS (SELECT r.rn, min(b.player_id) AS pid FROM norm r JOIN played b ON b.game_id = r.nba_game_id
                          AND left(b.n, 1) = left(r.n, 1) AND split_part(b.n, ' ', -1) = split_part(r.n, ' ', -1)
                          WHERE r.rn NOT IN (SELECT rn FROM by_name) GROUP BY r.rn HAVING count(*) = 1),
+          -- Two more rules of this reference's own for the remaining gaps: the same words in another order
+          -- ('Huerter Kevin'), then one close spelling (edit distance <= 2, e.g. 'Danilo Galinari').
+          by_words AS (SELECT r.rn, min(b.player_id) AS pid FROM norm r JOIN played b ON b.game_id = r.nba_game_id
+                       AND list_sort(string_split(b.n, ' ')) = list_sort(string_split(r.n, ' '))
+                       WHERE r.rn NOT IN (SELECT rn FROM by_name UNION ALL SELECT rn FROM by_initial)
+                       GROUP BY r.rn HAVING count(*) = 1),
+          by_spelling AS (SELECT r.rn, min(b.player_id) AS pid FROM norm r JOIN played b ON b.game_id = r.nba_game_id
+                          AND levenshtein(b.n, r.n) <= 2
+                          WHERE r.rn NOT IN (SELECT rn FROM by_name UNION ALL SELECT rn FROM by_initial
+                                             UNION ALL SELECT rn FROM by_words)
+                          GROUP BY r.rn HAVING count(*) = 1),
           p AS (SELECT raw.nba_game_id AS game_id,
-                       COALESCE(CAST(raw.nba_player_id AS BIGINT), n.pid, i.pid) AS player_id, bookmaker, market,
+                       COALESCE(CAST(raw.nba_player_id AS BIGINT), n.pid, i.pid, w.pid, s.pid) AS player_id,
+                       bookmaker, market,
                        epoch_ms(CAST(snapshot_ts AS TIMESTAMPTZ)) AS snapshot_ms, CAST(line AS DOUBLE) AS line
                 FROM raw LEFT JOIN by_name n USING (rn) LEFT JOIN by_initial i USING (rn)
-                WHERE COALESCE(CAST(raw.nba_player_id AS BIGINT), n.pid, i.pid) IS NOT NULL),
+                LEFT JOIN by_words w USING (rn) LEFT JOIN by_spelling s USING (rn)
+                WHERE COALESCE(CAST(raw.nba_player_id AS BIGINT), n.pid, i.pid, w.pid, s.pid) IS NOT NULL),
           pre AS (SELECT p.* FROM p JOIN starts s USING (game_id)
                   WHERE p.market = '%s' AND p.snapshot_ms < s.start_ms),
           last_ts AS (SELECT game_id, player_id, bookmaker, max(snapshot_ms) AS ts FROM pre
