@@ -81,9 +81,30 @@ class FeatureTablesColumnParityTest {
     return out;
   }
 
+  /** Per column, how many reference rows have a value (not null, not false): agreement on nulls alone proves little. */
+  static Map<String, Integer> setCounts(Map<String, Map<String, Object>> reference) {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    for (Map<String, Object> row : reference.values()) {
+      row.forEach((col, v) -> out.merge(col, v == null || Boolean.FALSE.equals(v) ? 0 : 1, Integer::sum));
+    }
+    return out;
+  }
+
   @Test
   void sliceEveryColumnMatchesTheReference() throws Exception {
     List<String> seasons = List.of("2022-23", "2023-24");
     check(EmbeddedRun.replayOf(TestData.slice(), seasons), TestData.slice(), seasons);
+    // On the slice every column is set (or true) on some rows, so no column passes by being null on both sides;
+    // and the flags are false on some rows too.
+    FeatureTablesReference.Tables ref = FeatureTablesReference.compute(TestData.slice(), seasons);
+    for (Map<String, Map<String, Object>> table : List.of(ref.mlFeatureStore(), ref.playerCompositeFactors())) {
+      Map<String, Integer> set = setCounts(table);
+      System.out.println("reference rows with a value, per column: " + set);
+      assertThat(set).allSatisfy((col, n) -> assertThat(n).as(col).isPositive());
+    }
+    assertThat(ref.mlFeatureStore().values()).anySatisfy(r -> assertThat(r.get("has_prop_line")).isEqualTo(false))
+        .anySatisfy(r -> assertThat(r.get("has_shot_profile")).isEqualTo(false))
+        .anySatisfy(r -> assertThat(r.get("is_bootstrap")).isEqualTo(false))
+        .anySatisfy(r -> assertThat(r.get("back_to_back")).isEqualTo(true));
   }
 }
