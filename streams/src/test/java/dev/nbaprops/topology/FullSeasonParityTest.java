@@ -81,6 +81,22 @@ class FullSeasonParityTest {
         table("nba_precompute.ml_feature_store"), 0.99);
   }
 
+  /** Every column of every row of the player, zone and feature tables against the independent references. */
+  @Test
+  void everyColumnOfThePlayerTables() throws Exception {
+    PlayerTablesColumnParityTest.check(tables, data, SEASONS);
+  }
+
+  @Test
+  void everyColumnOfTheZoneTables() throws Exception {
+    ZoneTablesColumnParityTest.check(tables, data, SEASONS);
+  }
+
+  @Test
+  void everyColumnOfTheFeatureTables() throws Exception {
+    FeatureTablesColumnParityTest.check(tables, data, SEASONS);
+  }
+
   @Test
   void precomputeTables() throws Exception {
     PrecomputeParityTest.check(tables, data, SEASONS, 80_000);
