@@ -93,6 +93,11 @@ class FullSeasonParityTest {
   }
 
   @Test
+  void everyColumnOfTheContextTables() throws Exception {
+    ContextTablesColumnParityTest.check(tables, data, SEASONS);
+  }
+
+  @Test
   void everyColumnOfTheFeatureTables() throws Exception {
     FeatureTablesColumnParityTest.check(tables, data, SEASONS);
   }
