@@ -1,14 +1,15 @@
 package dev.nbaprops.testing;
 
+import static dev.nbaprops.testing.reference.SqlParts.MID;
+import static dev.nbaprops.testing.reference.SqlParts.PAINT;
+import static dev.nbaprops.testing.reference.SqlParts.THREE;
+import static dev.nbaprops.testing.reference.SqlParts.ZONE_SUMS;
+import static dev.nbaprops.testing.reference.SqlParts.list;
+import static dev.nbaprops.testing.reference.SqlParts.query;
+import static dev.nbaprops.testing.reference.SqlParts.readBox;
+
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,8 +25,7 @@ public final class ReferenceSql {
       throws SQLException {
     String teams = """
         WITH box AS (
-          SELECT * FROM read_csv([%s], header = true, types = {'game_id': 'VARCHAR', 'game_date': 'DATE',
-                                 'player_id': 'BIGINT', 'min': 'DOUBLE'})
+          %s
         ), t AS (
           SELECT game_id, team_abbr, any_value(opp_abbr) AS opp_abbr, any_value(home_away) = 'H' AS home,
                  any_value(season) AS season, CAST(any_value(game_date) AS VARCHAR) AS game_date,
@@ -36,7 +36,7 @@ public final class ReferenceSql {
                  sum(fga) - sum(oreb) + sum(tov) + 0.44 * sum(fta) AS possessions
           FROM box GROUP BY game_id, team_abbr
         )
-        """.formatted(files(boxScoreFiles));
+        """.formatted(readBox(boxScoreFiles, ""));
     String select = defense ? """
         SELECT t.game_id, t.team_abbr, t.season, t.game_date, t.opp_abbr, t.home,
                o.pts AS opp_pts, o.fgm AS opp_fgm, o.fga AS opp_fga, o.fg3m AS opp_fg3m, o.fg3a AS opp_fg3a,
@@ -51,38 +51,11 @@ public final class ReferenceSql {
     return query(teams + select, r -> r.get("game_id") + "|" + r.get("team_abbr"));
   }
 
-  private static String files(List<Path> boxScoreFiles) {
-    StringBuilder files = new StringBuilder();
-    for (Path f : boxScoreFiles) {
-      files.append(files.length() == 0 ? "" : ", ").append('\'').append(f.toAbsolutePath()).append('\'');
-    }
-    return files.toString();
-  }
-
-  private static Map<String, Map<String, Object>> query(String sql,
-      java.util.function.Function<Map<String, Object>, String> key) throws SQLException {
-    Map<String, Map<String, Object>> out = new HashMap<>();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-         Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery(sql)) {
-      ResultSetMetaData md = rs.getMetaData();
-      while (rs.next()) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-          row.put(md.getColumnLabel(i), rs.getObject(i));
-        }
-        out.put(key.apply(row), row);
-      }
-    }
-    return out;
-  }
-
   /** Rows keyed "player_id|cache_date", each a column -> value map. */
   public static Map<String, Map<String, Object>> playerDailyCache(List<Path> boxScoreFiles) throws SQLException {
     String sql = """
         WITH box AS (
-          SELECT * FROM read_csv([%s], header = true, types = {'game_id': 'VARCHAR', 'game_date': 'DATE',
-                                 'player_id': 'BIGINT', 'min': 'DOUBLE'})
+          %s
         ), g AS (
           SELECT player_id, season, game_id, game_date, pts, reb, ast, min, pts + reb + ast AS pra,
                  MIN(game_date) OVER (PARTITION BY season) AS season_first_date
@@ -105,25 +78,15 @@ public final class ReferenceSql {
                 LEAST(COUNT(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 10) / 10.0) AS quality_score
         FROM g
         WINDOW w AS (PARTITION BY player_id, season ORDER BY game_date, game_id)
-        """.formatted(files(boxScoreFiles));
+        """.formatted(readBox(boxScoreFiles, ""));
     return query(sql, r -> r.get("player_id") + "|" + r.get("cache_date"));
   }
-
-  private static final String ZONE_SUMS = """
-      CAST(count(*) AS INTEGER) AS shots,
-      CAST(sum(CASE WHEN zone_basic IN ('Restricted Area', 'In The Paint (Non-RA)') THEN 1 ELSE 0 END) AS INTEGER) AS paint_fga,
-      CAST(sum(CASE WHEN zone_basic IN ('Restricted Area', 'In The Paint (Non-RA)') THEN shot_made ELSE 0 END) AS INTEGER) AS paint_fgm,
-      CAST(sum(CASE WHEN zone_basic = 'Mid-Range' THEN 1 ELSE 0 END) AS INTEGER) AS mid_fga,
-      CAST(sum(CASE WHEN zone_basic = 'Mid-Range' THEN shot_made ELSE 0 END) AS INTEGER) AS mid_fgm,
-      CAST(sum(CASE WHEN zone_basic IN ('Left Corner 3', 'Right Corner 3', 'Above the Break 3', 'Backcourt') THEN 1 ELSE 0 END) AS INTEGER) AS three_fga,
-      CAST(sum(CASE WHEN zone_basic IN ('Left Corner 3', 'Right Corner 3', 'Above the Break 3', 'Backcourt') THEN shot_made ELSE 0 END) AS INTEGER) AS three_fgm
-      """;
 
   private static String readShots(List<Path> shotFiles) {
     return shotFiles.isEmpty()
         ? "SELECT NULL::VARCHAR AS season, NULL::VARCHAR AS game_id, NULL::DATE AS game_date, NULL::BIGINT AS team_id,"
             + " NULL::BIGINT AS player_id, NULL::INTEGER AS shot_made, NULL::VARCHAR AS zone_basic WHERE false"
-        : "SELECT * FROM read_csv([" + files(shotFiles) + "], header = true, types = {'game_id': 'VARCHAR',"
+        : "SELECT * FROM read_csv([" + list(shotFiles) + "], header = true, types = {'game_id': 'VARCHAR',"
             + " 'game_date': 'DATE', 'player_id': 'BIGINT', 'team_id': 'BIGINT', 'shot_made': 'INTEGER'})";
   }
 
@@ -135,8 +98,7 @@ public final class ReferenceSql {
       throws SQLException {
     String sql = """
         WITH box AS (
-          SELECT * FROM read_csv([%s], header = true, types = {'game_id': 'VARCHAR', 'game_date': 'DATE',
-                                 'player_id': 'BIGINT', 'min': 'DOUBLE'})
+          %s
         ), shots AS (%s
         ), z AS (
           SELECT game_id, player_id, %s FROM shots GROUP BY game_id, player_id
@@ -156,7 +118,7 @@ public final class ReferenceSql {
           LEAST(COUNT(*) OVER w, 10) / 10.0 AS quality_score
         FROM g
         WINDOW w AS (PARTITION BY player_id, season ORDER BY game_date, game_id ROWS BETWEEN 10 PRECEDING AND 1 PRECEDING)
-        """.formatted(files(boxScoreFiles), readShots(shotFiles), ZONE_SUMS);
+        """.formatted(readBox(boxScoreFiles, ""), readShots(shotFiles), ZONE_SUMS);
     return query(sql, r -> r.get("player_id") + "|" + r.get("analysis_date"));
   }
 
@@ -169,8 +131,7 @@ public final class ReferenceSql {
                                                                   Path scheduleFile) throws SQLException {
     String sql = """
         WITH box AS (
-          SELECT * FROM read_csv([%s], header = true, types = {'game_id': 'VARCHAR', 'game_date': 'DATE',
-                                 'player_id': 'BIGINT', 'team_id': 'BIGINT'})
+          %s
         ), shots AS (%s
         ), sched AS (
           SELECT * FROM read_csv('%s', header = true, types = {'game_id': 'VARCHAR', 'game_date': 'DATE'})
@@ -199,12 +160,12 @@ public final class ReferenceSql {
           SELECT DISTINCT season, d FROM rows
         ), league AS (
           SELECT days.season, days.d,
-                 CAST(sum(CASE WHEN zone_basic IN ('Restricted Area', 'In The Paint (Non-RA)') THEN shot_made END) AS DOUBLE)
-                   / NULLIF(sum(CASE WHEN zone_basic IN ('Restricted Area', 'In The Paint (Non-RA)') THEN 1 END), 0) AS league_paint_fg_pct,
-                 CAST(sum(CASE WHEN zone_basic = 'Mid-Range' THEN shot_made END) AS DOUBLE)
-                   / NULLIF(sum(CASE WHEN zone_basic = 'Mid-Range' THEN 1 END), 0) AS league_mid_range_fg_pct,
-                 CAST(sum(CASE WHEN zone_basic IN ('Left Corner 3', 'Right Corner 3', 'Above the Break 3', 'Backcourt') THEN shot_made END) AS DOUBLE)
-                   / NULLIF(sum(CASE WHEN zone_basic IN ('Left Corner 3', 'Right Corner 3', 'Above the Break 3', 'Backcourt') THEN 1 END), 0) AS league_three_fg_pct
+                 CAST(sum(CASE WHEN %5$s THEN shot_made END) AS DOUBLE)
+                   / NULLIF(sum(CASE WHEN %5$s THEN 1 END), 0) AS league_paint_fg_pct,
+                 CAST(sum(CASE WHEN %6$s THEN shot_made END) AS DOUBLE)
+                   / NULLIF(sum(CASE WHEN %6$s THEN 1 END), 0) AS league_mid_range_fg_pct,
+                 CAST(sum(CASE WHEN %7$s THEN shot_made END) AS DOUBLE)
+                   / NULLIF(sum(CASE WHEN %7$s THEN 1 END), 0) AS league_three_fg_pct
           FROM days LEFT JOIN shots ON shots.season = days.season AND shots.game_date < days.d
           GROUP BY days.season, days.d
         )
@@ -218,7 +179,8 @@ public final class ReferenceSql {
                LEAST(COALESCE(w.games_in_window, 0), 15) / 15.0 AS quality_score
         FROM rows r LEFT JOIN w ON w.team = r.team AND w.d = r.d
         LEFT JOIN league l ON l.season = r.season AND l.d = r.d
-        """.formatted(files(boxScoreFiles), readShots(shotFiles), scheduleFile.toAbsolutePath(), ZONE_SUMS);
+        """.formatted(readBox(boxScoreFiles, ""), readShots(shotFiles), scheduleFile.toAbsolutePath(), ZONE_SUMS,
+        PAINT, MID, THREE);
     return query(sql, r -> r.get("team_abbr") + "|" + r.get("analysis_date"));
   }
 
@@ -239,8 +201,7 @@ public final class ReferenceSql {
                                                                      Path gameLinesFile) throws SQLException {
     String sql = """
         WITH box AS (
-          SELECT * FROM read_csv([%s], header = true, types = {'game_id': 'VARCHAR', 'game_date': 'DATE',
-                                 'player_id': 'BIGINT', 'min': 'DOUBLE'})
+          %s
         ), %s, lines AS (
           SELECT * FROM read_csv('%s', header = true, types = {'nba_game_id': 'VARCHAR', 'spread': 'DOUBLE', 'total': 'DOUBLE'})
           WHERE nba_game_id IS NOT NULL
@@ -277,7 +238,7 @@ public final class ReferenceSql {
         FROM rows r LEFT JOIN agg a ON a.g = r.game_id AND a.team = r.team
         LEFT JOIN agg o ON o.g = r.game_id AND o.team = r.opp
         LEFT JOIN lines l ON l.nba_game_id = r.game_id
-        """.formatted(files(boxScoreFiles), SCHEDULE_ROWS.formatted(scheduleFile.toAbsolutePath()),
+        """.formatted(readBox(boxScoreFiles, ""), SCHEDULE_ROWS.formatted(scheduleFile.toAbsolutePath()),
         gameLinesFile.toAbsolutePath());
     return query(sql, r -> r.get("game_id") + "|" + r.get("team_abbr"));
   }
@@ -291,8 +252,7 @@ public final class ReferenceSql {
       throws SQLException {
     String sql = """
         WITH box AS (
-          SELECT * FROM read_csv([%s], header = true, types = {'game_id': 'VARCHAR', 'game_date': 'DATE',
-                                 'player_id': 'BIGINT', 'min': 'DOUBLE'})
+          %s
         ), %s, tg AS (
           SELECT DISTINCT season, game_id, game_date, team_abbr FROM box
         ), last3 AS (
@@ -313,7 +273,7 @@ public final class ReferenceSql {
                CAST(date_diff('day', last_date, d) - 1 AS INTEGER) AS days_rest,
                date_diff('day', last_date, d) - 1 = 0 AS back_to_back, CAST(last7 AS INTEGER) AS games_last_7_days
         FROM hist WHERE rn = 1 AND last_team = team
-        """.formatted(files(boxScoreFiles), SCHEDULE_ROWS.formatted(scheduleFile.toAbsolutePath()));
+        """.formatted(readBox(boxScoreFiles, ""), SCHEDULE_ROWS.formatted(scheduleFile.toAbsolutePath()));
     return query(sql, r -> r.get("game_id") + "|" + r.get("player_id"));
   }
 }

@@ -13,6 +13,8 @@ import dev.nbaprops.source.DataLayout;
 import dev.nbaprops.source.SourceKind;
 import dev.nbaprops.testing.TestData;
 import dev.nbaprops.testing.TopologyHarness;
+import dev.nbaprops.testing.reference.PropsReference;
+import dev.nbaprops.testing.reference.SqlParts;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,71 +38,34 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PraLineParityTest {
   /**
-   * CONTRACT.md's consensus line per (game, player) that played, computed from the raw files alone: the props
-   * file's ground-truth ids ({@code nba_game_id}, {@code nba_player_id}; never the project's matcher; where the
-   * ground truth has no player, a simple name match of this query's own against who played), the game's
-   * start as the contract defines it from the schedule's {@code tipoff_utc} (+ 15 minutes; every game of the
-   * shared files has a time, checked here), each bookmaker's last snapshot strictly before the start (the median
-   * when it has several at that instant), the median across bookmakers, and OVER/UNDER/PUSH of pts+reb+ast.
+   * CONTRACT.md's consensus line per (game, player) that played, computed from the raw files alone by the shared
+   * independent {@link PropsReference} (the props file's ground-truth ids, never the project's matcher; where the
+   * ground truth has no player, the reference's own name match against who played; the game's start as the contract
+   * defines it from the schedule; each bookmaker's last snapshot strictly before the start, the median across
+   * bookmakers), and OVER/UNDER/PUSH of pts+reb+ast.
    * Value: {consensus (or null), result (or null), game_date, whether the pair has any PRA snapshot at all};
    * key "game_id|player_id" for every box-score row.
    */
   static Map<String, Object[]> reference(Path propsFile, Path scheduleFile, List<Path> boxFiles) throws Exception {
-    StringBuilder files = new StringBuilder();
-    boxFiles.forEach(f -> files.append(files.length() == 0 ? "" : ",").append("'").append(f).append("'"));
-    String sql = """
-        WITH sched AS (SELECT game_id, tipoff_utc FROM read_csv('%s', header = true, all_varchar = true)),
-        starts AS (SELECT game_id, epoch_ms(CAST(tipoff_utc AS TIMESTAMPTZ)) + 15 * 60 * 1000 AS start_ms FROM sched),
-        raw AS (SELECT *, row_number() OVER () AS rn FROM read_csv('%s', header = true, all_varchar = true)
-                WHERE nba_game_id IS NOT NULL),
-        box AS (SELECT * FROM read_csv([%s], header = true, types = {'game_id': 'VARCHAR', 'player_id': 'BIGINT'})),
-        -- The ground-truth player id has gaps (a few rows of players who played, e.g. 'Z. Nnaji'): those rows are
-        -- filled by this query's own matching against the players who played in that game, by normalised full
-        -- name, else by first initial + surname, only where exactly one player of the game fits.
-        norm AS (SELECT rn, nba_game_id, trim(regexp_replace(regexp_replace(lower(strip_accents(player_name)),
-                        '[^a-z ]', '', 'g'), ' (jr|sr|ii|iii|iv)$', '')) AS n FROM raw WHERE nba_player_id IS NULL),
-        played AS (SELECT game_id, player_id, trim(regexp_replace(regexp_replace(lower(strip_accents(player_name)),
-                          '[^a-z ]', '', 'g'), ' (jr|sr|ii|iii|iv)$', '')) AS n FROM box),
-        by_name AS (SELECT r.rn, min(b.player_id) AS pid FROM norm r JOIN played b ON b.game_id = r.nba_game_id
-                    AND b.n = r.n GROUP BY r.rn HAVING count(*) = 1),
-        by_initial AS (SELECT r.rn, min(b.player_id) AS pid FROM norm r JOIN played b ON b.game_id = r.nba_game_id
-                       AND left(b.n, 1) = left(r.n, 1) AND split_part(b.n, ' ', -1) = split_part(r.n, ' ', -1)
-                       WHERE r.rn NOT IN (SELECT rn FROM by_name) GROUP BY r.rn HAVING count(*) = 1),
-        p AS (SELECT raw.nba_game_id AS game_id,
-                     COALESCE(CAST(raw.nba_player_id AS BIGINT), n.pid, i.pid) AS player_id, bookmaker, market,
-                     epoch_ms(CAST(snapshot_ts AS TIMESTAMPTZ)) AS snapshot_ms, CAST(line AS DOUBLE) AS line
-              FROM raw LEFT JOIN by_name n USING (rn) LEFT JOIN by_initial i USING (rn)
-              WHERE COALESCE(CAST(raw.nba_player_id AS BIGINT), n.pid, i.pid) IS NOT NULL),
-        pre AS (SELECT p.* FROM p JOIN starts s USING (game_id)
-                WHERE p.market = 'player_points_rebounds_assists' AND p.snapshot_ms < s.start_ms),
-        last_ts AS (SELECT game_id, player_id, bookmaker, max(snapshot_ms) AS ts FROM pre
-                    GROUP BY game_id, player_id, bookmaker),
-        book AS (SELECT c.game_id, c.player_id, c.bookmaker, median(c.line) AS line FROM pre c
-                 JOIN last_ts l ON c.game_id = l.game_id AND c.player_id = l.player_id
-                   AND c.bookmaker = l.bookmaker AND c.snapshot_ms = l.ts
-                 GROUP BY c.game_id, c.player_id, c.bookmaker),
-        cons AS (SELECT game_id, player_id, median(line) AS consensus FROM book GROUP BY game_id, player_id)
-        SELECT b.game_id, b.player_id, cons.consensus,
-               CASE WHEN cons.consensus IS NULL THEN NULL
-                    WHEN b.pts + b.reb + b.ast > cons.consensus THEN 'OVER'
-                    WHEN b.pts + b.reb + b.ast < cons.consensus THEN 'UNDER' ELSE 'PUSH' END AS result,
+    String sql = "WITH box AS (" + SqlParts.readBox(boxFiles, "") + "), "
+        + PropsReference.ctes(new PropsReference.Inputs(List.of(propsFile), List.of(scheduleFile),
+            "SELECT game_id, player_id, player_name FROM box"))
+        + """
+        SELECT b.game_id, b.player_id, l.consensus_line,
+               CASE WHEN l.consensus_line IS NULL THEN NULL
+                    WHEN b.pts + b.reb + b.ast > l.consensus_line THEN 'OVER'
+                    WHEN b.pts + b.reb + b.ast < l.consensus_line THEN 'UNDER' ELSE 'PUSH' END AS result,
                CAST(b.game_date AS VARCHAR) AS game_date,
-               EXISTS (SELECT 1 FROM p WHERE p.game_id = b.game_id AND p.player_id = b.player_id
-                       AND p.market = 'player_points_rebounds_assists') AS any_line
-        FROM box b LEFT JOIN cons ON cons.game_id = b.game_id AND cons.player_id = b.player_id
-        """.formatted(scheduleFile.toAbsolutePath(), propsFile.toAbsolutePath(), files);
+               EXISTS (SELECT 1 FROM props_snapshots p WHERE p.game_id = b.game_id AND p.player_id = b.player_id)
+                 AS any_line
+        FROM box b LEFT JOIN props_lines l ON l.game_id = b.game_id AND l.player_id = b.player_id
+        """;
     Map<String, Object[]> out = new HashMap<>();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
-      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM read_csv('" + scheduleFile.toAbsolutePath()
-          + "', header = true, all_varchar = true) WHERE tipoff_utc IS NULL")) {
-        rs.next();
-        assertThat(rs.getLong(1)).as("schedule games without tipoff_utc (the reference needs every time)").isZero();
-      }
-      try (ResultSet rs = st.executeQuery(sql)) {
-        while (rs.next()) {
-          out.put(rs.getString(1) + "|" + rs.getLong(2), new Object[] {rs.getObject(3), rs.getString(4),
-              rs.getString(5), rs.getBoolean(6)});
-        }
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.put(rs.getString(1) + "|" + rs.getLong(2), new Object[] {rs.getObject(3), rs.getString(4),
+            rs.getString(5), rs.getBoolean(6)});
       }
     }
     return out;

@@ -9,14 +9,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -29,8 +26,8 @@ import java.util.stream.Stream;
  * ({@code props/**}{@code /bettingpros_*.json}). No production class, constant or function is used.
  *
  * <p>It builds on the SQL of {@code ReferenceSql.upcomingTeamContext} / {@code ReferenceSql.expectedPlayers}
- * (rows, rest, rolling pace and ratings, expected players) and of {@code PraLineParityTest.reference} (the props
- * file's ground-truth ids, the contract's start = schedule {@code tipoff_utc} + 15 minutes), and adds the columns
+ * (rows, rest, rolling pace and ratings, expected players) and of {@link PropsReference} (the props file's
+ * ground-truth ids and name-match fill, the contract's start, the consensus and opening lines), and adds the columns
  * those did not cover: {@code league_pace_season}, {@code expected_players}, {@code player_name},
  * {@code last_game_date}, {@code market}, {@code opening_line}, {@code line_movement}, {@code bookmaker_count},
  * {@code line_source}, and the BettingPros fallback.
@@ -51,7 +48,7 @@ import java.util.stream.Stream;
  * </ul>
  */
 public final class ContextTablesReference {
-  public static final String PRA = "player_points_rebounds_assists";
+  public static final String PRA = PropsReference.PRA;
   /** BettingPros' market id of points + rebounds + assists (docs/prop-feeds.md); the only market these tables use. */
   static final int BETTINGPROS_PRA_MARKET_ID = 338;
 
@@ -77,15 +74,7 @@ public final class ContextTablesReference {
 
   /** CSV files directly in {@code data/<folder>}. */
   static List<Path> csvFiles(Path data, String folder) {
-    Path dir = data.resolve(folder);
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(f -> f.getFileName().toString().matches(".*\\.csv(\\.gz)?")).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return SqlParts.csvFiles(data.resolve(folder));
   }
 
   /** JSON files anywhere under {@code data/props} whose names start with {@code prefix}. */
@@ -105,18 +94,13 @@ public final class ContextTablesReference {
   }
 
   static String list(List<Path> files) {
-    StringBuilder b = new StringBuilder();
-    for (Path f : files) {
-      b.append(b.length() == 0 ? "" : ", ").append('\'').append(f.toAbsolutePath()).append('\'');
-    }
-    return "[" + b + "]";
+    return "[" + SqlParts.list(files) + "]";
   }
 
-  private static final String BOX = """
-      box AS (
-        SELECT * FROM read_csv(%s, header = true, types = {'game_id': 'VARCHAR', 'game_date': 'DATE',
-                               'player_id': 'BIGINT', 'min': 'DOUBLE'})
-      )""";
+  /** The CTE box: the box-score rows of the seasons' files. */
+  private static String box(Path data, List<String> seasons) {
+    return "box AS (" + SqlParts.readBox(boxFiles(data, seasons), "") + ")";
+  }
 
   private static final String SCHEDULE_ROWS = """
       sched AS (
@@ -168,7 +152,7 @@ public final class ContextTablesReference {
             + " NULL::DOUBLE AS total WHERE false"
         : "SELECT * FROM read_csv(" + list(lineFiles) + ", header = true, types = {'nba_game_id': 'VARCHAR',"
             + " 'spread': 'DOUBLE', 'total': 'DOUBLE'}) WHERE nba_game_id IS NOT NULL";
-    String sql = "WITH " + BOX.formatted(list(boxFiles(data, seasons))) + ", "
+    String sql = "WITH " + box(data, seasons) + ", "
         + SCHEDULE_ROWS.formatted(list(csvFiles(data, "schedule"))) + ", " + EXPECTED + """
         , lines AS (%s
         ), t AS (
@@ -215,9 +199,7 @@ public final class ContextTablesReference {
         LEFT JOIN league lg ON lg.season = r.season AND lg.d = r.d
         LEFT JOIN exp e ON e.game_id = r.game_id AND e.team = r.team
         """.formatted(lines);
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
-      return query(c, sql, r -> r.get("game_id") + "|" + r.get("team_abbr"));
-    }
+    return SqlParts.query(sql, r -> r.get("game_id") + "|" + r.get("team_abbr"));
   }
 
   // ---------------------------------------------------------------------------------------------- player table
@@ -226,7 +208,7 @@ public final class ContextTablesReference {
    * upcoming_player_game_context, every column, keyed "game_id|player_id": one row per expected player (see
    * {@link #EXPECTED}) with the schedule fields, rest, games in the last 7 days, the latest appearance's date and
    * name, and CONTRACT.md's prop-line fields for the PRA market over the snapshots strictly before the game's start
-   * (schedule {@code tipoff_utc} + 15 minutes), from the props CSV (The Odds API, ground-truth ids) or, only when
+   * (schedule {@code tipoff_utc} + 15 minutes; 19:15 America/New_York without a time), from the props CSV (The Odds API, ground-truth ids) or, only when
    * that has no line for the player and game, the BettingPros captures.
    */
   public static Map<String, Map<String, Object>> upcomingPlayerContext(Path data, List<String> seasons)
@@ -239,13 +221,6 @@ public final class ContextTablesReference {
       try (Statement st = c.createStatement()) {
         st.execute("CREATE TABLE bp (game_id VARCHAR, player_id BIGINT, market VARCHAR, bookmaker VARCHAR,"
             + " snapshot_ms BIGINT, line DOUBLE)");
-        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM read_csv(" + list(csvFiles(data, "schedule"))
-            + ", header = true, all_varchar = true) WHERE tipoff_utc IS NULL")) {
-          rs.next();
-          if (rs.getLong(1) != 0) {
-            throw new IllegalStateException("schedule games without tipoff_utc: the reference's start needs a time");
-          }
-        }
       }
       try (PreparedStatement ins = c.prepareStatement("INSERT INTO bp VALUES (?, ?, ?, ?, ?, ?)")) {
         for (BettingProsLine l : bettingProsLines(data)) {
@@ -259,81 +234,16 @@ public final class ContextTablesReference {
         }
         ins.executeBatch();
       }
-      List<Path> props = csvFiles(data, "props");
-      String odds = props.isEmpty()
-          ? "SELECT NULL::VARCHAR AS snapshot_ts, NULL::VARCHAR AS nba_game_id, NULL::VARCHAR AS nba_player_id,"
-              + " NULL::VARCHAR AS player_name, NULL::VARCHAR AS bookmaker, NULL::VARCHAR AS market,"
-              + " NULL::VARCHAR AS line WHERE false"
-          : "SELECT * FROM read_csv(" + list(props) + ", header = true, all_varchar = true)";
-      String sql = "WITH " + BOX.formatted(list(boxFiles(data, seasons))) + ", "
-          + SCHEDULE_ROWS.formatted(list(csvFiles(data, "schedule"))) + ", " + EXPECTED + """
-          , starts AS (
-            SELECT game_id, epoch_ms(CAST(tipoff_utc AS TIMESTAMPTZ)) + 15 * 60 * 1000 AS start_ms
-            FROM read_csv(%s, header = true, all_varchar = true)
-          ), raw AS (
-            SELECT *, row_number() OVER () AS rn FROM (%s) WHERE nba_game_id IS NOT NULL
-          ),
-          -- The ground truth's few missing player ids (misspelt, reversed or abbreviated names: "Danilo Galinari",
-          -- "Huerter Kevin", "Mil. Bridges") are filled by this query's own match against the game's pool: the
-          -- players who played in it and the players expected for it (the rows of this table), by normalised
-          -- name at the first level that has exactly one candidate: 1 equal; 2 the same two words reversed;
-          -- 3 the raw first word a prefix of the first name and the same surname; 4 within 2 edits.
-          -- (PraLineParityTest's fill, widened from who played to who is expected.)
-          norm AS (SELECT rn, nba_game_id, trim(regexp_replace(regexp_replace(lower(strip_accents(player_name)),
-                          '[^a-z ]', '', 'g'), ' (jr|sr|ii|iii|iv)$', '')) AS n FROM raw WHERE nba_player_id IS NULL),
-          pool AS (SELECT DISTINCT game_id, player_id, trim(regexp_replace(regexp_replace(lower(strip_accents(nm)),
-                          '[^a-z ]', '', 'g'), ' (jr|sr|ii|iii|iv)$', '')) AS n
-                   FROM (SELECT game_id, player_id, player_name AS nm FROM box
-                         UNION ALL SELECT game_id, player_id, last_name FROM expected)),
-          scored AS (
-            SELECT r.rn, b.player_id, CASE
-                WHEN b.n = r.n THEN 1
-                WHEN split_part(r.n, ' ', 2) <> '' AND split_part(r.n, ' ', 3) = ''
-                     AND split_part(r.n, ' ', 2) || ' ' || split_part(r.n, ' ', 1) = b.n THEN 2
-                WHEN starts_with(split_part(b.n, ' ', 1), split_part(r.n, ' ', 1))
-                     AND split_part(b.n, ' ', -1) = split_part(r.n, ' ', -1) THEN 3
-                WHEN levenshtein(b.n, r.n) <= 2 THEN 4 END AS level
-            FROM norm r JOIN pool b ON b.game_id = r.nba_game_id
-          ), best AS (
-            SELECT rn, min(level) AS level FROM scored WHERE level IS NOT NULL GROUP BY rn
-          ), filled AS (
-            SELECT s.rn, min(s.player_id) AS pid FROM scored s JOIN best USING (rn, level)
-            GROUP BY s.rn HAVING count(DISTINCT s.player_id) = 1
-          ),
-          allsnaps AS (
-            SELECT 'ODDS_API' AS source, raw.nba_game_id AS game_id,
-                   COALESCE(CAST(raw.nba_player_id AS BIGINT), f.pid) AS player_id, bookmaker, market,
-                   epoch_ms(CAST(snapshot_ts AS TIMESTAMPTZ)) AS snapshot_ms, CAST(line AS DOUBLE) AS line
-            FROM raw LEFT JOIN filled f USING (rn)
-            UNION ALL
-            SELECT 'BETTINGPROS', game_id, player_id, bookmaker, market, snapshot_ms, line FROM bp
-          ), pre AS (
-            SELECT DISTINCT a.source, a.game_id, a.player_id, a.bookmaker, a.market, a.snapshot_ms, a.line
-            FROM allsnaps a JOIN starts s USING (game_id)
-            WHERE a.player_id IS NOT NULL AND a.market = '%s' AND a.snapshot_ms < s.start_ms
-          ), src AS (
-            SELECT game_id, player_id,
-                   CASE WHEN bool_or(source = 'ODDS_API') THEN 'ODDS_API' ELSE 'BETTINGPROS' END AS line_source
-            FROM pre GROUP BY game_id, player_id
-          ), own AS (
-            SELECT p.* FROM pre p JOIN src ON src.game_id = p.game_id AND src.player_id = p.player_id
-              AND src.line_source = p.source
-          ), book AS (
-            SELECT game_id, player_id, bookmaker, median(line) AS line FROM (
-              SELECT * FROM own QUALIFY snapshot_ms = max(snapshot_ms) OVER (PARTITION BY game_id, player_id, bookmaker))
-            GROUP BY game_id, player_id, bookmaker
-          ), cons AS (
-            SELECT game_id, player_id, median(line) AS consensus_line, CAST(count(*) AS INTEGER) AS bookmaker_count
-            FROM book GROUP BY game_id, player_id
-          ), opening AS (
-            SELECT game_id, player_id, median(line) AS opening_line FROM (
-              SELECT * FROM own QUALIFY snapshot_ms = min(snapshot_ms) OVER (PARTITION BY game_id, player_id))
-            GROUP BY game_id, player_id
-          ), pl AS (
-            SELECT src.game_id, src.player_id, src.line_source, cons.consensus_line, cons.bookmaker_count,
-                   opening.opening_line
-            FROM src JOIN cons USING (game_id, player_id) JOIN opening USING (game_id, player_id)
-          )
+      String sql = "WITH " + box(data, seasons) + ", "
+          + SCHEDULE_ROWS.formatted(list(csvFiles(data, "schedule"))) + ", " + EXPECTED + ", "
+          // The PRA snapshots and line fields (PropsReference): the props CSV (The Odds API) before the BettingPros
+          // captures; the fill's pool for the few rows without a ground-truth player id is who played in the game
+          // plus who is expected for it (the rows of this table).
+          + PropsReference.ctes(new PropsReference.Inputs(csvFiles(data, "props"), csvFiles(data, "schedule"),
+              "SELECT game_id, player_id, player_name FROM box",
+              "SELECT game_id, player_id, last_name AS player_name FROM expected",
+              "SELECT 'BETTINGPROS' AS source, game_id, player_id, bookmaker, market, snapshot_ms, line FROM bp"))
+          + """
           SELECT e.game_id, e.player_id, e.season, CAST(e.d AS VARCHAR) AS game_date, e.team AS team_abbr,
                  e.opp AS opp_abbr, e.home,
                  CAST(date_diff('day', e.last_date, e.d) - 1 AS INTEGER) AS days_rest,
@@ -342,9 +252,9 @@ public final class ContextTablesReference {
                  pl.consensus_line, pl.opening_line, pl.consensus_line - pl.opening_line AS line_movement,
                  pl.bookmaker_count, pl.line_source, e.last_name AS player_name,
                  CAST(e.last7 AS INTEGER) AS games_last_7_days, CAST(e.last_date AS VARCHAR) AS last_game_date
-          FROM expected e LEFT JOIN pl ON pl.game_id = e.game_id AND pl.player_id = e.player_id
-          """.formatted(list(csvFiles(data, "schedule")), odds, PRA, PRA);
-      return query(c, sql, r -> r.get("game_id") + "|" + r.get("player_id"));
+          FROM expected e LEFT JOIN props_lines pl ON pl.game_id = e.game_id AND pl.player_id = e.player_id
+          """.formatted(PRA);
+      return SqlParts.query(c, sql, r -> r.get("game_id") + "|" + r.get("player_id"));
     }
   }
 
@@ -389,26 +299,6 @@ public final class ContextTablesReference {
         }
         out.add(new BettingProsLine(game, player.get("nba_player_id").asLong(), PRA, at,
             p.path("over").path("consensus_line").asDouble()));
-      }
-    }
-    return out;
-  }
-
-  // -------------------------------------------------------------------------------------------------- helpers
-
-  private static Map<String, Map<String, Object>> query(Connection c, String sql,
-      java.util.function.Function<Map<String, Object>, String> key) throws SQLException {
-    Map<String, Map<String, Object>> out = new HashMap<>();
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      ResultSetMetaData md = rs.getMetaData();
-      while (rs.next()) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-          row.put(md.getColumnLabel(i), rs.getObject(i));
-        }
-        if (out.put(key.apply(row), row) != null) {
-          throw new IllegalStateException("two reference rows for key " + key.apply(row));
-        }
       }
     }
     return out;

@@ -1,31 +1,35 @@
 package dev.nbaprops.testing.reference;
 
+import static dev.nbaprops.testing.reference.SqlParts.MID;
+import static dev.nbaprops.testing.reference.SqlParts.PAINT;
+import static dev.nbaprops.testing.reference.SqlParts.THREE;
+import static dev.nbaprops.testing.reference.SqlParts.firstDates;
+import static dev.nbaprops.testing.reference.SqlParts.list;
+import static dev.nbaprops.testing.reference.SqlParts.query;
+import static dev.nbaprops.testing.reference.SqlParts.readBox;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The independent batch computation of nba_precompute.ml_feature_store and nba_precompute.player_composite_factors
  * (both keyed "player_id|game_date"), every column, as DuckDB SQL straight over the raw CSV files of a data
  * directory (box_scores/, shots/, schedule/, odds/, props/), following docs/features.md and CONTRACT.md. It uses
  * no production class, constant or function: the inputs (daily cache, shot-zone profile, the opponent's team
- * context and zone defense, the PRA consensus) are this class's own SQL, adapted from {@code ReferenceSql} and
- * {@code PraLineParityTest.reference}; the feature row and the composites are SQL over those reference rows.
+ * context and zone defense, the PRA consensus) are this class's own SQL, adapted from {@code ReferenceSql}, the PRA
+ * snapshots and consensus are {@link PropsReference}'s; the feature row and the composites are SQL over those reference rows.
  */
 public final class FeatureTablesReference {
   /** docs/features.md: "nba_precompute.ml_feature_store (key player_id, game_date) — feature_version v1". */
   static final String FEATURE_VERSION = "v1";
-  static final String PRA = "player_points_rebounds_assists";
 
   private FeatureTablesReference() {}
 
@@ -43,19 +47,6 @@ public final class FeatureTablesReference {
       throws SQLException {
     return compute(data, seasons).playerCompositeFactors();
   }
-
-  private static String list(List<Path> files) {
-    StringBuilder s = new StringBuilder();
-    for (Path f : files) {
-      s.append(s.length() == 0 ? "" : ", ").append('\'').append(f.toAbsolutePath()).append('\'');
-    }
-    return s.toString();
-  }
-
-  private static final String PAINT = "zone_basic IN ('Restricted Area', 'In The Paint (Non-RA)')";
-  private static final String MID = "zone_basic = 'Mid-Range'";
-  private static final String THREE =
-      "zone_basic IN ('Left Corner 3', 'Right Corner 3', 'Above the Break 3', 'Backcourt')";
 
   /** Both tables from the raw files of {@code seasons} under {@code data}. */
   public static Tables compute(Path data, List<String> seasons) throws SQLException {
@@ -79,10 +70,7 @@ public final class FeatureTablesReference {
 
     List<String> steps = new ArrayList<>();
     // ---- raw inputs
-    steps.add("""
-        CREATE TEMP TABLE box AS SELECT * FROM read_csv([%s], header = true, types = {'game_id': 'VARCHAR',
-          'game_date': 'DATE', 'player_id': 'BIGINT', 'team_id': 'BIGINT', 'min': 'DOUBLE'})
-        WHERE season IN (%s)""".formatted(list(box), seasonList));
+    steps.add("CREATE TEMP TABLE box AS " + readBox(box, "") + " WHERE season IN (" + seasonList + ")");
     steps.add(shots.isEmpty()
         ? "CREATE TEMP TABLE shots AS SELECT NULL::VARCHAR AS season, NULL::VARCHAR AS game_id, NULL::DATE AS game_date,"
             + " NULL::BIGINT AS team_id, NULL::BIGINT AS player_id, NULL::INTEGER AS shot_made,"
@@ -95,9 +83,7 @@ public final class FeatureTablesReference {
           types = {'game_id': 'VARCHAR', 'game_date': 'DATE', 'tipoff_utc': 'VARCHAR'})
         WHERE season IN (%s)""".formatted(schedule.toAbsolutePath(), seasonList));
     // The season's first game date: the earliest regular-season (game id 002...) schedule date (features.md).
-    steps.add("""
-        CREATE TEMP TABLE season_start AS SELECT season, min(game_date) AS first_date FROM sched
-        WHERE game_id LIKE '002%' GROUP BY season""");
+    steps.add("CREATE TEMP TABLE season_start AS " + firstDates("season"));
     // One row per team per scheduled game (both sides).
     steps.add("""
         CREATE TEMP TABLE trows AS
@@ -147,68 +133,13 @@ public final class FeatureTablesReference {
         FROM pprior p LEFT JOIN pshots s ON s.game_id = p.game_id AND s.player_id = p.player_id
         WHERE p.rn <= 10 GROUP BY p.player_id, p.d""");
 
-    // ---- PRA line: each bookmaker's last snapshot before the start (schedule tip-off + 15 min; without a time,
-    // 19:15 America/New_York on the game date), the median of
-    // those, the earliest snapshot's line (median at that instant); The Odds API files only (line_source ODDS_API).
-    // Game and player from the props file's ground-truth ids; where the player id is missing, a name match of this
-    // query's own against who played in that game (PraLineParityTest.reference's rules, plus reordered words and
-    // one close spelling), each rule only where exactly one player of the game fits.
-    if (props.isEmpty()) {
-      steps.add("CREATE TEMP TABLE lines AS SELECT NULL::VARCHAR AS game_id, NULL::BIGINT AS player_id,"
-          + " NULL::DOUBLE AS consensus, NULL::DOUBLE AS opening, NULL::BIGINT AS books WHERE false");
-    } else {
-      steps.add("""
-          CREATE TEMP TABLE lines AS
-          WITH starts AS (SELECT game_id, CASE WHEN tipoff_utc IS NOT NULL
-                            THEN epoch_ms(CAST(tipoff_utc AS TIMESTAMPTZ)) + 15 * 60 * 1000
-                            ELSE epoch_ms(timezone('America/New_York', game_date + TIME '19:15')) END AS start_ms
-                          FROM sched),
-          raw AS (SELECT *, row_number() OVER () AS rn FROM read_csv([%s], header = true, all_varchar = true)
-                  WHERE nba_game_id IS NOT NULL),
-          norm AS (SELECT rn, nba_game_id, trim(regexp_replace(regexp_replace(lower(strip_accents(player_name)),
-                          '[^a-z ]', '', 'g'), ' (jr|sr|ii|iii|iv)$', '')) AS n FROM raw WHERE nba_player_id IS NULL),
-          played AS (SELECT game_id, player_id, trim(regexp_replace(regexp_replace(lower(strip_accents(player_name)),
-                            '[^a-z ]', '', 'g'), ' (jr|sr|ii|iii|iv)$', '')) AS n FROM box),
-          by_name AS (SELECT r.rn, min(b.player_id) AS pid FROM norm r JOIN played b ON b.game_id = r.nba_game_id
-                      AND b.n = r.n GROUP BY r.rn HAVING count(*) = 1),
-          by_initial AS (SELECT r.rn, min(b.player_id) AS pid FROM norm r JOIN played b ON b.game_id = r.nba_game_id
-                         AND left(b.n, 1) = left(r.n, 1) AND split_part(b.n, ' ', -1) = split_part(r.n, ' ', -1)
-                         WHERE r.rn NOT IN (SELECT rn FROM by_name) GROUP BY r.rn HAVING count(*) = 1),
-          -- Two more rules of this reference's own for the remaining gaps: the same words in another order
-          -- ('Huerter Kevin'), then one close spelling (edit distance <= 2, e.g. 'Danilo Galinari').
-          by_words AS (SELECT r.rn, min(b.player_id) AS pid FROM norm r JOIN played b ON b.game_id = r.nba_game_id
-                       AND list_sort(string_split(b.n, ' ')) = list_sort(string_split(r.n, ' '))
-                       WHERE r.rn NOT IN (SELECT rn FROM by_name UNION ALL SELECT rn FROM by_initial)
-                       GROUP BY r.rn HAVING count(*) = 1),
-          by_spelling AS (SELECT r.rn, min(b.player_id) AS pid FROM norm r JOIN played b ON b.game_id = r.nba_game_id
-                          AND levenshtein(b.n, r.n) <= 2
-                          WHERE r.rn NOT IN (SELECT rn FROM by_name UNION ALL SELECT rn FROM by_initial
-                                             UNION ALL SELECT rn FROM by_words)
-                          GROUP BY r.rn HAVING count(*) = 1),
-          p AS (SELECT raw.nba_game_id AS game_id,
-                       COALESCE(CAST(raw.nba_player_id AS BIGINT), n.pid, i.pid, w.pid, s.pid) AS player_id,
-                       bookmaker, market,
-                       epoch_ms(CAST(snapshot_ts AS TIMESTAMPTZ)) AS snapshot_ms, CAST(line AS DOUBLE) AS line
-                FROM raw LEFT JOIN by_name n USING (rn) LEFT JOIN by_initial i USING (rn)
-                LEFT JOIN by_words w USING (rn) LEFT JOIN by_spelling s USING (rn)
-                WHERE COALESCE(CAST(raw.nba_player_id AS BIGINT), n.pid, i.pid, w.pid, s.pid) IS NOT NULL),
-          pre AS (SELECT p.* FROM p JOIN starts s USING (game_id)
-                  WHERE p.market = '%s' AND p.snapshot_ms < s.start_ms),
-          last_ts AS (SELECT game_id, player_id, bookmaker, max(snapshot_ms) AS ts FROM pre
-                      GROUP BY game_id, player_id, bookmaker),
-          book AS (SELECT c.game_id, c.player_id, c.bookmaker, median(c.line) AS line FROM pre c
-                   JOIN last_ts l ON c.game_id = l.game_id AND c.player_id = l.player_id
-                     AND c.bookmaker = l.bookmaker AND c.snapshot_ms = l.ts
-                   GROUP BY c.game_id, c.player_id, c.bookmaker),
-          cons AS (SELECT game_id, player_id, median(line) AS consensus, count(*) AS books FROM book
-                   GROUP BY game_id, player_id),
-          first_ts AS (SELECT game_id, player_id, min(snapshot_ms) AS ts FROM pre GROUP BY game_id, player_id),
-          opening AS (SELECT c.game_id, c.player_id, median(c.line) AS opening FROM pre c
-                      JOIN first_ts f ON c.game_id = f.game_id AND c.player_id = f.player_id AND c.snapshot_ms = f.ts
-                      GROUP BY c.game_id, c.player_id)
-          SELECT cons.game_id, cons.player_id, cons.consensus, opening.opening, cons.books
-          FROM cons JOIN opening USING (game_id, player_id)""".formatted(list(props), PRA));
-    }
+    // ---- PRA line (PropsReference): each bookmaker's last snapshot before the start, the median of those, the
+    // earliest snapshot's line (median at that instant), the bookmaker count; the props CSV files of the seasons only
+    // (The Odds API: line_source ODDS_API); the fill's pool is who played in the game.
+    steps.add("CREATE TEMP TABLE lines AS WITH " + PropsReference.ctes(new PropsReference.Inputs(props,
+        List.of(schedule), "SELECT game_id, player_id, player_name FROM box"))
+        + " SELECT game_id, player_id, consensus_line AS consensus, opening_line AS opening, bookmaker_count AS books"
+        + " FROM props_lines");
 
     // ---- the opponent's side: upcoming_team_game_context and team_defense_zone_analysis of (team, D)
     steps.add("""
@@ -340,29 +271,15 @@ public final class FeatureTablesReference {
                league_pace_season, usage_per_36_last_5, usage_per_36_season, feature_version
         FROM features""";
 
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
-      for (String step : steps) {
-        st.execute(step);
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      try (Statement st = c.createStatement()) {
+        for (String step : steps) {
+          st.execute(step);
+        }
       }
-      return new Tables(rows(st, "SELECT * FROM features"), rows(st, composites));
+      return new Tables(query(c, "SELECT * FROM features", KEY), query(c, composites, KEY));
     }
   }
 
-  private static Map<String, Map<String, Object>> rows(Statement st, String sql) throws SQLException {
-    Map<String, Map<String, Object>> out = new HashMap<>();
-    try (ResultSet rs = st.executeQuery(sql)) {
-      ResultSetMetaData md = rs.getMetaData();
-      while (rs.next()) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-          row.put(md.getColumnLabel(i), rs.getObject(i));
-        }
-        String key = row.get("player_id") + "|" + row.get("game_date");
-        if (out.put(key, row) != null) {
-          throw new IllegalStateException("two reference rows for " + key);
-        }
-      }
-    }
-    return out;
-  }
+  private static final Function<Map<String, Object>, String> KEY = r -> r.get("player_id") + "|" + r.get("game_date");
 }

@@ -1,20 +1,20 @@
 package dev.nbaprops.testing.reference;
 
+import static dev.nbaprops.testing.reference.SqlParts.MID;
+import static dev.nbaprops.testing.reference.SqlParts.PAINT;
+import static dev.nbaprops.testing.reference.SqlParts.THREE;
+import static dev.nbaprops.testing.reference.SqlParts.firstDates;
+import static dev.nbaprops.testing.reference.SqlParts.list;
+import static dev.nbaprops.testing.reference.SqlParts.query;
+import static dev.nbaprops.testing.reference.SqlParts.SEASON_OF_GAME_ID;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -27,16 +27,6 @@ import java.util.stream.Stream;
  */
 public final class PlayerTablesReference {
   private PlayerTablesReference() {}
-
-  /** Zone membership of a shot's zone_basic (CONTRACT.md), written out here, not taken from ShotZones. */
-  private static final String PAINT = "zone_basic IN ('Restricted Area', 'In The Paint (Non-RA)')";
-  private static final String MID = "zone_basic = 'Mid-Range'";
-  private static final String THREE =
-      "zone_basic IN ('Left Corner 3', 'Right Corner 3', 'Above the Break 3', 'Backcourt')";
-
-  /** The season of a game id (00S YY …: YY is the start year), as SQL over the column {@code game_id}. */
-  private static final String SEASON_OF_GAME_ID =
-      "('20' || substr(game_id, 4, 2) || '-' || lpad(CAST((CAST(substr(game_id, 4, 2) AS INTEGER) + 1) % 100 AS VARCHAR), 2, '0'))";
 
   /**
    * player_game_summary, key "game_id|player_id", one row per box-score row of the seasons; every column.
@@ -103,10 +93,7 @@ public final class PlayerTablesReference {
           SELECT * FROM read_csv([%s], header = true, union_by_name = true,
                                  types = {'game_id': 'VARCHAR', 'game_date': 'DATE'})
         ),
-        first_date AS (
-          SELECT %s AS season, min(game_date) AS first_game_date FROM sched
-          WHERE game_id LIKE '002%%' GROUP BY 1
-        ),
+        first_date AS (%s),
         g AS (
           SELECT %s AS season, b.* EXCLUDE (season), b.fga + 0.44 * b.fta + b.tov AS usage_events,
                  b.pts + b.reb + b.ast AS pra
@@ -141,7 +128,7 @@ public final class PlayerTablesReference {
           sum(pts) OVER (w ROWS BETWEEN 10 PRECEDING AND 1 PRECEDING)
             / (2.0 * NULLIF(sum(fga) OVER (w ROWS BETWEEN 10 PRECEDING AND 1 PRECEDING)
                             + 0.44 * sum(fta) OVER (w ROWS BETWEEN 10 PRECEDING AND 1 PRECEDING), 0)) AS ts_pct_last_10,
-          g.game_date < f.first_game_date + INTERVAL 7 DAY AS is_bootstrap,
+          g.game_date < f.first_date + INTERVAL 7 DAY AS is_bootstrap,
           least(count(*) OVER (w ROWS BETWEEN 5 PRECEDING AND 1 PRECEDING) / 5.0,
                 count(*) OVER (w ROWS BETWEEN 10 PRECEDING AND 1 PRECEDING) / 10.0) AS quality_score
         FROM g LEFT JOIN first_date f ON f.season = g.season
@@ -149,7 +136,7 @@ public final class PlayerTablesReference {
                w7 AS (PARTITION BY g.player_id, g.season ORDER BY g.game_date
                       RANGE BETWEEN INTERVAL 7 DAY PRECEDING AND INTERVAL 1 DAY PRECEDING)
         """.formatted(readBox(data, seasons), list(files(data.resolve("schedule"), List.of())),
-        SEASON_OF_GAME_ID, SEASON_OF_GAME_ID.replace("game_id", "b.game_id"));
+        firstDates(SEASON_OF_GAME_ID), SEASON_OF_GAME_ID.replace("game_id", "b.game_id"));
     return query(sql, r -> r.get("player_id") + "|" + r.get("cache_date"));
   }
 
@@ -159,10 +146,8 @@ public final class PlayerTablesReference {
     if (box.size() < seasons.size()) {
       throw new IllegalArgumentException("box-score files of " + seasons + " under " + data + ": " + box);
     }
-    return "SELECT * FROM read_csv([" + list(box) + "], header = true, union_by_name = true, types = {"
-        + "'game_id': 'VARCHAR', 'game_date': 'DATE', 'player_id': 'BIGINT', 'min': 'DOUBLE', 'pts': 'INTEGER',"
-        + " 'reb': 'INTEGER', 'ast': 'INTEGER', 'fga': 'INTEGER', 'fta': 'INTEGER', 'tov': 'INTEGER',"
-        + " 'plus_minus': 'INTEGER'})";
+    return SqlParts.readBox(box, "'pts': 'INTEGER', 'reb': 'INTEGER', 'ast': 'INTEGER', 'fga': 'INTEGER',"
+        + " 'fta': 'INTEGER', 'tov': 'INTEGER', 'plus_minus': 'INTEGER'");
   }
 
   private static String readShots(List<Path> shots) {
@@ -192,31 +177,4 @@ public final class PlayerTablesReference {
     }
   }
 
-  private static String list(List<Path> files) {
-    StringBuilder out = new StringBuilder();
-    for (Path f : files) {
-      out.append(out.length() == 0 ? "" : ", ").append('\'').append(f.toAbsolutePath()).append('\'');
-    }
-    return out.toString();
-  }
-
-  private static Map<String, Map<String, Object>> query(String sql, Function<Map<String, Object>, String> key)
-      throws SQLException {
-    Map<String, Map<String, Object>> out = new HashMap<>();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-         Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery(sql)) {
-      ResultSetMetaData md = rs.getMetaData();
-      while (rs.next()) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-          row.put(md.getColumnLabel(i), rs.getObject(i));
-        }
-        if (out.put(key.apply(row), row) != null) {
-          throw new IllegalStateException("two reference rows for key " + key.apply(row));
-        }
-      }
-    }
-    return out;
-  }
 }

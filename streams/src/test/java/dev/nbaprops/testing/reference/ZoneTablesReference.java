@@ -1,21 +1,17 @@
 package dev.nbaprops.testing.reference;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import static dev.nbaprops.testing.reference.SqlParts.MID;
+import static dev.nbaprops.testing.reference.SqlParts.PAINT;
+import static dev.nbaprops.testing.reference.SqlParts.THREE;
+import static dev.nbaprops.testing.reference.SqlParts.firstDates;
+import static dev.nbaprops.testing.reference.SqlParts.list;
+import static dev.nbaprops.testing.reference.SqlParts.query;
+import static dev.nbaprops.testing.reference.SqlParts.ZONE_SUMS;
+
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * Every column of nba_precompute.player_shot_zone_analysis and nba_precompute.team_defense_zone_analysis,
@@ -39,22 +35,6 @@ import java.util.stream.Stream;
 public final class ZoneTablesReference {
   /** The zones in the order of the contract (and of ties). */
   public static final List<String> ZONES = List.of("paint", "mid_range", "three");
-
-  private static final String PAINT = "zone_basic IN ('Restricted Area', 'In The Paint (Non-RA)')";
-  private static final String MID = "zone_basic = 'Mid-Range'";
-  private static final String THREE =
-      "zone_basic IN ('Left Corner 3', 'Right Corner 3', 'Above the Break 3', 'Backcourt')";
-
-  /** Per-group shot sums (as in ReferenceSql.ZONE_SUMS). */
-  private static final String ZONE_SUMS = """
-      CAST(count(*) AS INTEGER) AS shots,
-      CAST(sum(CASE WHEN %1$s THEN 1 ELSE 0 END) AS INTEGER) AS paint_fga,
-      CAST(sum(CASE WHEN %1$s THEN shot_made ELSE 0 END) AS INTEGER) AS paint_fgm,
-      CAST(sum(CASE WHEN %2$s THEN 1 ELSE 0 END) AS INTEGER) AS mid_fga,
-      CAST(sum(CASE WHEN %2$s THEN shot_made ELSE 0 END) AS INTEGER) AS mid_fgm,
-      CAST(sum(CASE WHEN %3$s THEN 1 ELSE 0 END) AS INTEGER) AS three_fga,
-      CAST(sum(CASE WHEN %3$s THEN shot_made ELSE 0 END) AS INTEGER) AS three_fgm
-      """.formatted(PAINT, MID, THREE);
 
   private ZoneTablesReference() {}
 
@@ -217,9 +197,9 @@ public final class ZoneTablesReference {
    */
   static String sources(Path data, List<String> seasons) {
     String in = seasons.stream().map(s -> "'" + s + "'").reduce((a, b) -> a + ", " + b).orElseThrow();
-    List<Path> box = csvFiles(data.resolve("box_scores"));
-    List<Path> shots = csvFiles(data.resolve("shots"));
-    List<Path> sched = csvFiles(data.resolve("schedule"));
+    List<Path> box = SqlParts.csvFiles(data.resolve("box_scores"));
+    List<Path> shots = SqlParts.csvFiles(data.resolve("shots"));
+    List<Path> sched = SqlParts.csvFiles(data.resolve("schedule"));
     if (box.isEmpty() || sched.isEmpty()) {
       throw new IllegalArgumentException("no box scores or schedule under " + data);
     }
@@ -231,9 +211,7 @@ public final class ZoneTablesReference {
             + " 'team_id': 'BIGINT', 'shot_made': 'INTEGER', 'zone_basic': 'VARCHAR'}) WHERE season IN (" + in + ")";
     return """
         box AS (
-          SELECT * FROM read_csv([%s], header = true, union_by_name = true, types = {'season': 'VARCHAR',
-                                 'game_id': 'VARCHAR', 'game_date': 'DATE', 'player_id': 'BIGINT', 'team_id': 'BIGINT',
-                                 'min': 'DOUBLE'})
+          %s
           WHERE season IN (%s)
         ), shots AS (%s
         ), shot_games AS (
@@ -242,45 +220,9 @@ public final class ZoneTablesReference {
           SELECT * FROM read_csv([%s], header = true, union_by_name = true, types = {'season': 'VARCHAR',
                                  'game_id': 'VARCHAR', 'game_date': 'DATE'})
           WHERE season IN (%s)
-        ), first_dates AS (
-          SELECT season, min(game_date) AS first_date FROM sched WHERE game_id LIKE '002%%' GROUP BY season
-        )""".formatted(list(box), in, shotsSql, list(sched), in);
+        ), first_dates AS (%s
+        )""".formatted(SqlParts.readBox(box, "'season': 'VARCHAR'"), in, shotsSql, list(sched), in,
+        firstDates("season"));
   }
 
-  /** The .csv / .csv.gz files directly in a folder, sorted; empty when there is no folder. */
-  static List<Path> csvFiles(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(f -> f.getFileName().toString().matches(".*\\.csv(\\.gz)?")).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String list(List<Path> files) {
-    return files.stream().map(f -> "'" + f.toAbsolutePath() + "'").reduce((a, b) -> a + ", " + b).orElseThrow();
-  }
-
-  private static Map<String, Map<String, Object>> query(String sql, Function<Map<String, Object>, String> key)
-      throws SQLException {
-    Map<String, Map<String, Object>> out = new HashMap<>();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-         Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery(sql)) {
-      ResultSetMetaData md = rs.getMetaData();
-      while (rs.next()) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-          row.put(md.getColumnLabel(i), rs.getObject(i));
-        }
-        String k = key.apply(row);
-        if (out.put(k, row) != null) {
-          throw new IllegalStateException("two reference rows for key " + k);
-        }
-      }
-    }
-    return out;
-  }
 }
