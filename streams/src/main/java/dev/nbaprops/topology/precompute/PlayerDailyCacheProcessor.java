@@ -188,6 +188,7 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Specif
     PlayedGame played = PlayedGame.newBuilder().setGameId(g.getGameId()).setGameDate(g.getGameDate())
         .setTeamAbbr(g.getTeamAbbr()).setMin(g.getMin()).setPts(g.getPts()).setReb(g.getReb()).setAst(g.getAst())
         .setOppAbbr(g.getOppAbbr()).setHome(g.getHome()).setFga(g.getFga()).setFta(g.getFta()).setTov(g.getTov())
+        .setPlayerName(g.getPlayerName())
         .setShotAttempts(g.getShotAttempts()).setPaintFga(g.getPaintFga()).setPaintFgm(g.getPaintFgm())
         .setMidRangeFga(g.getMidRangeFga()).setMidRangeFgm(g.getMidRangeFgm())
         .setThreeFga(g.getThreeFga()).setThreeFgm(g.getThreeFgm())
@@ -235,8 +236,11 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Specif
         before--; // a second game on the same date is not "before D"
       }
       List<PlayedGame> prior = games.subList(0, before);
+      // The name as the box score of the game on D gives it (sources spell some names differently, e.g. with and
+      // without diacritics: a row's name must not depend on which game arrived last).
       PlayerDailyCache row = PlayerFeatures.dailyCache(playerId, season, at.getGameDate(),
-          at.getGameId(), playerName, at.getTeamAbbr(), prior, seasonStart);
+          at.getGameId(), at.getPlayerName() != null ? at.getPlayerName() : playerName, at.getTeamAbbr(), prior,
+          seasonStart);
       row.setHome(at.getHome());
       row.setOppAbbr(at.getOppAbbr());
       PlayerShotZoneAnalysis zoneRow = PlayerFeatures.shotZoneAnalysis(playerId, season,

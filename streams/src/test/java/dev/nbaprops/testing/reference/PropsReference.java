@@ -16,8 +16,10 @@ import java.util.List;
  *       for it; by normalised name (accents, punctuation and a Jr/Sr/II/III/IV suffix dropped), at the first level
  *       that has any candidate, filled only when that level has exactly one: 1 equal; 2 the same words in another
  *       order; 3 the first word a prefix of the first name and the same surname; 4 within 2 edits; 5 the same first
- *       initial and surname ("Kenyon Martin Jr." for the box score's "KJ Martin"). A row with no player after that is
- *       dropped.
+ *       initial and surname ("Kenyon Martin Jr." for the box score's "KJ Martin"); 6 this reference's one alias, a
+ *       legal name no rule can reach ("Edrice Femi Adebayo" for "Bam Adebayo"; a bare surname would take the wrong
+ *       player: "Bruce Brown", who did not play 0022300564, is not Kendall Brown, who did). A parenthesised note is
+ *       dropped first ("Daniel Theis (IND)"). A row with no player after that is dropped.
  *   <li>A snapshot is one bookmaker's line for a player, game and market at one instant; a row repeated identically
  *       in the source is the same snapshot, counted once.
  *   <li>The game's start (CONTRACT.md) = schedule {@code tipoff_utc} + 15 minutes; for a game without a time,
@@ -52,8 +54,9 @@ public final class PropsReference {
 
   /** A player name normalised for matching: lower case, no accents or punctuation, no generational suffix. */
   static String normalised(String column) {
-    return "trim(regexp_replace(regexp_replace(lower(strip_accents(" + column + ")), '[^a-z ]', '', 'g'),"
-        + " ' (jr|sr|ii|iii|iv)$', ''))";
+    String noNotes = "regexp_replace(lower(strip_accents(" + column + ")), '\\([^)]*\\)', ' ', 'g')";
+    String letters = "trim(regexp_replace(regexp_replace(" + noNotes + ", '[^a-z ]', '', 'g'), ' +', ' ', 'g'))";
+    return "trim(regexp_replace(" + letters + ", ' (jr|sr|ii|iii|iv)$', ''))";
   }
 
   /**
@@ -97,6 +100,7 @@ public final class PropsReference {
                    AND split_part(b.n, ' ', -1) = split_part(r.n, ' ', -1) THEN 3
               WHEN levenshtein(b.n, r.n) <= 2 THEN 4
               WHEN left(b.n, 1) = left(r.n, 1) AND split_part(b.n, ' ', -1) = split_part(r.n, ' ', -1) THEN 5
+              WHEN r.n = 'edrice femi adebayo' AND b.n = 'bam adebayo' THEN 6
             END AS level
           FROM props_norm r JOIN props_pool b ON b.game_id = r.nba_game_id
         ), props_best AS (
