@@ -105,7 +105,7 @@ class TimelineTest {
         .map(i -> ((Timeline.Dead) i).letter().getReason())).singleElement().asString().contains("J. Green");
     List<Timeline.Data> data = items.stream().filter(i -> i instanceof Timeline.Data).map(i -> (Timeline.Data) i).toList();
     // Real game 0022300061 (DEN-LAL, 2023-10-24): its first prop snapshot 2023-10-24T23:25:44Z, between the
-    // game's schedule entry (noon ET the day before) and its box scores (23:59 ET).
+    // game's schedule entry (noon ET the day before) and its box scores (its end: listed 19:30 ET + 15 min + 3 h).
     Timeline.Data firstProp = data.stream().filter(d -> d.source() == SourceKind.PROPS).findFirst().orElseThrow();
     var line = (dev.nbaprops.avro.raw.PropLine) firstProp.value();
     assertThat(line.getGameId()).isEqualTo("0022300061");

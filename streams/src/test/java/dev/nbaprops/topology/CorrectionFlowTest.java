@@ -117,7 +117,7 @@ class CorrectionFlowTest {
       MlFeatureStore features = h.<MlFeatureStore>table("nba_precompute.ml_feature_store").get("203999|2023-10-27");
       assertThat(features.getHasPropLine()).isFalse();
 
-      // SYNTHETIC late lines for the real game, both before the 19:00 ET nominal tip-off; then one after it.
+      // SYNTHETIC late lines for the real game, both before its start (listed tip-off + 15 min); then one after it.
       h.pipe(line("DraftKings", "2023-10-27T21:00:00Z", 47.5), 0);
       h.pipe(line("FanDuel", "2023-10-27T22:30:00Z", 48.5), 0);
       h.pipe(line("FanDuel", "2023-10-28T00:30:00Z", 60.5), 0);
