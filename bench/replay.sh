@@ -4,6 +4,8 @@
 #   bench/replay.sh --seasons 2022-23,2023-24        a subset
 #   bench/replay.sh --data DIR                       another data directory
 #   bench/replay.sh --settings precompute.interval.ms=5000   app settings (key=value,key=value)
+#   bench/replay.sh --json FILE                      also write the figures as one JSON object
+#   BENCH_JAVA_OPTS="-Xmx768m -XX:StartFlightRecording=filename=x.jfr,settings=profile" bench/replay.sh   JVM options
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -13,4 +15,4 @@ fi
 ARGS=("$@")
 [[ " ${ARGS[*]-} " == *" --data "* ]] || ARGS+=(--data "$ROOT/../shared/data/nba")
 JAVA="java"; [[ -n "${JAVA_HOME:-}" ]] && JAVA="$JAVA_HOME/bin/java"
-exec "$JAVA" -Xmx2g -cp "bench/target/bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" dev.nbaprops.bench.ReplayBenchmark "${ARGS[@]}"
+exec "$JAVA" ${BENCH_JAVA_OPTS:--Xmx768m} -cp "bench/target/bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" dev.nbaprops.bench.ReplayBenchmark "${ARGS[@]}"

@@ -34,7 +34,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * (2) end-to-end replay throughput: input records per second from the first record produced until every derived
  * row is committed and written by the sink; (3) wall time; (4) peak RSS of this JVM and of the broker JVM.
  *
- * <p>Usage: {@code bench/replay.sh [--data DIR] [--seasons a,b] [--sources s1,s2] [--settings k=v,k=v]} (default
+ * <p>Usage: {@code bench/replay.sh [--data DIR] [--seasons a,b] [--sources s1,s2] [--settings k=v,k=v] [--json FILE]}
+ * (default
  * ../shared/data/nba, every season, every source, the app's default settings).
  */
 public final class ReplayBenchmark {
@@ -66,7 +67,8 @@ public final class ReplayBenchmark {
     try {
       try (NbaPropsApp app = NbaPropsApp.start(cfg)) {
         app.awaitRunning(Duration.ofMinutes(2));
-        System.out.printf("startup (broker, topics, Connect, Streams): %.1f s%n", (System.nanoTime() - wall0) / 1e9);
+        double startupSecs = (System.nanoTime() - wall0) / 1e9;
+        System.out.printf("startup (broker, topics, Connect, Streams): %.1f s%n", startupSecs);
 
         // What the replay will send (count, real encoded bytes), from a pass over the same timeline without Kafka.
         Selection selection = Selection.of(sources, seasons, null, null, List.of());
@@ -95,6 +97,10 @@ public final class ReplayBenchmark {
         app.awaitDrained(Duration.ofMinutes(60), s -> System.out.println("  waiting: " + s));
         double e2eSecs = (System.nanoTime() - t0) / 1e9;
         double wall = (System.nanoTime() - wall0) / 1e9;
+        long derived = dev.nbaprops.connect.WarehouseSinkTask.recordsApplied();
+        double appCpu = cpuSeconds(ProcessHandle.current().pid());
+        long appRss = peakRssKb(ProcessHandle.current().pid()) / 1024;
+        long brokerRss = peakRssKb(app.brokerPid()) / 1024;
         System.out.println(summary.oneLine());
         System.out.println();
         System.out.println("RESULTS");
@@ -109,12 +115,60 @@ public final class ReplayBenchmark {
         System.out.printf("  peak RSS app JVM                  %,d MB%n", peakRssKb(ProcessHandle.current().pid()) / 1024);
         System.out.printf("  peak RSS broker JVM               %,d MB%n", peakRssKb(app.brokerPid()) / 1024);
         System.out.printf("  CPU time app JVM / broker JVM     %.1f s / %.1f s (of %.1f s wall x %d cores)%n",
-            cpuSeconds(ProcessHandle.current().pid()), cpuSeconds(app.brokerPid()), wall,
-            Runtime.getRuntime().availableProcessors());
+            appCpu, cpuSeconds(app.brokerPid()), wall, Runtime.getRuntime().availableProcessors());
+        System.out.printf("  derived rows written by the sink  %,d%n", derived);
+        if (opts.containsKey("--json")) {
+          Map<String, Object> json = new java.util.LinkedHashMap<>();
+          json.put("input_records", summary.produced());
+          json.put("parse_only_rps", Math.round(records / parseSecs));
+          json.put("raw_producer_rps", Math.round(rawRate));
+          json.put("produce_seconds", round1(produceSecs));
+          json.put("end_to_end_seconds", round1(e2eSecs));
+          json.put("end_to_end_rps", Math.round(summary.produced() / e2eSecs));
+          json.put("startup_seconds", round1(startupSecs));
+          json.put("wall_seconds", round1(wall));
+          json.put("app_peak_rss_mb", appRss);
+          json.put("broker_peak_rss_mb", brokerRss);
+          json.put("app_cpu_seconds", round1(appCpu));
+          json.put("broker_cpu_seconds", round1(cpuSeconds(app.brokerPid())));
+          json.put("derived_rows", derived);
+          json.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+          json.put("cores", Runtime.getRuntime().availableProcessors());
+          json.put("java", System.getProperty("java.version"));
+          json.put("seasons", seasons.isEmpty() ? "all" : String.join(",", seasons));
+          json.put("settings", settings);
+          Files.writeString(Path.of(opts.get("--json")), toJson(json) + "\n");
+          System.out.println("  json: " + opts.get("--json"));
+        }
       }
     } finally {
       deleteRecursively(state);
     }
+  }
+
+  private static double round1(double x) {
+    return Math.round(x * 10) / 10.0;
+  }
+
+  /** A flat JSON object (numbers, strings, one nested map of strings). */
+  static String toJson(Map<String, ?> m) {
+    StringBuilder b = new StringBuilder("{");
+    m.forEach((k, v) -> {
+      if (b.length() > 1) {
+        b.append(", ");
+      }
+      b.append('"').append(k).append("\": ");
+      if (v instanceof Number) {
+        b.append(v);
+      } else if (v instanceof Map<?, ?> inner) {
+        @SuppressWarnings("unchecked")
+        Map<String, ?> nested = new java.util.TreeMap<>((Map<String, ?>) inner);
+        b.append(toJson(nested));
+      } else {
+        b.append('"').append(String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+      }
+    });
+    return b.append('}').toString();
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

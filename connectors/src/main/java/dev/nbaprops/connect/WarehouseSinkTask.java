@@ -40,6 +40,13 @@ import org.slf4j.LoggerFactory;
  */
 public class WarehouseSinkTask extends SinkTask {
   private static final Logger log = LoggerFactory.getLogger(WarehouseSinkTask.class);
+  /** Records (rows and deletes) applied to the warehouse by the sink tasks of this process (benchmarks). */
+  private static final java.util.concurrent.atomic.AtomicLong RECORDS_APPLIED = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Records (rows and deletes) the sink tasks of this process have applied to the warehouse so far. */
+  public static long recordsApplied() {
+    return RECORDS_APPLIED.get();
+  }
 
   private WarehouseSinkConnectorConfig config;
   private ErrantRecordReporter reporter;
@@ -109,6 +116,7 @@ public class WarehouseSinkTask extends SinkTask {
         changes.put(batch.latest, c);
       }
       w.apply(changes);
+      RECORDS_APPLIED.addAndGet(records.size());
       if (log.isDebugEnabled()) {
         changes.forEach((def, c) -> log.debug("{}: upserted {} rows, deleted {} keys", def.qualifiedName(),
             c.upserts().size(), c.deletes().size()));

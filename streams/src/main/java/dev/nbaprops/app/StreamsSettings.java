@@ -21,7 +21,9 @@ public final class StreamsSettings {
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, cfg.getLong(AppConfig.COMMIT_INTERVAL_MS));
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) cfg.replication());
     p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
-    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L << 20);
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cfg.getLong(AppConfig.CACHE_MAX_BYTES));
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
+    p.put(BoundedRocksDb.MEMORY_MB_CONFIG, Integer.toString(cfg.getInt(AppConfig.ROCKSDB_MEMORY_MB)));
     // Bad records never crash-loop the app: they are logged and sent to the Streams dead-letter topic.
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);

@@ -37,6 +37,8 @@ public final class AppConfig extends AbstractConfig {
   public static final String GUARANTEE = "processing.guarantee";
   public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
   public static final String PRECOMPUTE_INTERVAL_MS = "precompute.interval.ms";
+  public static final String CACHE_MAX_BYTES = "streams.cache.max.bytes";
+  public static final String ROCKSDB_MEMORY_MB = "rocksdb.memory.mb";
   public static final String QUERY_HOST = "query.host";
   public static final String QUERY_PORT = "query.port";
   public static final String QUERY_ADVERTISED_HOST = "query.advertised.host";
@@ -47,7 +49,7 @@ public final class AppConfig extends AbstractConfig {
 
   /**
    * No season is configured: a season's first game date comes from the data (the earliest regular-season schedule
-   * entry, see SeasonStartProcessor and docs/features.md). The setting is only an override.
+   * entry, see SeasonStartStage and docs/features.md). The setting is only an override.
    */
   public static final String DEFAULT_SEASON_STARTS = "";
   private static final java.util.regex.Pattern SEASON = java.util.regex.Pattern.compile("\\d{4}-\\d{2}");
@@ -78,6 +80,12 @@ public final class AppConfig extends AbstractConfig {
           "How often (wall clock) the season stage recomputes the team, league and expected-player rows its inputs"
               + " changed, and the shot stage forwards the game summaries its shots changed. Shorter = fresher"
               + " rows, longer = fewer recomputations during a backfill.")
+      .define(CACHE_MAX_BYTES, Type.LONG, 32L << 20, Range.atLeast(0), Importance.LOW,
+          "Record cache of the stores (all threads together, on the heap): repeated updates of a key between two"
+              + " commits reach RocksDB and the changelog once. Larger absorbs more during a backfill; it costs heap.")
+      .define(ROCKSDB_MEMORY_MB, Type.INT, 96, Range.atLeast(8), Importance.LOW,
+          "Off-heap budget of all RocksDB stores together, in MB: one shared block cache that also holds the"
+              + " memtables (a quarter of it) and the index and filter blocks.")
       .define(QUERY_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM,
           "Address the query API binds to (localhost by default; 0.0.0.0 to serve other hosts).")
       .define(QUERY_PORT, Type.INT, 7070, Range.between(0, 65535), Importance.MEDIUM, "Port of the query API.")

@@ -50,6 +50,11 @@ public final class EmbeddedConnect implements AutoCloseable {
       // The derived topics are written in Kafka transactions (exactly-once Streams): never sink aborted rows.
       worker.put("consumer.isolation.level", "read_committed");
       worker.put("offset.flush.interval.ms", "1000");
+      // Large batches: the sink stages each batch with DuckDB's appender and upserts it per table in one statement,
+      // so its cost is per batch far more than per row; 500 rows (the default) made it the end-to-end bottleneck.
+      worker.put("consumer.max.poll.records", "20000");
+      worker.put("consumer.fetch.min.bytes", "65536");
+      worker.put("consumer.fetch.max.wait.ms", "200");
       workerOverrides.forEach((k, v) -> worker.put(k, String.valueOf(v)));
       Connect<StandaloneHerder> connect = new ConnectStandalone().startConnect(worker);
 

@@ -81,7 +81,7 @@ public final class PlayerFeatures {
       if (g.getFga() == null) {
         continue; // a history row written before these fields existed
       }
-      events += g.getFga() + 0.44 * g.getFta() + g.getTov();
+      events += GameSummaries.shootingPossessions(g.getFga(), g.getFta()) + g.getTov();
       min += g.getMin();
     }
     return min == 0 ? null : events * 36 / min;
@@ -96,7 +96,7 @@ public final class PlayerFeatures {
         continue;
       }
       pts += g.getPts();
-      att += g.getFga() + 0.44 * g.getFta();
+      att += GameSummaries.shootingPossessions(g.getFga(), g.getFta());
     }
     return att == 0 ? null : pts / (2 * att);
   }

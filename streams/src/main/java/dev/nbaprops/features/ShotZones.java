@@ -92,6 +92,17 @@ public final class ShotZones {
   }
 
   /** Adds ({@code sign = 1}) or removes ({@code -1}) one shot of {@code zone} to the counts. */
+  /** A copy of {@code total} with every count of {@code z} added ({@code sign} +1) or taken out (-1). */
+  public static PlayerGameZones plus(PlayerGameZones total, PlayerGameZones z, int sign) {
+    return PlayerGameZones.newBuilder(total).setShotAttempts(total.getShotAttempts() + sign * z.getShotAttempts())
+        .setPaintFga(total.getPaintFga() + sign * z.getPaintFga())
+        .setPaintFgm(total.getPaintFgm() + sign * z.getPaintFgm())
+        .setMidRangeFga(total.getMidRangeFga() + sign * z.getMidRangeFga())
+        .setMidRangeFgm(total.getMidRangeFgm() + sign * z.getMidRangeFgm())
+        .setThreeFga(total.getThreeFga() + sign * z.getThreeFga())
+        .setThreeFgm(total.getThreeFgm() + sign * z.getThreeFgm()).build();
+  }
+
   public static void apply(PlayerGameZones z, String zone, boolean made, int sign) {
     z.setShotAttempts(z.getShotAttempts() + sign);
     int m = made ? sign : 0;

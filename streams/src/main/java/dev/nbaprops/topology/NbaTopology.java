@@ -1,114 +1,96 @@
 package dev.nbaprops.topology;
 
+import dev.nbaprops.avro.analytics.PlayerGameSummary;
+import dev.nbaprops.avro.analytics.TeamDefenseGameSummary;
+import dev.nbaprops.avro.analytics.TeamOffenseGameSummary;
 import dev.nbaprops.avro.analytics.UpcomingPlayerGameContext;
 import dev.nbaprops.avro.analytics.UpcomingTeamGameContext;
 import dev.nbaprops.avro.precompute.MlFeatureStore;
 import dev.nbaprops.avro.precompute.PlayerCompositeFactors;
+import dev.nbaprops.avro.precompute.PlayerDailyCache;
 import dev.nbaprops.avro.precompute.PlayerShotZoneAnalysis;
 import dev.nbaprops.avro.precompute.TeamDefenseZoneAnalysis;
 import dev.nbaprops.avro.raw.GameLine;
+import dev.nbaprops.avro.raw.PlayerBoxScore;
+import dev.nbaprops.avro.raw.PropLine;
 import dev.nbaprops.avro.raw.ScheduleGame;
 import dev.nbaprops.avro.raw.Shot;
 import dev.nbaprops.avro.state.ExpectedPlayer;
+import dev.nbaprops.avro.state.GameTotals;
 import dev.nbaprops.avro.state.PlayerAppearance;
+import dev.nbaprops.avro.state.PlayerGameProps;
 import dev.nbaprops.avro.state.PlayerGameZones;
+import dev.nbaprops.avro.state.PlayerSeasonHistory;
+import dev.nbaprops.avro.state.SeasonStart;
 import dev.nbaprops.avro.state.ShotFact;
 import dev.nbaprops.avro.state.TeamGameContext;
-import dev.nbaprops.features.FeatureVector;
-import dev.nbaprops.topology.analytics.ShotZonesProcessor;
-import dev.nbaprops.topology.analytics.UpcomingPlayerContextProcessor;
-import dev.nbaprops.topology.precompute.SeasonStartProcessor;
-import dev.nbaprops.topology.precompute.TeamSeasonProcessor;
-import dev.nbaprops.avro.state.SeasonStart;
-import java.util.ArrayList;
-import java.util.List;
-import java.time.Duration;
-import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.TableJoined;
-
-import dev.nbaprops.avro.analytics.PlayerGameSummary;
-import dev.nbaprops.avro.precompute.PlayerDailyCache;
-import dev.nbaprops.avro.raw.PlayerBoxScore;
-import dev.nbaprops.avro.raw.PropLine;
-import dev.nbaprops.avro.state.PlayerGameProps;
-import dev.nbaprops.topology.analytics.PropLineProcessor;
-import dev.nbaprops.avro.state.PlayerSeasonHistory;
 import dev.nbaprops.serde.AvroSerde;
 import dev.nbaprops.serde.TableSpec;
 import dev.nbaprops.topics.Topics;
-import dev.nbaprops.topology.analytics.PlayerGameSummaryProcessor;
-import dev.nbaprops.topology.precompute.PlayerDailyCacheProcessor;
+import dev.nbaprops.topology.game.TeamGameStage;
+import dev.nbaprops.topology.player.PlayerFeatureStage;
+import dev.nbaprops.topology.player.PlayerGameStage;
+import dev.nbaprops.topology.player.UpcomingPlayerContextStage;
+import dev.nbaprops.topology.season.SeasonInputs;
+import dev.nbaprops.topology.season.SeasonStartStage;
+import dev.nbaprops.topology.season.TeamSeasonStage;
+import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.kstream.Branched;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.KTable;
-import org.apache.kafka.streams.kstream.Materialized;
-import org.apache.kafka.common.utils.Bytes;
-import dev.nbaprops.avro.analytics.TeamDefenseGameSummary;
-import dev.nbaprops.avro.analytics.TeamOffenseGameSummary;
-import dev.nbaprops.avro.state.GameTotals;
-import dev.nbaprops.topology.analytics.TeamGameSummaries;
-import dev.nbaprops.topology.analytics.TeamGameSummaryProcessor;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
-import org.apache.avro.specific.SpecificRecord;
 
 /**
- * The one topology, for backfill and live alike. Flow (each arrow a processor with its stores):
+ * The one topology, for backfill and live alike: the wiring of the stages, nothing else. Each stage is a
+ * processor class with its stores beside it, the only writer of those stores, sending each kind of output to a
+ * named child ({@link #output}). By partition scope (docs/topology.md has the drawing, generated from
+ * {@code describe()}):
  * <pre>
- *   nba.raw.player-box-score, nba.raw.prop-line (both keyed by player_id)
- *     -> PlayerGameSummaryProcessor + PropLineProcessor (pra_line, pra_result) -> nba_analytics.player_game_summary
- *     -> PlayerDailyCacheProcessor   -> nba_precompute.player_daily_cache
- *     -> (re-keyed game|player table, summed per game) -> TeamGameSummaryProcessor
- *          -> nba_analytics.team_offense_game_summary, nba_analytics.team_defense_game_summary
+ *   player tasks (raw topics keyed by player id):
+ *     box scores, prop lines, shots -> PlayerGameStage -> player_game_summary
+ *     summaries, prop lines of played games, season starts*, team contexts* -> PlayerFeatureStage
+ *         -> player_daily_cache, player_shot_zone_analysis, ml_feature_store, player_composite_factors
+ *     expected players (by player), prop lines -> UpcomingPlayerContextStage -> upcoming_player_game_context
+ *   game tasks (box scores repartitioned by game id):
+ *     box scores -> TeamGameStage -> team_offense_game_summary, team_defense_game_summary
+ *   season tasks (repartitioned by season):
+ *     schedule, game lines, team game rows, appearances, players' zone counts -> SeasonStartStage -> TeamSeasonStage
+ *         -> team_defense_zone_analysis, upcoming_team_game_context, team contexts*, expected players
+ *   (* sent to every player task: a season's first game date, and 30 teams' contexts by date, are small)
  * </pre>
- * Every player-scoped stage stays in the partition of the player id ({@link ByPlayerPartitioner}); the team
- * stages repartition by game.
  */
 public final class NbaTopology {
   /** Where the stores live: RocksDB (the app) or the heap (topology tests, where every record is a commit). */
   public enum StoreKind { PERSISTENT, IN_MEMORY }
 
+  /**
+   * How often (wall clock) the season stage recomputes the rows its inputs made stale, and the player-game stage
+   * forwards the zone counts its shots changed.
+   */
+  public static final Duration DEFAULT_PRECOMPUTE_INTERVAL = Duration.ofSeconds(1);
+
   private final StoreKind storeKind;
   private final PendingWork pending;
+  private final StreamsBuilder builder = new StreamsBuilder();
 
   private NbaTopology(StoreKind storeKind, PendingWork pending) {
     this.storeKind = storeKind;
     this.pending = pending;
   }
-
-  private KeyValueBytesStoreSupplier supplier(String name) {
-    return storeKind == StoreKind.PERSISTENT ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
-  }
-
-  private <V> Materialized<String, V, KeyValueStore<Bytes, byte[]>> materialized(String name, Serde<V> values) {
-    Materialized<String, V, KeyValueStore<Bytes, byte[]>> m =
-        Materialized.<String, V>as(supplier(name)).withKeySerde(Serdes.String()).withValueSerde(values);
-    return storeKind == StoreKind.PERSISTENT ? m : m.withLoggingDisabled();
-  }
-
-  /** In-memory (test) stores have no changelog: a topology test driver commits after every record. */
-  private <S extends org.apache.kafka.streams.processor.StateStore> StoreBuilder<S> logged(StoreBuilder<S> b) {
-    return storeKind == StoreKind.PERSISTENT ? b : b.withLoggingDisabled();
-  }
-
-  /**
-   * How often (wall clock) the season stage recomputes the rows its inputs made dirty, and the shot stage
-   * forwards the summaries its shots changed.
-   */
-  public static final Duration DEFAULT_PRECOMPUTE_INTERVAL = Duration.ofSeconds(1);
 
   public static Topology build(Map<String, LocalDate> seasonStartOverrides) {
     return build(seasonStartOverrides, DEFAULT_PRECOMPUTE_INTERVAL);
@@ -126,261 +108,195 @@ public final class NbaTopology {
   /**
    * The topology; {@code pending} tracks the punctuated stages' work not yet done (drain checks).
    * {@code seasonStartOverrides} is the setting {@code seasons.first.game.dates} (usually empty): a season's first
-   * game date otherwise comes from the data ({@link SeasonStartProcessor}).
+   * game date otherwise comes from the data ({@link SeasonStartStage}).
    */
   public static Topology build(Map<String, LocalDate> seasonStartOverrides, Duration precomputeInterval,
                                StoreKind storeKind, PendingWork pending) {
     return new NbaTopology(storeKind, pending).topology(seasonStartOverrides, precomputeInterval);
   }
 
-  private Topology topology(Map<String, LocalDate> seasonStartOverrides, Duration precomputeInterval) {
-    StreamsBuilder builder = new StreamsBuilder();
-    builder.addStateStore(store(PlayerGameSummaryProcessor.STORE, PlayerGameSummary.class));
-    builder.addStateStore(logged(Stores.keyValueStoreBuilder(
-        supplier(PlayerGameSummaryProcessor.GAME_DATE_STORE), Serdes.String(), Serdes.String())
-        .withCachingEnabled()));
-    builder.addStateStore(store(PlayerDailyCacheProcessor.HISTORY_STORE, PlayerSeasonHistory.class));
-    builder.addStateStore(store(PlayerDailyCacheProcessor.CACHE_STORE, PlayerDailyCache.class));
-    builder.addStateStore(store(PlayerDailyCacheProcessor.SHOT_ZONE_STORE, PlayerShotZoneAnalysis.class));
-    builder.addStateStore(store(PlayerDailyCacheProcessor.FEATURE_INPUTS_STORE, MlFeatureStore.class));
-    builder.addStateStore(logged(Stores.keyValueStoreBuilder(
-        supplier(PlayerDailyCacheProcessor.SEASON_START_STORE), Serdes.String(), Serdes.String())
-        .withCachingEnabled()));
-    builder.addStateStore(store(ShotZonesProcessor.SHOT_STORE, ShotFact.class));
-    builder.addStateStore(store(ShotZonesProcessor.ZONES_STORE, PlayerGameZones.class));
-    builder.addStateStore(logged(Stores.keyValueStoreBuilder(
-        supplier(ShotZonesProcessor.UPDATES_STORE), Serdes.String(), Serdes.String()).withCachingEnabled()));
-    builder.addStateStore(store(PropLineProcessor.STORE, PlayerGameProps.class));
-    builder.addStateStore(store(UpcomingPlayerContextProcessor.STORE, UpcomingPlayerGameContext.class));
-    builder.addStateStore(store(UpcomingPlayerContextProcessor.EXPECTED_STORE, ExpectedPlayer.class));
+  private Topology topology(Map<String, LocalDate> seasonStartOverrides, Duration interval) {
+    addStores();
+    KStream<String, SpecificRecord> boxScores = source(Topics.PLAYER_BOX_SCORE, PlayerBoxScore.class, "box-scores");
+    KStream<String, SpecificRecord> propLines = source(Topics.PROP_LINE, PropLine.class, "prop-lines");
+    KStream<String, SpecificRecord> shots = source(Topics.SHOT, Shot.class, "shots");
+    KStream<String, SpecificRecord> schedule = source(Topics.SCHEDULE, ScheduleGame.class, "schedule");
+    KStream<String, SpecificRecord> gameLines = source(Topics.GAME_LINE, GameLine.class, "game-lines");
 
-    KStream<String, PlayerBoxScore> boxScores = builder.stream(Topics.PLAYER_BOX_SCORE,
-        Consumed.with(Serdes.String(), AvroSerde.of(PlayerBoxScore.class)).withName("box-scores"));
-    KStream<String, PropLine> propLines = builder.stream(Topics.PROP_LINE,
-        Consumed.with(Serdes.String(), AvroSerde.of(PropLine.class)).withName("prop-lines"));
-    KStream<String, Shot> shots = builder.stream(Topics.SHOT,
-        Consumed.with(Serdes.String(), AvroSerde.of(Shot.class)).withName("shots"));
-    KStream<String, ScheduleGame> schedule = builder.stream(Topics.SCHEDULE,
-        Consumed.with(Serdes.String(), AvroSerde.of(ScheduleGame.class)).withName("schedule"));
-    KStream<String, GameLine> gameLines = builder.stream(Topics.GAME_LINE,
-        Consumed.with(Serdes.String(), AvroSerde.of(GameLine.class)).withName("game-lines"));
+    // Player tasks: the game summaries, the prop snapshots and the shots' zone counts.
+    KStream<String, SpecificRecord> playerGame = boxScores
+        .merge(propLines, Named.as("player-game-inputs-with-lines"))
+        .merge(shots, Named.as("player-game-inputs"))
+        .process(() -> new PlayerGameStage(interval, pending), Named.as("player-game"),
+            PlayerGameStage.STORES.toArray(String[]::new));
+    KStream<String, SpecificRecord> summaries = output(playerGame, PlayerGameStage.SUMMARIES);
+    toTopic(summaries, PlayerGameSummary.class, v -> StoreKeys.gamePlayer(
+        ((PlayerGameSummary) v).getGameId(), ((PlayerGameSummary) v).getPlayerId()),
+        ByPlayerPartitioner.byValue(v -> ((PlayerGameSummary) v).getPlayerId()));
 
-    // Player tasks: the summary row from the box score, its PRA line, its shot zones.
-    KStream<String, PlayerGameSummary> fromBoxScores = boxScores.process(
-        PlayerGameSummaryProcessor::new, Named.as("player-game-summary"),
-        PlayerGameSummaryProcessor.STORE, PlayerGameSummaryProcessor.GAME_DATE_STORE, PropLineProcessor.STORE,
-        ShotZonesProcessor.ZONES_STORE);
-    KStream<String, SpecificRecord> fromPropLines = propLines.process(PropLineProcessor::new,
-        Named.as("prop-lines-of-game"), PropLineProcessor.STORE, PlayerGameSummaryProcessor.STORE);
-    KStream<String, PlayerGameSummary> linesOnSummaries = fromPropLines
-        .filter((k, v) -> v instanceof PlayerGameSummary, Named.as("summaries-from-lines"))
-        .mapValues(v -> (PlayerGameSummary) v, Named.as("as-summary"));
-    KStream<String, SpecificRecord> propsChanged = fromPropLines
-        .filter((k, v) -> v instanceof PlayerGameProps, Named.as("props-changed"));
-    KStream<String, PlayerGameSummary> fromShots = shots.process(
-        () -> new ShotZonesProcessor(precomputeInterval, pending), Named.as("player-shot-zones"),
-        ShotZonesProcessor.SHOT_STORE, ShotZonesProcessor.ZONES_STORE, ShotZonesProcessor.UPDATES_STORE,
-        PlayerGameSummaryProcessor.STORE);
-    KStream<String, PlayerGameSummary> summaries = fromBoxScores
-        .merge(linesOnSummaries, Named.as("summaries-with-lines"))
-        .merge(fromShots, Named.as("summaries"));
-    toTable(summaries, PlayerGameSummary.class, v -> StoreKeys.gamePlayer(v.getGameId(), v.getPlayerId()),
-        PlayerGameSummary::getPlayerId);
+    // Game tasks: team offense and defense per game.
+    KStream<String, SpecificRecord> teamGame = boxScores
+        .selectKey((k, v) -> ((PlayerBoxScore) v).getGameId(), Named.as("box-by-game"))
+        .repartition(Repartitioned.<String, SpecificRecord>with(Serdes.String(), AvroSerde.any())
+            .withName("box-scores-by-game"))
+        .mapValues(v -> (PlayerBoxScore) v, Named.as("as-box-score"))
+        .process(TeamGameStage::new, Named.as("team-game"), TeamGameStage.STORES.toArray(String[]::new));
+    KStream<String, SpecificRecord> offense = output(teamGame, TeamGameStage.OFFENSE);
+    KStream<String, SpecificRecord> defense = output(teamGame, TeamGameStage.DEFENSE);
+    toTopic(offense, TeamOffenseGameSummary.class, null, null);
+    toTopic(defense, TeamDefenseGameSummary.class, null, null);
 
-    SeasonStage season = addTeamGameSummaries(builder, boxScores, summaries, shots, schedule,
-        gameLines, seasonStartOverrides, precomputeInterval);
-    KStream<String, SpecificRecord> teamRows = season.rows();
-
-    // Player precompute: daily cache, shot-zone profile and the player side of the feature row (with the seasons'
-    // first game dates, sent to every player task by the season stage).
-    KStream<String, SpecificRecord> playerRows = summaries
-        .mapValues(v -> (SpecificRecord) v, Named.as("summaries-any"))
-        .merge(propsChanged, Named.as("precompute-inputs"))
-        .merge(season.starts(), Named.as("precompute-inputs-with-season-starts")).process(
-        PlayerDailyCacheProcessor::new, Named.as("player-daily-cache"),
-        PlayerDailyCacheProcessor.HISTORY_STORE, PlayerDailyCacheProcessor.CACHE_STORE,
-        PlayerDailyCacheProcessor.SHOT_ZONE_STORE, PlayerDailyCacheProcessor.FEATURE_INPUTS_STORE,
-        PropLineProcessor.STORE, PlayerDailyCacheProcessor.SEASON_START_STORE);
-    toPlayerTopic(Tags.route(playerRows, Tags.DAILY_CACHE, "daily-cache"), PlayerDailyCache.class);
-    toPlayerTopic(Tags.route(playerRows, Tags.SHOT_ZONES, "shot-zones"), PlayerShotZoneAnalysis.class);
-    KStream<String, MlFeatureStore> featureInputs = Tags.route(playerRows, Tags.FEATURE_INPUTS, "feature-inputs");
-
-    // Upcoming player contexts: expectations from the season stage, moved to the player's task, with prop lines.
-    KStream<String, SpecificRecord> expected = Tags.<SpecificRecord>route(teamRows, Tags.EXPECTED, "expected")
+    // Season tasks: every input that needs all of a season's teams, repartitioned by season.
+    KStream<String, SpecificRecord> seasonStart = offense
+        .merge(defense, Named.as("season-team-games"))
+        .merge(output(playerGame, PlayerGameStage.ZONES), Named.as("season-zones"))
+        .merge(schedule, Named.as("season-schedule"))
+        .merge(gameLines, Named.as("season-lines"))
+        .merge(summaries.mapValues(v -> appearance((PlayerGameSummary) v), Named.as("appearances")),
+            Named.as("season-appearances"))
+        .selectKey((k, v) -> SeasonInputs.seasonOf(v), Named.as("by-season"))
+        .repartition(Repartitioned.<String, SpecificRecord>with(Serdes.String(), AvroSerde.any())
+            .withName("season-inputs"))
+        .process(() -> new SeasonStartStage(seasonStartOverrides), Named.as("season-start"),
+            SeasonStartStage.STORE, SeasonStartStage.FACTS_STORE);
+    List<String> seasonStores = new ArrayList<>(TeamSeasonStage.RECORD_STORES);
+    seasonStores.add(TeamSeasonStage.DIRTY_STORE);
+    seasonStores.add(SeasonStartStage.STORE); // read only
+    KStream<String, SpecificRecord> teamSeason = output(seasonStart, SeasonStartStage.INPUTS)
+        .process(() -> new TeamSeasonStage(interval, pending), Named.as("team-season"),
+            seasonStores.toArray(String[]::new));
+    toTopic(output(teamSeason, TeamSeasonStage.TEAM_ZONES), TeamDefenseZoneAnalysis.class, null, null);
+    toTopic(output(teamSeason, TeamSeasonStage.UPCOMING_TEAM), UpcomingTeamGameContext.class, null, null);
+    KStream<String, SpecificRecord> starts = toEveryPlayerTask(output(seasonStart, SeasonStartStage.STARTS),
+        "season-start-to-players");
+    KStream<String, SpecificRecord> teamContexts = toEveryPlayerTask(output(teamSeason, TeamSeasonStage.TEAM_CONTEXT),
+        "team-context-to-players");
+    KStream<String, SpecificRecord> expected = output(teamSeason, TeamSeasonStage.EXPECTED)
         .repartition(Repartitioned.<String, SpecificRecord>with(Serdes.String(), AvroSerde.any())
             .withName("expected-by-player"));
-    KStream<String, SpecificRecord> contextInputs = expected.merge(
-        propLines.mapValues(v -> (SpecificRecord) v, Named.as("prop-lines-for-context")), Named.as("context-inputs"));
-    KStream<String, UpcomingPlayerGameContext> contexts = contextInputs.process(UpcomingPlayerContextProcessor::new,
-        Named.as("upcoming-player-game-context"), UpcomingPlayerContextProcessor.STORE,
-        UpcomingPlayerContextProcessor.EXPECTED_STORE, PropLineProcessor.STORE);
-    contexts.to(TableSpec.from(UpcomingPlayerGameContext.class).orElseThrow().topic(),
-        Produced.with(Serdes.String(), AvroSerde.of(UpcomingPlayerGameContext.class))
-            .withStreamPartitioner(ByPlayerPartitioner.byGamePlayerKey())
-            .withName("upcoming_player_game_context-sink"));
 
-    addFeatureStore(featureInputs, Tags.route(teamRows, Tags.TEAM_CONTEXT, "team-context"));
+    // Player tasks again: the daily cache, zone profile and feature rows; the upcoming player contexts.
+    List<String> featureStores = new ArrayList<>(PlayerFeatureStage.STORES);
+    featureStores.add(PlayerGameStage.PROPS_STORE); // read only
+    KStream<String, SpecificRecord> features = summaries
+        .merge(output(playerGame, PlayerGameStage.PLAYED_PROPS), Named.as("player-features-inputs-with-lines"))
+        .merge(starts, Named.as("player-features-inputs-with-starts"))
+        .merge(teamContexts, Named.as("player-features-inputs"))
+        .process(() -> new PlayerFeatureStage(PlayerGameStage.PROPS_STORE), Named.as("player-features"),
+            featureStores.toArray(String[]::new));
+    toPlayerTopic(output(features, PlayerFeatureStage.DAILY_CACHE), PlayerDailyCache.class);
+    toPlayerTopic(output(features, PlayerFeatureStage.SHOT_ZONES), PlayerShotZoneAnalysis.class);
+    toPlayerTopic(output(features, PlayerFeatureStage.FEATURES), MlFeatureStore.class);
+    toPlayerTopic(output(features, PlayerFeatureStage.COMPOSITES), PlayerCompositeFactors.class);
+
+    KStream<String, UpcomingPlayerGameContext> contexts = expected
+        .merge(output(playerGame, PlayerGameStage.PROPS), Named.as("upcoming-player-inputs"))
+        .process(UpcomingPlayerContextStage::new, Named.as("upcoming-player-game-context"),
+            UpcomingPlayerContextStage.STORE, UpcomingPlayerContextStage.EXPECTED_STORE, PlayerGameStage.PROPS_STORE);
+    toTopic(contexts.mapValues(v -> (SpecificRecord) v, Named.as("upcoming-player-game-context-any")),
+        UpcomingPlayerGameContext.class, null, ByPlayerPartitioner.byGamePlayerKey());
     return builder.build();
   }
 
+  private void addStores() {
+    store(PlayerGameStage.SUMMARY_STORE, PlayerGameSummary.class);
+    text(PlayerGameStage.GAME_DATE_STORE);
+    store(PlayerGameStage.PROPS_STORE, PlayerGameProps.class);
+    store(PlayerGameStage.SHOT_STORE, ShotFact.class);
+    store(PlayerGameStage.ZONES_STORE, PlayerGameZones.class);
+    text(PlayerGameStage.ZONE_MARKS_STORE);
+
+    store(PlayerFeatureStage.HISTORY_STORE, PlayerSeasonHistory.class);
+    store(PlayerFeatureStage.CACHE_STORE, PlayerDailyCache.class);
+    store(PlayerFeatureStage.SHOT_ZONE_STORE, PlayerShotZoneAnalysis.class);
+    store(PlayerFeatureStage.FEATURE_INPUTS_STORE, MlFeatureStore.class);
+    store(PlayerFeatureStage.FEATURE_STORE, MlFeatureStore.class);
+    store(PlayerFeatureStage.COMPOSITES_STORE, PlayerCompositeFactors.class);
+    store(PlayerFeatureStage.TEAM_CONTEXT_STORE, TeamGameContext.class);
+    text(PlayerFeatureStage.OPPONENT_INDEX_STORE);
+    text(PlayerFeatureStage.SEASON_START_STORE);
+
+    store(UpcomingPlayerContextStage.STORE, UpcomingPlayerGameContext.class);
+    store(UpcomingPlayerContextStage.EXPECTED_STORE, ExpectedPlayer.class);
+
+    store(TeamGameStage.LINES_STORE, PlayerBoxScore.class);
+    store(TeamGameStage.TOTALS_STORE, GameTotals.class);
+    store(TeamGameStage.OFFENSE_STORE, TeamOffenseGameSummary.class);
+    store(TeamGameStage.DEFENSE_STORE, TeamDefenseGameSummary.class);
+
+    store(SeasonStartStage.STORE, SeasonStart.class);
+    text(SeasonStartStage.FACTS_STORE);
+    for (String name : TeamSeasonStage.RECORD_STORES) {
+      add(name, AvroSerde.any());
+    }
+    text(TeamSeasonStage.DIRTY_STORE);
+  }
+
+  private KeyValueBytesStoreSupplier supplier(String name) {
+    return storeKind == StoreKind.PERSISTENT ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
+  }
+
+  private <V extends SpecificRecord> void store(String name, Class<V> type) {
+    add(name, AvroSerde.of(type));
+  }
+
+  private void text(String name) {
+    add(name, Serdes.String());
+  }
+
+  /** A cached key-value store; in-memory (test) stores have no changelog: a test driver commits every record. */
+  private <V> void add(String name, Serde<V> values) {
+    StoreBuilder<?> b = Stores.keyValueStoreBuilder(supplier(name), Serdes.String(), values).withCachingEnabled();
+    builder.addStateStore(storeKind == StoreKind.PERSISTENT ? b : b.withLoggingDisabled());
+  }
+
+  private <V extends SpecificRecord> KStream<String, SpecificRecord> source(String topic, Class<V> type, String name) {
+    return builder.stream(topic, Consumed.with(Serdes.String(), AvroSerde.of(type)).withName(name))
+        .mapValues(v -> (SpecificRecord) v, Named.as(name + "-any"));
+  }
+
   /**
-   * ml_feature_store and player_composite_factors: the player side of each row (key player|D) joined by foreign
-   * key with the opponent's team context on D (key team|D); either side changing updates the row. Both sides
-   * are built from games before D only, so the joined row is too.
+   * The records a stage forwards to its child {@code name} ({@code context.forward(record, name)}): a stage
+   * names its outputs, and this node is the child that receives one of them.
    */
-  private void addFeatureStore(KStream<String, MlFeatureStore> featureInputs,
-                                      KStream<String, TeamGameContext> teamContexts) {
-    AvroSerde<MlFeatureStore> featureSerde = AvroSerde.of(MlFeatureStore.class);
-    KTable<String, MlFeatureStore> left = featureInputs
-        .repartition(Repartitioned.<String, MlFeatureStore>with(Serdes.String(), featureSerde)
-            .withStreamPartitioner(ByPlayerPartitioner.byStoreKey()).withName("feature-inputs-by-player"))
-        .toTable(Named.as("feature-inputs-table"), materialized("ml-feature-inputs-table", featureSerde));
-    KTable<String, TeamGameContext> right = teamContexts
-        .repartition(Repartitioned.<String, TeamGameContext>with(Serdes.String(), AvroSerde.of(TeamGameContext.class))
-            .withName("team-context-by-key"))
-        .toTable(Named.as("team-context-table"), materialized("team-game-context-table", AvroSerde.of(TeamGameContext.class)));
-    KTable<String, MlFeatureStore> features = left.leftJoin(right,
-        p -> p.getOppAbbr() == null ? null : p.getOppAbbr() + StoreKeys.SEP + p.getGameDate(),
-        FeatureVector::withOpponent,
-        TableJoined.<String, String>with(ByPlayerPartitioner.byStoreKey(), null).withName("features-join"),
-        materialized(StoreCatalog.ML_FEATURE_STORE.store(), featureSerde));
-    KTable<String, PlayerCompositeFactors> composites = features.mapValues(FeatureVector::composites,
-        Named.as("composite-factors"),
-        materialized(StoreCatalog.PLAYER_COMPOSITE_FACTORS.store(), AvroSerde.of(PlayerCompositeFactors.class)));
-    toPlayerTopic(features.toStream(Named.as("features-changes")), MlFeatureStore.class);
-    toPlayerTopic(composites.toStream(Named.as("composites-changes")), PlayerCompositeFactors.class);
+  private static KStream<String, SpecificRecord> output(KStream<String, SpecificRecord> stage, String name) {
+    return stage.mapValues(v -> v, Named.as(name));
+  }
+
+  /** A copy of every record to every partition (a small table each player task keeps whole). */
+  private static KStream<String, SpecificRecord> toEveryPlayerTask(KStream<String, SpecificRecord> rows, String name) {
+    return rows.repartition(Repartitioned.<String, SpecificRecord>with(Serdes.String(), AvroSerde.any())
+        .withStreamPartitioner(SeasonStartStage.toEveryPartition()).withName(name));
   }
 
   /** Rows (and tombstones) already keyed by a player-first table key, to the table's topic. */
-  private static <V extends SpecificRecord> void toPlayerTopic(KStream<String, V> rows, Class<V> type) {
-    TableSpec spec = TableSpec.from(type).orElseThrow();
-    rows.to(spec.topic(), Produced.with(Serdes.String(), AvroSerde.of(type))
-        .withStreamPartitioner(ByPlayerPartitioner.byStoreKey()).withName(spec.tableName() + "-sink"));
+  private static <V extends SpecificRecord> void toPlayerTopic(KStream<String, SpecificRecord> rows, Class<V> type) {
+    toTopic(rows, type, null, ByPlayerPartitioner.byStoreKey());
   }
 
-  /** The season stage's tagged rows, and the seasons' first game dates sent to every player partition. */
-  private record SeasonStage(KStream<String, SpecificRecord> rows, KStream<String, SpecificRecord> starts) {}
-
   /**
-   * Team offense and defense per game: box scores re-keyed by game|player into a table (a corrected line
-   * replaces the old one), summed per game with an adder and a subtractor, then split into the two tables.
-   * Then the season stage: the seasons' first game dates ({@link SeasonStartProcessor}) and the team and league
-   * rows ({@link TeamSeasonProcessor}).
+   * The one sink helper: rows of {@code type} (and tombstones) to the table's topic, re-keyed by {@code tableKey}
+   * when given, placed by {@code partitioner} when given (else by the key's hash).
    */
-  private SeasonStage addTeamGameSummaries(StreamsBuilder builder,
-      KStream<String, PlayerBoxScore> boxScores, KStream<String, PlayerGameSummary> summaries,
-      KStream<String, Shot> shots, KStream<String, ScheduleGame> schedule, KStream<String, GameLine> gameLines,
-      Map<String, LocalDate> seasonStartOverrides, Duration precomputeInterval) {
-    AvroSerde<PlayerBoxScore> boxSerde = AvroSerde.of(PlayerBoxScore.class);
-    builder.addStateStore(store(TeamGameSummaryProcessor.OFFENSE_STORE, TeamOffenseGameSummary.class));
-    builder.addStateStore(store(TeamGameSummaryProcessor.DEFENSE_STORE, TeamDefenseGameSummary.class));
-    KTable<String, PlayerBoxScore> byGamePlayer = boxScores
-        .selectKey((k, v) -> StoreKeys.gamePlayer(v.getGameId(), v.getPlayerId()), Named.as("box-by-game-player"))
-        .toTable(Named.as("box-score-table"), materialized("box-score-by-game-player", boxSerde));
-    KTable<String, GameTotals> totals = byGamePlayer
-        .groupBy((k, v) -> KeyValue.pair(v.getGameId(), v), Grouped.with("box-by-game", Serdes.String(), boxSerde))
-        .aggregate(TeamGameSummaries::empty,
-            (game, line, agg) -> TeamGameSummaries.apply(line, agg, +1),
-            (game, line, agg) -> TeamGameSummaries.apply(line, agg, -1),
-            Named.as("game-totals"), materialized("game-totals", AvroSerde.of(GameTotals.class)));
-    KStream<String, SpecificRecord> rows = totals.toStream(Named.as("game-totals-changes"))
-        .process(TeamGameSummaryProcessor::new, Named.as("team-game-summaries"),
-            TeamGameSummaryProcessor.OFFENSE_STORE, TeamGameSummaryProcessor.DEFENSE_STORE);
-    rows.split(Named.as("team-"))
-        .branch((k, v) -> v instanceof TeamOffenseGameSummary, Branched.withConsumer(s -> s
-            .mapValues(v -> (TeamOffenseGameSummary) v, Named.as("as-offense"))
-            .to(TableSpec.from(TeamOffenseGameSummary.class).orElseThrow().topic(),
-                Produced.with(Serdes.String(), AvroSerde.of(TeamOffenseGameSummary.class)).withName("team_offense-sink")),
-            "offense"))
-        .branch((k, v) -> v instanceof TeamDefenseGameSummary, Branched.withConsumer(s -> s
-            .mapValues(v -> (TeamDefenseGameSummary) v, Named.as("as-defense"))
-            .to(TableSpec.from(TeamDefenseGameSummary.class).orElseThrow().topic(),
-                Produced.with(Serdes.String(), AvroSerde.of(TeamDefenseGameSummary.class)).withName("team_defense-sink")),
-            "defense"))
-        .noDefaultBranch();
-
-    // The season stage: every input that needs all of a season's teams, repartitioned by season.
-    for (String store : TeamSeasonProcessor.STORES) {
-      builder.addStateStore(seasonStore(store));
+  @SuppressWarnings("unchecked")
+  private static <V extends SpecificRecord> void toTopic(KStream<String, SpecificRecord> rows, Class<V> type,
+                                                         java.util.function.Function<SpecificRecord, String> tableKey,
+                                                         StreamPartitioner<String, ?> partitioner) {
+    TableSpec spec = TableSpec.from(type).orElseThrow();
+    KStream<String, V> typed = rows.mapValues(v -> (V) v, Named.as(spec.tableName() + "-rows"));
+    if (tableKey != null) {
+      typed = typed.selectKey((k, v) -> tableKey.apply(v), Named.as(spec.tableName() + "-key"));
     }
-    AvroSerde<SpecificRecord> any = AvroSerde.any();
-    KStream<String, SpecificRecord> seasonInputs = rows
-        .merge(shots.mapValues(v -> (SpecificRecord) v, Named.as("shots-any")), Named.as("season-shots"))
-        .merge(schedule.mapValues(v -> (SpecificRecord) v, Named.as("schedule-any")), Named.as("season-schedule"))
-        .merge(gameLines.mapValues(v -> (SpecificRecord) v, Named.as("lines-any")), Named.as("season-lines"))
-        .merge(summaries.mapValues(NbaTopology::appearance, Named.as("appearances")), Named.as("season-appearances"))
-        .selectKey((k, v) -> seasonOf(v), Named.as("by-season"))
-        .repartition(Repartitioned.<String, SpecificRecord>with(Serdes.String(), any).withName("season-inputs"));
-    builder.addStateStore(store(SeasonStartProcessor.STORE, SeasonStart.class));
-    builder.addStateStore(logged(Stores.keyValueStoreBuilder(
-        supplier(SeasonStartProcessor.FACTS_STORE), Serdes.String(), Serdes.String()).withCachingEnabled()));
-    KStream<String, SpecificRecord> withStarts = seasonInputs.process(
-        () -> new SeasonStartProcessor(seasonStartOverrides), Named.as("season-start"),
-        SeasonStartProcessor.STORE, SeasonStartProcessor.FACTS_STORE);
-    List<String> seasonStores = new ArrayList<>(TeamSeasonProcessor.STORES);
-    seasonStores.add(SeasonStartProcessor.STORE); // read only
-    KStream<String, SpecificRecord> seasonRows = withStarts.process(
-        () -> new TeamSeasonProcessor(precomputeInterval, pending), Named.as("team-season"),
-        seasonStores.toArray(String[]::new));
-    KStream<String, SpecificRecord> starts = withStarts
-        .filter((k, v) -> v instanceof SeasonStart, Named.as("season-starts"))
-        .repartition(Repartitioned.<String, SpecificRecord>with(Serdes.String(), any)
-            .withStreamPartitioner(SeasonStartProcessor.toEveryPartition()).withName("season-start-to-players"));
-    Tags.<TeamDefenseZoneAnalysis>route(seasonRows, Tags.TEAM_ZONES, "team-zones")
-        .to(TableSpec.from(TeamDefenseZoneAnalysis.class).orElseThrow().topic(),
-            Produced.with(Serdes.String(), AvroSerde.of(TeamDefenseZoneAnalysis.class))
-                .withName("team_defense_zone_analysis-sink"));
-    Tags.<UpcomingTeamGameContext>route(seasonRows, Tags.UPCOMING_TEAM, "upcoming-team")
-        .to(TableSpec.from(UpcomingTeamGameContext.class).orElseThrow().topic(),
-            Produced.with(Serdes.String(), AvroSerde.of(UpcomingTeamGameContext.class))
-                .withName("upcoming_team_game_context-sink"));
-    return new SeasonStage(seasonRows, starts);
+    Produced<String, V> produced = Produced.with(Serdes.String(), AvroSerde.of(type)).withName(spec.tableName() + "-sink");
+    if (partitioner != null) {
+      produced = produced.withStreamPartitioner((StreamPartitioner<String, V>) partitioner);
+    }
+    typed.to(spec.topic(), produced);
   }
 
   private static SpecificRecord appearance(PlayerGameSummary s) {
     return PlayerAppearance.newBuilder().setSeason(s.getSeason()).setGameId(s.getGameId())
         .setGameDate(s.getGameDate()).setPlayerId(s.getPlayerId()).setPlayerName(s.getPlayerName())
         .setTeamAbbr(s.getTeamAbbr()).setMin(s.getMin()).build();
-  }
-
-  /** The season of a season-stage input (from its game id, or its season field). */
-  private static String seasonOf(SpecificRecord v) {
-    if (v instanceof Shot s) {
-      return s.getSeason();
-    } else if (v instanceof ScheduleGame g) {
-      return g.getSeason();
-    } else if (v instanceof GameLine l) {
-      return l.getSeason();
-    } else if (v instanceof PlayerAppearance a) {
-      return a.getSeason();
-    } else if (v instanceof TeamOffenseGameSummary o) {
-      return o.getSeason();
-    } else if (v instanceof TeamDefenseGameSummary d) {
-      return d.getSeason();
-    }
-    throw new IllegalArgumentException("not a season-stage input: " + v.getClass().getName());
-  }
-
-  @SuppressWarnings("unchecked")
-  private StoreBuilder<KeyValueStore<String, Object>> seasonStore(String name) {
-    Serde<?> values = name.equals(TeamSeasonProcessor.DIRTY_STORE) ? Serdes.String() : AvroSerde.any();
-    return logged(Stores.keyValueStoreBuilder(supplier(name), Serdes.String(), (Serde<Object>) values)
-        .withCachingEnabled());
-  }
-
-  private <V extends SpecificRecord> StoreBuilder<KeyValueStore<String, V>> store(String name, Class<V> type) {
-    return logged(Stores.keyValueStoreBuilder(supplier(name), Serdes.String(), AvroSerde.of(type))
-        .withCachingEnabled());
-  }
-
-  /** Writes a derived stream to its table topic, keyed by the table's key, partitioned by player. */
-  private static <V extends SpecificRecord> void toTable(KStream<String, V> rows, Class<V> type,
-                                                         java.util.function.Function<V, String> tableKey,
-                                                         java.util.function.ToLongFunction<V> playerId) {
-    TableSpec spec = TableSpec.from(type).orElseThrow();
-    Serde<V> serde = AvroSerde.of(type);
-    rows.selectKey((k, v) -> tableKey.apply(v), Named.as(spec.tableName() + "-key"))
-        .to(spec.topic(), Produced.with(Serdes.String(), serde)
-            .withStreamPartitioner(ByPlayerPartitioner.byValue(playerId)).withName(spec.tableName() + "-sink"));
   }
 }

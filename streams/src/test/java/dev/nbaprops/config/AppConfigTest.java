@@ -9,7 +9,7 @@ import dev.nbaprops.avro.state.SeasonStart;
 import dev.nbaprops.source.SourceKind;
 import dev.nbaprops.testing.TestData;
 import dev.nbaprops.testing.TopologyHarness;
-import dev.nbaprops.topology.precompute.SeasonStartProcessor;
+import dev.nbaprops.topology.season.SeasonStartStage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -91,11 +91,11 @@ class AppConfigTest {
     List<SourceKind> scheduleOnly = List.of(SourceKind.SCHEDULE);
     try (TopologyHarness h = TopologyHarness.create()) {
       h.pipeTimeline(TestData.timeline(data, scheduleOnly, List.of()));
-      var store = h.driver().getKeyValueStore(SeasonStartProcessor.STORE);
+      var store = h.driver().getKeyValueStore(SeasonStartStage.STORE);
       first.forEach((season, date) -> {
         SeasonStart s = (SeasonStart) store.get(season);
         assertThat(s.getFirstGameDate()).as(season).isEqualTo(date);
-        assertThat(s.getSource()).as(season).isEqualTo(SeasonStartProcessor.SCHEDULE);
+        assertThat(s.getSource()).as(season).isEqualTo(SeasonStartStage.SCHEDULE);
       });
     }
   }

@@ -10,7 +10,7 @@ import dev.nbaprops.testing.SyntheticSeason;
 import dev.nbaprops.testing.TestData;
 import dev.nbaprops.testing.TopologyHarness;
 import dev.nbaprops.topics.Topics;
-import dev.nbaprops.topology.precompute.SeasonStartProcessor;
+import dev.nbaprops.topology.season.SeasonStartStage;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -60,10 +60,10 @@ class LiveUnknownSeasonTest {
       assertThat(sink.sent(Topics.PLAYER_BOX_SCORE)).hasSize(boxScores);
       assertThat(sink.sent(Topics.DEAD_LETTER)).isEmpty();
       assertThat(liveHarness.summaries()).hasSize(boxScores);
-      SeasonStart start = (SeasonStart) liveHarness.driver().getKeyValueStore(SeasonStartProcessor.STORE)
+      SeasonStart start = (SeasonStart) liveHarness.driver().getKeyValueStore(SeasonStartStage.STORE)
           .get(SyntheticSeason.SEASON);
       assertThat(start.getFirstGameDate()).isEqualTo(SyntheticSeason.OPENER);
-      assertThat(start.getSource()).isEqualTo(SeasonStartProcessor.SCHEDULE);
+      assertThat(start.getSource()).isEqualTo(SeasonStartStage.SCHEDULE);
       assertThat(liveHarness.dailyCache()).hasSize(boxScores).allSatisfy((k, r) -> assertThat(r.getIsBootstrap()).isTrue());
 
       Map<String, Map<?, ?>> expected = LiveTesting.tables(replay);

@@ -55,7 +55,7 @@ public final class TopologyHarness implements AutoCloseable {
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     driver = new TopologyTestDriver(NbaTopology.build(seasonStartOverrides,
-        NbaTopology.DEFAULT_PRECOMPUTE_INTERVAL, NbaTopology.StoreKind.IN_MEMORY), p);
+        NbaTopology.DEFAULT_PRECOMPUTE_INTERVAL, NbaTopology.StoreKind.IN_MEMORY, pending), p);
     shots = driver.createInputTopic(Topics.SHOT, Serdes.String().serializer(), AvroSerde.of(Shot.class).serializer());
     schedule = driver.createInputTopic(Topics.SCHEDULE, Serdes.String().serializer(),
         AvroSerde.of(ScheduleGame.class).serializer());
@@ -164,9 +164,17 @@ public final class TopologyHarness implements AutoCloseable {
     return emits.getOrDefault(tableName, 0L);
   }
 
+  private final dev.nbaprops.topology.PendingWork pending = new dev.nbaprops.topology.PendingWork();
+
   private void drain() {
-    // The season and shot stages run on wall-clock punctuations; run them, then collect every table.
-    driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+    // The season and shot stages run on wall-clock punctuations, and one can feed the other (the shot stage's
+    // zone counts go to the season stage): run them until no stage owes work, then collect every table.
+    for (int i = 0; i < 10; i++) {
+      driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+      if (pending.pending() == 0) {
+        break;
+      }
+    }
     tableOut.forEach((table, out) -> {
       for (var kv : out.readKeyValuesToList()) {
         if (kv.value == null) {

@@ -14,7 +14,7 @@ import dev.nbaprops.source.SourceKind;
 import dev.nbaprops.testing.SyntheticSeason;
 import dev.nbaprops.testing.TestData;
 import dev.nbaprops.testing.TopologyHarness;
-import dev.nbaprops.topology.precompute.SeasonStartProcessor;
+import dev.nbaprops.topology.season.SeasonStartStage;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -61,7 +61,7 @@ class SeasonStartFromDataTest {
   }
 
   static SeasonStart start(TopologyHarness h) {
-    return (SeasonStart) h.driver().getKeyValueStore(SeasonStartProcessor.STORE).get(SyntheticSeason.SEASON);
+    return (SeasonStart) h.driver().getKeyValueStore(SeasonStartStage.STORE).get(SyntheticSeason.SEASON);
   }
 
   static Map<String, Map<String, SpecificRecord>> copy(TopologyHarness h) {
@@ -80,8 +80,8 @@ class SeasonStartFromDataTest {
       fromData.pipeTimeline(timeline);
       configured.pipeTimeline(timeline);
       assertThat(start(fromData)).isEqualTo(SeasonStart.newBuilder().setSeason(SyntheticSeason.SEASON)
-          .setFirstGameDate(OPENER).setSource(SeasonStartProcessor.SCHEDULE).setPreviousFirstGameDate(null).build());
-      assertThat(start(configured).getSource()).isEqualTo(SeasonStartProcessor.SETTING);
+          .setFirstGameDate(OPENER).setSource(SeasonStartStage.SCHEDULE).setPreviousFirstGameDate(null).build());
+      assertThat(start(configured).getSource()).isEqualTo(SeasonStartStage.SETTING);
 
       assertThat(fromData.summaries()).hasSize((int) boxScores);
       Map<String, PlayerDailyCache> daily = fromData.dailyCache();
@@ -109,14 +109,14 @@ class SeasonStartFromDataTest {
       // Nothing dropped: every early box score has its summary and its daily-cache row, with a provisional start.
       assertThat(h.summaries()).hasSize(early.size());
       assertThat(h.dailyCache()).hasSize(early.size());
-      assertThat(start(h).getSource()).isEqualTo(SeasonStartProcessor.OBSERVED);
+      assertThat(start(h).getSource()).isEqualTo(SeasonStartStage.OBSERVED);
       assertThat(start(h).getFirstGameDate()).isEqualTo(second);
       PlayerDailyCache provisional = h.dailyCache().values().stream()
           .filter(r -> r.getCacheDate().equals(OPENER.plusDays(7))).findFirst().orElseThrow();
       assertThat(provisional.getIsBootstrap()).as("first date the second night, for now").isTrue();
 
       h.pipeTimeline(timeline); // the schedule and the opener arrive (the early box scores again: no-ops)
-      assertThat(start(h).getSource()).isEqualTo(SeasonStartProcessor.SCHEDULE);
+      assertThat(start(h).getSource()).isEqualTo(SeasonStartStage.SCHEDULE);
       assertThat(start(h).getFirstGameDate()).isEqualTo(OPENER);
       String key = provisional.getPlayerId() + "|" + provisional.getCacheDate();
       assertThat(h.dailyCache().get(key).getIsBootstrap()).isFalse();

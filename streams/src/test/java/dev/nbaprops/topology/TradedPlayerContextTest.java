@@ -12,8 +12,8 @@ import dev.nbaprops.source.SourceKind;
 import dev.nbaprops.testing.ReferenceSql;
 import dev.nbaprops.testing.TestData;
 import dev.nbaprops.testing.TopologyHarness;
-import dev.nbaprops.topology.analytics.PropLineProcessor;
-import dev.nbaprops.topology.analytics.UpcomingPlayerContextProcessor;
+import dev.nbaprops.topology.player.PlayerGameStage;
+import dev.nbaprops.topology.player.UpcomingPlayerContextStage;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -121,9 +121,9 @@ class TradedPlayerContextTest {
   private static Map<String, UpcomingPlayerGameContext> contextsAfter(ExpectedPlayer... inputs) {
     Topology t = new Topology();
     t.addSource("in", Serdes.String().deserializer(), AvroSerde.any().deserializer(), "expected");
-    t.addProcessor("context", UpcomingPlayerContextProcessor::new, "in");
-    for (String store : List.of(UpcomingPlayerContextProcessor.STORE, UpcomingPlayerContextProcessor.EXPECTED_STORE,
-        PropLineProcessor.STORE)) {
+    t.addProcessor("context", UpcomingPlayerContextStage::new, "in");
+    for (String store : List.of(UpcomingPlayerContextStage.STORE, UpcomingPlayerContextStage.EXPECTED_STORE,
+        PlayerGameStage.PROPS_STORE)) {
       t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(store), Serdes.String(),
           AvroSerde.any()).withLoggingDisabled(), "context");
     }

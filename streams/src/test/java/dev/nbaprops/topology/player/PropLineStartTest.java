@@ -1,4 +1,4 @@
-package dev.nbaprops.topology.analytics;
+package dev.nbaprops.topology.player;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +21,7 @@ class PropLineStartTest {
   static PlayerGameProps fold(PropLine... lines) {
     PlayerGameProps current = null;
     for (PropLine p : lines) {
-      current = PropLineProcessor.withStart(PlayerGameProps.newBuilder().setPlayerId(203999L).setGameId("0022300061")
+      current = PlayerGameStage.withStart(PlayerGameProps.newBuilder().setPlayerId(203999L).setGameId("0022300061")
           .setGameDate(LocalDate.of(2023, 10, 24)).setSnapshots(List.of()), current, p).build();
     }
     return current;

@@ -1,4 +1,4 @@
-package dev.nbaprops.topology.analytics;
+package dev.nbaprops.features;
 
 import dev.nbaprops.avro.analytics.TeamDefenseGameSummary;
 import dev.nbaprops.avro.analytics.TeamOffenseGameSummary;
@@ -99,6 +99,6 @@ public final class TeamGameSummaries {
   }
 
   public static double possessions(TeamTotals t) {
-    return t.getFga() - t.getOreb() + t.getTov() + 0.44 * t.getFta();
+    return t.getFga() - t.getOreb() + t.getTov() + GameSummaries.FTA_POSSESSION_SHARE * t.getFta();
   }
 }

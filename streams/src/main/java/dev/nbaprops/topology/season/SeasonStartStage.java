@@ -1,11 +1,6 @@
-package dev.nbaprops.topology.precompute;
+package dev.nbaprops.topology.season;
 
-import dev.nbaprops.avro.analytics.TeamDefenseGameSummary;
-import dev.nbaprops.avro.analytics.TeamOffenseGameSummary;
-import dev.nbaprops.avro.raw.GameLine;
 import dev.nbaprops.avro.raw.ScheduleGame;
-import dev.nbaprops.avro.raw.Shot;
-import dev.nbaprops.avro.state.PlayerAppearance;
 import dev.nbaprops.avro.state.SeasonStart;
 import dev.nbaprops.topology.StoreKeys;
 import java.time.LocalDate;
@@ -37,7 +32,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Every input is forwarded unchanged (to the season stage); when S's date changes a {@link SeasonStart} (with
  * the date it replaces) is forwarded too: the season stage recomputes its rows from the earlier of the two, and
  * the record is sent to every player task ({@link #toEveryPartition()}), where
- * {@link PlayerDailyCacheProcessor} recomputes the rows whose {@code is_bootstrap} can change.
+ * {@link dev.nbaprops.topology.player.PlayerFeatureStage} recomputes the rows whose {@code is_bootstrap} can change.
  *
  * <p>State: {@link #STORE} (season → the current {@link SeasonStart}, read by the season stage) and
  * {@link #FACTS_STORE}: {@code S|g|game} → the game's scheduled date, {@code S|d|date} → how many regular-season
@@ -45,8 +40,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code S|o} → the earliest date seen. Per record: one or two store reads; the scan runs only when a
  * regular-season schedule entry is new or moved.
  */
-public final class SeasonStartProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+public final class SeasonStartStage implements Processor<String, SpecificRecord, String, SpecificRecord> {
   public static final String STORE = "season-first-game-date";
+  /** Output: every input, and each {@link SeasonStart} (to the team-season stage). */
+  public static final String INPUTS = "season-inputs-with-starts";
+  /** Output: each {@link SeasonStart} (to every player task). */
+  public static final String STARTS = "season-starts";
   public static final String FACTS_STORE = "season-start-facts";
   public static final String SETTING = "SETTING";
   public static final String SCHEDULE = "SCHEDULE";
@@ -59,7 +58,7 @@ public final class SeasonStartProcessor implements Processor<String, SpecificRec
   private KeyValueStore<String, String> facts;
 
   /** @param overrides season → first game date from the setting; those seasons ignore the data */
-  public SeasonStartProcessor(Map<String, LocalDate> overrides) {
+  public SeasonStartStage(Map<String, LocalDate> overrides) {
     this.overrides = Map.copyOf(overrides);
   }
 
@@ -97,7 +96,7 @@ public final class SeasonStartProcessor implements Processor<String, SpecificRec
         publish(season, record);
       }
     }
-    context.forward(record);
+    context.forward(record, INPUTS);
   }
 
   /** The stored start disagrees with the setting: it was added, changed or removed since it was stored. */
@@ -176,7 +175,9 @@ public final class SeasonStartProcessor implements Processor<String, SpecificRec
     now.setPreviousFirstGameDate(before == null ? null : moved ? before.getFirstGameDate() : before.getPreviousFirstGameDate());
     starts.put(season, now);
     if (moved) {
-      context.forward(new Record<>(season, now, cause.timestamp()));
+      Record<String, SpecificRecord> announced = new Record<>(season, now, cause.timestamp());
+      context.forward(announced, INPUTS);
+      context.forward(announced, STARTS);
     }
   }
 
@@ -190,36 +191,10 @@ public final class SeasonStartProcessor implements Processor<String, SpecificRec
   }
 
   private static String seasonOf(SpecificRecord v) {
-    if (v instanceof ScheduleGame g) {
-      return g.getSeason();
-    } else if (v instanceof PlayerAppearance a) {
-      return a.getSeason();
-    } else if (v instanceof Shot s) {
-      return s.getSeason();
-    } else if (v instanceof GameLine l) {
-      return l.getSeason();
-    } else if (v instanceof TeamOffenseGameSummary o) {
-      return o.getSeason();
-    } else if (v instanceof TeamDefenseGameSummary d) {
-      return d.getSeason();
-    }
-    return null;
+    return SeasonInputs.seasonOf(v);
   }
 
   private static LocalDate dateOf(SpecificRecord v) {
-    if (v instanceof ScheduleGame g) {
-      return g.getGameDate();
-    } else if (v instanceof PlayerAppearance a) {
-      return a.getGameDate();
-    } else if (v instanceof Shot s) {
-      return s.getGameDate();
-    } else if (v instanceof GameLine l) {
-      return l.getGameDate();
-    } else if (v instanceof TeamOffenseGameSummary o) {
-      return o.getGameDate();
-    } else if (v instanceof TeamDefenseGameSummary d) {
-      return d.getGameDate();
-    }
-    return null;
+    return SeasonInputs.dateOf(v);
   }
 }

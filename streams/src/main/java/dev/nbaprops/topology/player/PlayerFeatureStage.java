@@ -1,24 +1,26 @@
-package dev.nbaprops.topology.precompute;
+package dev.nbaprops.topology.player;
 
 import dev.nbaprops.avro.analytics.PlayerGameSummary;
 import dev.nbaprops.avro.precompute.MlFeatureStore;
+import dev.nbaprops.avro.precompute.PlayerCompositeFactors;
 import dev.nbaprops.avro.precompute.PlayerDailyCache;
 import dev.nbaprops.avro.precompute.PlayerShotZoneAnalysis;
-import dev.nbaprops.avro.state.PlayerGameProps;
-import dev.nbaprops.features.FeatureVector;
-import dev.nbaprops.features.PropConsensus;
-import dev.nbaprops.topology.Tags;
-import dev.nbaprops.topology.analytics.PropLineProcessor;
-import org.apache.avro.specific.SpecificRecord;
 import dev.nbaprops.avro.state.PlayedGame;
+import dev.nbaprops.avro.state.PlayerGameProps;
 import dev.nbaprops.avro.state.PlayerSeasonHistory;
 import dev.nbaprops.avro.state.SeasonStart;
+import dev.nbaprops.avro.state.TeamGameContext;
+import dev.nbaprops.features.FeatureVector;
 import dev.nbaprops.features.PlayerFeatures;
+import dev.nbaprops.features.PropConsensus;
+import dev.nbaprops.source.Seasons;
 import dev.nbaprops.topology.StoreKeys;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -26,52 +28,87 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The player precompute stage: for every date D on which a player has a game, from the player's games of the
- * same season strictly before D, nba_precompute.player_daily_cache (the pinned player metrics and the rest of the
- * snapshot, {@link PlayerFeatures}), nba_precompute.player_shot_zone_analysis (last-10 zone profile) and the player
- * side of the ml_feature_store row (with the PRA line from snapshots before the game's tip-off). Rows are
- * forwarded with their table's {@link Tags tag}.
+ * The player feature stage, in the player's task: for every date D on which a player has a game, from the
+ * player's games of the same season strictly before D,
+ * <ul>
+ *   <li>nba_precompute.player_daily_cache (the pinned player metrics and the rest of the snapshot,
+ *       {@link PlayerFeatures}) and nba_precompute.player_shot_zone_analysis (last-10 zone profile);</li>
+ *   <li>nba_precompute.ml_feature_store: the player side (with the PRA line from snapshots before the game's
+ *       start) joined with the opponent's team context on D, and nba_precompute.player_composite_factors.</li>
+ * </ul>
  *
- * <p>State: {@link #HISTORY_STORE} holds each player's season games (key player|season), {@link #CACHE_STORE}
- * the rows (key player|date). A game arriving or changing on date X can only affect rows dated after X (and the
- * row for X itself, whose game it is), so exactly those are recomputed; rows that come out equal are not
- * re-emitted. This makes late, out-of-order and corrected box scores give the same table as an in-order
- * replay, and makes the table point-in-time correct by construction: a row for D is a function of games
- * before D only. Seasons never mix: the history is per season. Output records are keyed by the table key
- * (player|date); a correction that moves a game to another date forwards a tombstone for the old date's row.
+ * <p>Inputs, all in the player's task: the player's game summaries and the prop snapshots of his played games
+ * ({@link PlayerGameStage}); the seasons' first game dates and the team contexts, which the season stage sends to
+ * every player task (30 teams times a season's dates is small: each task keeps the whole table,
+ * {@link #TEAM_CONTEXT_STORE}, and joins locally instead of through a foreign-key join). A team context's
+ * retraction arrives as a null value (the only input that retracts).
  *
- * <p>The season's first game date (is_bootstrap) is the setting's when it names the season, else the one
- * {@link SeasonStartProcessor} announces to every player task ({@link SeasonStart}), else, until one is announced
- * (a box score processed before its season's schedule entries reached this task), the earliest game date of the
- * season among this task's games. When the date in use changes, the rows it can affect are recomputed
- * ({@link #SEASON_START_STORE}); rows that come out equal are not re-emitted.
+ * <p>State: {@link #HISTORY_STORE} holds each player's season games (key player|season), {@link #CACHE_STORE},
+ * {@link #SHOT_ZONE_STORE}, {@link #FEATURE_INPUTS_STORE} (the player side), {@link #FEATURE_STORE} and
+ * {@link #COMPOSITES_STORE} the rows (key player|date), {@link #OPPONENT_INDEX_STORE} which player rows face a
+ * team on a date (key team|date|player), so a team context change recomputes exactly those rows. A game arriving
+ * or changing on date X can only affect rows dated X and after, so exactly those are recomputed; rows that come
+ * out equal are not re-emitted. This makes late, out-of-order and corrected box scores give the same table as an
+ * in-order replay, and makes the table point-in-time correct by construction: a row for D is a function of games
+ * before D only (the team context of D too). Seasons never mix: the history is per season. A correction that
+ * moves a game to another date forwards tombstones for the old date's rows.
+ *
+ * <p>The season's first game date (is_bootstrap) is the one the season stage announces ({@link SeasonStart}),
+ * else, until one is announced (a box score processed before its season's schedule entries reached this task),
+ * the earliest game date of the season among this task's games. When the date in use changes, the rows it can
+ * affect are recomputed ({@link #SEASON_START_STORE}); rows that come out equal are not re-emitted.
+ *
+ * <p>Outputs (named children): {@link #DAILY_CACHE}, {@link #SHOT_ZONES}, {@link #FEATURES}, {@link #COMPOSITES},
+ * each keyed player|date, tombstones included.
  */
-public final class PlayerDailyCacheProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+public final class PlayerFeatureStage implements Processor<String, SpecificRecord, String, SpecificRecord> {
   public static final String HISTORY_STORE = "player-season-history";
   public static final String CACHE_STORE = "player-daily-cache";
   public static final String SHOT_ZONE_STORE = "player-shot-zone-analysis";
-  /** The player side of each ml_feature_store row (team fields still empty), the left side of the feature join. */
+  /** The player side of each ml_feature_store row (team fields still empty). */
   public static final String FEATURE_INPUTS_STORE = "ml-feature-inputs";
-  private static final Comparator<PlayedGame> ORDER =
-      Comparator.comparing(PlayedGame::getGameDate).thenComparing(PlayedGame::getGameId);
-
+  public static final String FEATURE_STORE = "ml-feature-store";
+  public static final String COMPOSITES_STORE = "player-composite-factors";
+  /** Every team's context by date (key team|date), as the season stage last sent it. */
+  public static final String TEAM_CONTEXT_STORE = "team-game-context-by-date";
+  /** key opp|date|player: the player's row of that date faces that team. */
+  public static final String OPPONENT_INDEX_STORE = "player-rows-by-opponent";
   /**
-   * This task's first game date of each season: {@code a|season} the one {@link SeasonStartProcessor} announced,
+   * This task's first game date of each season: {@code a|season} the one the season stage announced,
    * {@code o|season} the earliest date of this task's own games of the season (used until one is announced).
    */
   public static final String SEASON_START_STORE = "player-task-season-start";
+  public static final List<String> STORES = List.of(HISTORY_STORE, CACHE_STORE, SHOT_ZONE_STORE,
+      FEATURE_INPUTS_STORE, FEATURE_STORE, COMPOSITES_STORE, TEAM_CONTEXT_STORE, OPPONENT_INDEX_STORE,
+      SEASON_START_STORE);
+
+  public static final String DAILY_CACHE = "player-daily-cache-rows";
+  public static final String SHOT_ZONES = "player-shot-zone-rows";
+  public static final String FEATURES = "ml-feature-store-rows";
+  public static final String COMPOSITES = "player-composite-factor-rows";
+
+  private static final Comparator<PlayedGame> ORDER =
+      Comparator.comparing(PlayedGame::getGameDate).thenComparing(PlayedGame::getGameId);
   private static final String ANNOUNCED = "a" + StoreKeys.SEP;
   private static final String OBSERVED = "o" + StoreKeys.SEP;
+  private static final StringSerializer KEYS = new StringSerializer();
 
+  private final String propsStore;
   private KeyValueStore<String, String> seasonStarts;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, PlayerSeasonHistory> history;
   private KeyValueStore<String, PlayerDailyCache> cache;
   private KeyValueStore<String, PlayerShotZoneAnalysis> zones;
   private KeyValueStore<String, MlFeatureStore> featureInputs;
+  private KeyValueStore<String, MlFeatureStore> features;
+  private KeyValueStore<String, PlayerCompositeFactors> composites;
+  private KeyValueStore<String, TeamGameContext> teamContexts;
+  private KeyValueStore<String, String> byOpponent;
   private KeyValueStore<String, PlayerGameProps> props;
 
-  public PlayerDailyCacheProcessor() {
+  /** {@code propsStore}: the player-game stage's prop snapshots (read only). */
+  public PlayerFeatureStage(String propsStore) {
+    this.propsStore = propsStore;
   }
 
   @Override
@@ -81,7 +118,11 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Specif
     this.cache = context.getStateStore(CACHE_STORE);
     this.zones = context.getStateStore(SHOT_ZONE_STORE);
     this.featureInputs = context.getStateStore(FEATURE_INPUTS_STORE);
-    this.props = context.getStateStore(PropLineProcessor.STORE);
+    this.features = context.getStateStore(FEATURE_STORE);
+    this.composites = context.getStateStore(COMPOSITES_STORE);
+    this.teamContexts = context.getStateStore(TEAM_CONTEXT_STORE);
+    this.byOpponent = context.getStateStore(OPPONENT_INDEX_STORE);
+    this.props = context.getStateStore(propsStore);
     this.seasonStarts = context.getStateStore(SEASON_START_STORE);
   }
 
@@ -93,11 +134,15 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Specif
       gameChanged(g, record);
     } else if (record.value() instanceof SeasonStart s) {
       seasonStartAnnounced(s, record);
+    } else if (record.value() instanceof TeamGameContext c) {
+      teamContextChanged(record.key(), c, record);
+    } else if (record.value() == null) {
+      teamContextChanged(record.key(), null, record); // a retracted team context
     }
   }
 
   /**
-   * The first game date this task uses for a season: the one {@link SeasonStartProcessor} announced (the setting
+   * The first game date this task uses for a season: the one the season stage ({@link dev.nbaprops.topology.season.SeasonStartStage}) announced (the setting
    * when it names the season, else the schedule's), else its own earliest. The setting is not read here: a
    * changed setting then reaches the rows built under the old one as a new announcement, like any correction.
    */
@@ -165,7 +210,7 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Specif
 
   /** A game's prop snapshots changed: only that game's own date has the line in its row. */
   private void propsChanged(PlayerGameProps p, Record<String, SpecificRecord> record) {
-    String season = dev.nbaprops.source.Seasons.seasonOfGameId(p.getGameId());
+    String season = Seasons.seasonOfGameId(p.getGameId());
     PlayerSeasonHistory h = history.get(StoreKeys.playerSeason(p.getPlayerId(), season));
     LocalDate seasonStart = seasonStart(season);
     if (h == null || seasonStart == null) {
@@ -200,12 +245,7 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Specif
         if (!old.getGameDate().equals(g.getGameDate())) {
           // The game moved: its old date's row goes (a player has at most one game a day).
           String oldKey = StoreKeys.playerDate(g.getPlayerId(), old.getGameDate());
-          cache.delete(oldKey);
-          zones.delete(oldKey);
-          featureInputs.delete(oldKey);
-          for (String tag : List.of(Tags.DAILY_CACHE, Tags.SHOT_ZONES, Tags.FEATURE_INPUTS)) {
-            context.forward(new Record<String, SpecificRecord>(tag + oldKey, null, record.timestamp()));
-          }
+          retract(oldKey, record);
           if (old.getGameDate().isBefore(firstAffected)) {
             firstAffected = old.getGameDate();
           }
@@ -248,16 +288,89 @@ public final class PlayerDailyCacheProcessor implements Processor<String, Specif
       PlayerGameProps lines = props.get(StoreKeys.gamePlayer(at.getGameId(), playerId));
       PropConsensus.Lines line = PropConsensus.of(lines, PropConsensus.PRA_MARKET).orElse(null);
       String key = StoreKeys.playerDate(playerId, at.getGameDate());
-      emitIfChanged(cache, key, row, Tags.DAILY_CACHE, record);
-      emitIfChanged(zones, key, zoneRow, Tags.SHOT_ZONES, record);
-      emitIfChanged(featureInputs, key, FeatureVector.playerSide(row, zoneRow, line), Tags.FEATURE_INPUTS, record);
+      emitIfChanged(cache, key, row, DAILY_CACHE, record);
+      emitIfChanged(zones, key, zoneRow, SHOT_ZONES, record);
+      MlFeatureStore playerSide = FeatureVector.playerSide(row, zoneRow, line);
+      MlFeatureStore old = featureInputs.get(key);
+      if (!playerSide.equals(old)) {
+        featureInputs.put(key, playerSide);
+        if (old != null && old.getOppAbbr() != null && !old.getOppAbbr().equals(playerSide.getOppAbbr())) {
+          byOpponent.delete(opponentKey(old.getOppAbbr(), at.getGameDate(), playerId));
+        }
+        if (playerSide.getOppAbbr() != null) {
+          byOpponent.put(opponentKey(playerSide.getOppAbbr(), at.getGameDate(), playerId), "");
+        }
+        join(key, playerSide, record);
+      }
   }
 
-  private <V extends SpecificRecord> void emitIfChanged(KeyValueStore<String, V> store, String key, V row, String tag,
-                                                        Record<String, SpecificRecord> cause) {
-    if (!row.equals(store.get(key))) {
-      store.put(key, row);
-      context.forward(new Record<String, SpecificRecord>(tag + key, row, cause.timestamp()));
+  private static String opponentKey(String opp, LocalDate date, long playerId) {
+    return opp + StoreKeys.SEP + date + StoreKeys.SEP + playerId;
+  }
+
+  /** The full feature row of {@code key} from its player side and the opponent's context that day, if changed. */
+  private void join(String key, MlFeatureStore playerSide, Record<String, SpecificRecord> cause) {
+    TeamGameContext opp = playerSide.getOppAbbr() == null ? null
+        : teamContexts.get(playerSide.getOppAbbr() + StoreKeys.SEP + playerSide.getGameDate());
+    MlFeatureStore row = FeatureVector.withOpponent(playerSide, opp);
+    if (emitIfChanged(features, key, row, FEATURES, cause)) {
+      emitIfChanged(composites, key, FeatureVector.composites(row), COMPOSITES, cause);
     }
+  }
+
+  /**
+   * A team's context on a date (key team|date) changed or was retracted: the rows of that date whose opponent
+   * the team is are joined again.
+   */
+  private void teamContextChanged(String key, TeamGameContext c, Record<String, SpecificRecord> cause) {
+    if (c == null) {
+      if (teamContexts.get(key) == null) {
+        return;
+      }
+      teamContexts.delete(key);
+    } else if (c.equals(teamContexts.get(key))) {
+      return;
+    } else {
+      teamContexts.put(key, c);
+    }
+    List<String> players = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = byOpponent.prefixScan(key + StoreKeys.SEP, KEYS)) {
+      it.forEachRemaining(kv -> players.add(kv.key.substring(kv.key.lastIndexOf(StoreKeys.SEP) + 1)));
+    }
+    String date = key.substring(key.indexOf(StoreKeys.SEP) + 1);
+    for (String player : players) {
+      String rowKey = player + StoreKeys.SEP + date;
+      MlFeatureStore playerSide = featureInputs.get(rowKey);
+      if (playerSide != null) {
+        join(rowKey, playerSide, cause);
+      }
+    }
+  }
+
+  /** The rows of a date the player no longer has a game on (a correction moved the game). */
+  private void retract(String key, Record<String, SpecificRecord> cause) {
+    MlFeatureStore side = featureInputs.get(key);
+    if (side != null && side.getOppAbbr() != null) {
+      byOpponent.delete(opponentKey(side.getOppAbbr(), side.getGameDate(), side.getPlayerId()));
+    }
+    featureInputs.delete(key);
+    for (var out : List.<java.util.Map.Entry<KeyValueStore<String, ?>, String>>of(
+        java.util.Map.entry(cache, DAILY_CACHE), java.util.Map.entry(zones, SHOT_ZONES),
+        java.util.Map.entry(features, FEATURES), java.util.Map.entry(composites, COMPOSITES))) {
+      if (out.getKey().get(key) != null) {
+        out.getKey().delete(key);
+        context.forward(new Record<String, SpecificRecord>(key, null, cause.timestamp()), out.getValue());
+      }
+    }
+  }
+
+  private <V extends SpecificRecord> boolean emitIfChanged(KeyValueStore<String, V> store, String key, V row,
+                                                           String child, Record<String, SpecificRecord> cause) {
+    if (row.equals(store.get(key))) {
+      return false;
+    }
+    store.put(key, row);
+    context.forward(new Record<String, SpecificRecord>(key, row, cause.timestamp()), child);
+    return true;
   }
 }

@@ -1,7 +1,6 @@
-package dev.nbaprops.topology.analytics;
+package dev.nbaprops.topology.player;
 
 import dev.nbaprops.avro.analytics.UpcomingPlayerGameContext;
-import dev.nbaprops.avro.raw.PropLine;
 import dev.nbaprops.avro.state.ExpectedPlayer;
 import dev.nbaprops.avro.state.PlayerGameProps;
 import dev.nbaprops.features.PropConsensus;
@@ -16,10 +15,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * nba_analytics.upcoming_player_game_context, in the player's task: for every scheduled game the player is
  * expected to play ({@link ExpectedPlayer}, from the season stage), the schedule and rest fields with the prop-line
  * fields of CONTRACT.md from the snapshots before the game's tip-off. Inputs: expectations (and their
- * retractions) and prop lines; a prop line for an expected game updates the row (a late line too). The store key
+ * retractions) and the prop snapshots of a game when they change ({@link PlayerGameStage}); a new line for an
+ * expected game updates the row (a late line too). The store key
  * is player|game_date; the topic key is the table key game_id|player_id.
  */
-public final class UpcomingPlayerContextProcessor
+public final class UpcomingPlayerContextStage
     implements Processor<String, SpecificRecord, String, UpcomingPlayerGameContext> {
   public static final String STORE = "upcoming-player-game-context";
   public static final String EXPECTED_STORE = "player-expected-games";
@@ -34,7 +34,7 @@ public final class UpcomingPlayerContextProcessor
     this.context = context;
     this.rows = context.getStateStore(STORE);
     this.expected = context.getStateStore(EXPECTED_STORE);
-    this.props = context.getStateStore(PropLineProcessor.STORE);
+    this.props = context.getStateStore(PlayerGameStage.PROPS_STORE);
   }
 
   @Override
@@ -63,7 +63,7 @@ public final class UpcomingPlayerContextProcessor
       }
       expected.put(key, e);
       emit(e, record);
-    } else if (record.value() instanceof PropLine p && p.getPlayerId() != null && p.getGameDate() != null) {
+    } else if (record.value() instanceof PlayerGameProps p) {
       ExpectedPlayer e = expected.get(StoreKeys.playerDate(p.getPlayerId(), p.getGameDate()));
       if (e != null && e.getGameId().equals(p.getGameId())) {
         emit(e, record);

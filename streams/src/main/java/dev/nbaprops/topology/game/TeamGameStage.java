@@ -1,0 +1,85 @@
+package dev.nbaprops.topology.game;
+
+import dev.nbaprops.avro.analytics.TeamDefenseGameSummary;
+import dev.nbaprops.avro.analytics.TeamOffenseGameSummary;
+import dev.nbaprops.avro.raw.PlayerBoxScore;
+import dev.nbaprops.avro.state.GameTotals;
+import dev.nbaprops.features.TeamGameSummaries;
+import dev.nbaprops.topology.StoreKeys;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The game stage, one task per game (box scores repartitioned by game id): nba_analytics.team_offense_game_summary
+ * and team_defense_game_summary from the sums of the game's player lines per team ({@link TeamGameSummaries}).
+ * Each player's line is kept ({@link #LINES_STORE}, key game|player), so a corrected line first takes its old
+ * contribution out of the game's sums ({@link #TOTALS_STORE}, key game) and then adds the new one; a re-sent line
+ * changes nothing. Rows equal to the stored ones ({@link #OFFENSE_STORE}, {@link #DEFENSE_STORE}, key game|team)
+ * are not emitted again. Outputs (named children): {@link #OFFENSE}, {@link #DEFENSE}, keyed game|team.
+ */
+public final class TeamGameStage implements Processor<String, PlayerBoxScore, String, SpecificRecord> {
+  public static final String LINES_STORE = "box-score-by-game-player";
+  public static final String TOTALS_STORE = "game-totals";
+  public static final String OFFENSE_STORE = "team-offense-game-summary";
+  public static final String DEFENSE_STORE = "team-defense-game-summary";
+  public static final List<String> STORES = List.of(LINES_STORE, TOTALS_STORE, OFFENSE_STORE, DEFENSE_STORE);
+
+  public static final String OFFENSE = "team-offense-rows";
+  public static final String DEFENSE = "team-defense-rows";
+
+  private ProcessorContext<String, SpecificRecord> context;
+  private KeyValueStore<String, PlayerBoxScore> lines;
+  private KeyValueStore<String, GameTotals> totals;
+  private KeyValueStore<String, TeamOffenseGameSummary> offense;
+  private KeyValueStore<String, TeamDefenseGameSummary> defense;
+
+  @Override
+  public void init(ProcessorContext<String, SpecificRecord> context) {
+    this.context = context;
+    lines = context.getStateStore(LINES_STORE);
+    totals = context.getStateStore(TOTALS_STORE);
+    offense = context.getStateStore(OFFENSE_STORE);
+    defense = context.getStateStore(DEFENSE_STORE);
+  }
+
+  @Override
+  public void process(Record<String, PlayerBoxScore> record) {
+    PlayerBoxScore b = record.value();
+    if (b == null) {
+      return;
+    }
+    String lineKey = StoreKeys.gamePlayer(b.getGameId(), b.getPlayerId());
+    PlayerBoxScore old = lines.get(lineKey);
+    if (b.equals(old)) {
+      return;
+    }
+    lines.put(lineKey, b);
+    GameTotals t = totals.get(b.getGameId());
+    if (t == null) {
+      t = TeamGameSummaries.empty();
+    }
+    if (old != null) {
+      t = TeamGameSummaries.apply(old, t, -1);
+    }
+    t = TeamGameSummaries.apply(b, t, +1);
+    totals.put(b.getGameId(), t);
+    for (TeamOffenseGameSummary row : TeamGameSummaries.offense(t)) {
+      String key = row.getGameId() + StoreKeys.SEP + row.getTeamAbbr();
+      if (!row.equals(offense.get(key))) {
+        offense.put(key, row);
+        context.forward(record.withKey(key).withValue((SpecificRecord) row), OFFENSE);
+      }
+    }
+    for (TeamDefenseGameSummary row : TeamGameSummaries.defense(t)) {
+      String key = row.getGameId() + StoreKeys.SEP + row.getTeamAbbr();
+      if (!row.equals(defense.get(key))) {
+        defense.put(key, row);
+        context.forward(record.withKey(key).withValue((SpecificRecord) row), DEFENSE);
+      }
+    }
+  }
+}

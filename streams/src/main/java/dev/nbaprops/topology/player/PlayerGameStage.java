@@ -1,0 +1,246 @@
+package dev.nbaprops.topology.player;
+
+import dev.nbaprops.avro.analytics.PlayerGameSummary;
+import dev.nbaprops.avro.raw.PlayerBoxScore;
+import dev.nbaprops.avro.raw.PropLine;
+import dev.nbaprops.avro.raw.Shot;
+import dev.nbaprops.avro.state.PlayerGameProps;
+import dev.nbaprops.avro.state.PlayerGameZones;
+import dev.nbaprops.avro.state.PropSnapshot;
+import dev.nbaprops.avro.state.ShotFact;
+import dev.nbaprops.features.GameSummaries;
+import dev.nbaprops.features.ShotZones;
+import dev.nbaprops.source.EventTimes;
+import dev.nbaprops.topology.Deferred;
+import dev.nbaprops.topology.PendingWork;
+import dev.nbaprops.topology.StoreKeys;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The player-game stage, in the player's task (box scores, prop lines and shots are all keyed by player id):
+ * nba_analytics.player_game_summary, one row per (game, player), from the final box score, with the PRA line of
+ * the snapshots before the game's start and the game's shots by zone. It is the only writer of its stores:
+ * <ul>
+ *   <li>{@link #SUMMARY_STORE} the rows (key player|date|game, for history queries) and {@link #GAME_DATE_STORE}
+ *       the game's date (key game|player), so a correction that moves a game replaces the row;</li>
+ *   <li>{@link #PROPS_STORE} every prop-line snapshot of the player for a game (key game|player);</li>
+ *   <li>{@link #SHOT_STORE} each shot by identity (player|game|seq: a re-sent shot changes nothing, a corrected
+ *       one replaces its contribution) and {@link #ZONES_STORE} the game's zone counts (key game|player).</li>
+ * </ul>
+ * Shots are many (~15 per player and game): each only updates the counts and marks the game
+ * ({@link #ZONE_MARKS_STORE}); a wall-clock punctuation ({@link Deferred}) then rebuilds the summary's zone
+ * fields and sends the counts to the season stage, once per game and player.
+ *
+ * <p>Outputs (named children): {@link #SUMMARIES} the changed rows (key player id); {@link #PROPS} a game's
+ * snapshots when they changed (for the upcoming context, which serves games before they are played);
+ * {@link #PLAYED_PROPS} the same, only for games whose box score is in (the daily cache's row of that date reads
+ * the line); {@link #ZONES} a game's zone counts (for the season stage's team and league totals).
+ */
+public final class PlayerGameStage implements Processor<String, SpecificRecord, String, SpecificRecord> {
+  public static final String SUMMARY_STORE = "player-game-summary";
+  public static final String GAME_DATE_STORE = "player-game-date";
+  public static final String PROPS_STORE = "player-game-props";
+  public static final String SHOT_STORE = "player-shot-by-id";
+  public static final String ZONES_STORE = "player-game-zones";
+  /** Games (key player|date|game) whose zone counts changed since the last punctuation, with the latest shot's time. */
+  public static final String ZONE_MARKS_STORE = "player-zone-updates";
+  public static final List<String> STORES =
+      List.of(SUMMARY_STORE, GAME_DATE_STORE, PROPS_STORE, SHOT_STORE, ZONES_STORE, ZONE_MARKS_STORE);
+
+  public static final String SUMMARIES = "player-game-summaries";
+  public static final String PROPS = "player-game-props-changes";
+  public static final String PLAYED_PROPS = "played-game-props-changes";
+  public static final String ZONES = "player-game-zones-changes";
+
+  private final Duration interval;
+  private final PendingWork pending;
+  private ProcessorContext<String, SpecificRecord> context;
+  private KeyValueStore<String, PlayerGameSummary> summaries;
+  private KeyValueStore<String, String> gameDates;
+  private KeyValueStore<String, PlayerGameProps> props;
+  private KeyValueStore<String, ShotFact> shots;
+  private KeyValueStore<String, PlayerGameZones> zones;
+  private Deferred zoneUpdates;
+
+  public PlayerGameStage(Duration interval, PendingWork pending) {
+    this.interval = interval;
+    this.pending = pending;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SpecificRecord> context) {
+    this.context = context;
+    summaries = context.getStateStore(SUMMARY_STORE);
+    gameDates = context.getStateStore(GAME_DATE_STORE);
+    props = context.getStateStore(PROPS_STORE);
+    shots = context.getStateStore(SHOT_STORE);
+    zones = context.getStateStore(ZONES_STORE);
+    zoneUpdates = Deferred.schedule(context, context.getStateStore(ZONE_MARKS_STORE), interval, pending,
+        "shot-zones", this::zonesChanged);
+  }
+
+  @Override
+  public void close() {
+    if (zoneUpdates != null) {
+      zoneUpdates.close();
+    }
+  }
+
+  @Override
+  public void process(Record<String, SpecificRecord> record) {
+    SpecificRecord v = record.value();
+    if (v instanceof PlayerBoxScore b) {
+      boxScore(b, record);
+    } else if (v instanceof PropLine p) {
+      propLine(p, record);
+    } else if (v instanceof Shot s) {
+      shot(s, record);
+    }
+  }
+
+  private void boxScore(PlayerBoxScore b, Record<String, SpecificRecord> record) {
+    String gp = StoreKeys.gamePlayer(b.getGameId(), b.getPlayerId());
+    PlayerGameSummary row = GameSummaries.withZones(GameSummaries.withPraLine(GameSummaries.summarize(b), props.get(gp)),
+        zones.get(gp));
+    String key = StoreKeys.playerGame(b.getPlayerId(), b.getGameDate(), b.getGameId());
+    if (row.equals(summaries.get(key))) {
+      return; // a re-sent box score
+    }
+    String oldDate = gameDates.get(gp);
+    if (oldDate != null && !oldDate.equals(b.getGameDate().toString())) {
+      summaries.delete(StoreKeys.playerGame(b.getPlayerId(), LocalDate.parse(oldDate), b.getGameId()));
+    }
+    gameDates.put(gp, b.getGameDate().toString());
+    summaries.put(key, row);
+    context.forward(record.withKey(StoreKeys.player(b.getPlayerId())).withValue(row), SUMMARIES);
+  }
+
+  /**
+   * The game's start on the stored lines, by the strongest source seen: a feed's own start (The Odds API
+   * {@code commence_time}, or when the league's feeds first showed the game in progress) over the schedule's
+   * (listed tip-off + 15 minutes) over the default (19:15 ET). Of two feed starts the earlier is kept (a line never
+   * counts after any feed said the game had started); of two schedule starts the later line's (a corrected
+   * tip-off time). A line without a start (written before the field existed) keeps what is stored; with none at
+   * all, 19:15 ET applies ({@link dev.nbaprops.features.PropConsensus#of(PlayerGameProps, String)}).
+   */
+  public static PlayerGameProps.Builder withStart(PlayerGameProps.Builder b, PlayerGameProps current, PropLine p) {
+    int incoming = p.getGameStart() == null ? NO_START : rank(p.getGameStartSource());
+    int stored = current == null || current.getGameStart() == null ? NO_START
+        : current.getGameStartFromFeed() ? FEED : rank(current.getGameStartSource());
+    boolean take = incoming < stored
+        || (incoming == stored && incoming != NO_START && (incoming != FEED
+            || p.getGameStart().isBefore(current.getGameStart())));
+    if (!take) {
+      return current == null ? b : b.setGameStart(current.getGameStart())
+          .setGameStartFromFeed(current.getGameStartFromFeed()).setGameStartSource(current.getGameStartSource());
+    }
+    return b.setGameStart(p.getGameStart()).setGameStartFromFeed(incoming == FEED)
+        .setGameStartSource(EventTimes.StartSource.values()[incoming].name());
+  }
+
+  private static final int FEED = EventTimes.StartSource.FEED.ordinal();
+  private static final int NO_START = EventTimes.StartSource.values().length;
+
+  /** FEED 0, SCHEDULE 1, DEFAULT 2; a start with no (or an unknown) source ranks as the schedule's. */
+  private static int rank(String source) {
+    for (EventTimes.StartSource s : EventTimes.StartSource.values()) {
+      if (s.name().equals(source)) {
+        return s.ordinal();
+      }
+    }
+    return EventTimes.StartSource.SCHEDULE.ordinal();
+  }
+
+  /**
+   * A prop-line snapshot: kept with the game's other snapshots; when the game's box score is in, its row gets the
+   * new pre-game consensus (a late line, or a correction of one).
+   */
+  private void propLine(PropLine p, Record<String, SpecificRecord> record) {
+    if (p.getGameId() == null || p.getPlayerId() == null || p.getGameDate() == null) {
+      return; // unmatched lines never reach the topic (the replay dead-letters them)
+    }
+    String key = StoreKeys.gamePlayer(p.getGameId(), p.getPlayerId());
+    PlayerGameProps current = props.get(key);
+    List<PropSnapshot> snaps = current == null ? new ArrayList<>() : new ArrayList<>(current.getSnapshots());
+    PropSnapshot snap = PropSnapshot.newBuilder().setSource(p.getSource()).setBookmaker(p.getBookmaker())
+        .setMarket(p.getMarket()).setSnapshotTs(p.getSnapshotTs()).setLine(p.getLine()).build();
+    if (!snaps.contains(snap)) {
+      snaps.add(snap);
+    }
+    PlayerGameProps updated = withStart(PlayerGameProps.newBuilder().setPlayerId(p.getPlayerId())
+        .setGameId(p.getGameId()).setGameDate(p.getGameDate()).setSnapshots(snaps), current, p).build();
+    if (updated.equals(current)) {
+      return; // a re-sent snapshot changes nothing
+    }
+    props.put(key, updated);
+    Record<String, SpecificRecord> out = record.withKey(StoreKeys.player(p.getPlayerId())).withValue(updated);
+    context.forward(out, PROPS);
+    String summaryKey = StoreKeys.playerGame(p.getPlayerId(), p.getGameDate(), p.getGameId());
+    PlayerGameSummary summary = summaries.get(summaryKey);
+    if (summary != null) {
+      context.forward(out, PLAYED_PROPS);
+      PlayerGameSummary withLine = GameSummaries.withPraLine(summary, updated);
+      if (!withLine.equals(summary)) {
+        summaries.put(summaryKey, withLine);
+        context.forward(record.withKey(StoreKeys.player(p.getPlayerId())).withValue(withLine), SUMMARIES);
+      }
+    }
+  }
+
+  private void shot(Shot s, Record<String, SpecificRecord> record) {
+    ShotFact fact = ShotFact.newBuilder().setTeamId(s.getTeamId()).setZone(ShotZones.zoneOf(s.getZoneBasic()))
+        .setMade(s.getShotMade()).setGameDate(s.getGameDate()).build();
+    String shotKey = s.getPlayerId() + "" + StoreKeys.SEP + s.getGameId() + StoreKeys.SEP + s.getSeq();
+    ShotFact old = shots.get(shotKey);
+    if (fact.equals(old)) {
+      return; // a re-sent shot
+    }
+    shots.put(shotKey, fact);
+    String key = StoreKeys.gamePlayer(s.getGameId(), s.getPlayerId());
+    PlayerGameZones z = zones.get(key);
+    if (z == null) {
+      z = ShotZones.empty(s.getGameId(), s.getPlayerId(), s.getTeamId(), s.getGameDate(), s.getSeason());
+    }
+    if (old != null) {
+      ShotZones.apply(z, old.getZone(), old.getMade(), -1);
+    }
+    ShotZones.apply(z, fact.getZone(), fact.getMade(), +1);
+    z.setGameDate(s.getGameDate());
+    z.setTeamId(s.getTeamId());
+    zones.put(key, z);
+    zoneUpdates.mark(StoreKeys.playerGame(s.getPlayerId(), s.getGameDate(), s.getGameId()),
+        Long.toString(record.timestamp()), Deferred::later);
+  }
+
+  /** The punctuation: each marked game's counts to the season stage, and its summary row's zone fields rebuilt. */
+  private void zonesChanged(List<KeyValue<String, String>> marked) {
+    for (KeyValue<String, String> kv : marked) {
+      long ts = Long.parseLong(kv.value);
+      String[] parts = kv.key.split("\\" + StoreKeys.SEP);
+      long playerId = Long.parseLong(parts[0]);
+      String gameId = parts[2];
+      PlayerGameZones z = zones.get(StoreKeys.gamePlayer(gameId, playerId));
+      if (z != null) {
+        context.forward(new Record<String, SpecificRecord>(StoreKeys.player(playerId), z, ts), ZONES);
+      }
+      PlayerGameSummary summary = summaries.get(kv.key);
+      if (summary == null) {
+        continue; // the box score builds its row with the counts when it comes
+      }
+      PlayerGameSummary updated = GameSummaries.withZones(summary, z);
+      if (!updated.equals(summary)) {
+        summaries.put(kv.key, updated);
+        context.forward(new Record<String, SpecificRecord>(StoreKeys.player(playerId), updated, ts), SUMMARIES);
+      }
+    }
+  }
+}
