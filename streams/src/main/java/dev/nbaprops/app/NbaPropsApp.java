@@ -63,6 +63,7 @@ public final class NbaPropsApp implements AutoCloseable {
   }
 
   private void startAll() {
+    long t0 = System.nanoTime();
     Path state = cfg.stateDir();
     lockStateDir(state);
     if (cfg.embeddedKafka()) {
@@ -72,17 +73,20 @@ public final class NbaPropsApp implements AutoCloseable {
       toClose.push(kafka);
       kafka.start(Duration.ofSeconds(90));
       bootstrapServers = kafka.bootstrapServers();
+      LOG.info("start-up: embedded broker ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
     } else {
       bootstrapServers = cfg.getString(AppConfig.BOOTSTRAP_SERVERS);
     }
     admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     toClose.push(admin);
     TopicAdmin.ensureTopics(admin, cfg.partitions(), cfg.replication());
+    LOG.info("start-up: topics ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
 
     if (cfg.embeddedKafka() && cfg.getBoolean(AppConfig.EMBEDDED_CONNECT)) {
       connect = EmbeddedConnect.start(bootstrapServers, state, cfg.getInt(AppConfig.EMBEDDED_CONNECT_PORT),
           cfg.warehousePath(), cfg.passThrough("connect."));
       toClose.push(connect);
+      LOG.info("start-up: Connect worker and sink ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
     }
 
     query = QueryServer.bind(cfg.getString(AppConfig.QUERY_HOST), cfg.getInt(AppConfig.QUERY_PORT), cfg);
@@ -103,6 +107,8 @@ public final class NbaPropsApp implements AutoCloseable {
     query.attach(streams, topology);
     streams.start();
     query.start();
+    LOG.info("start-up: Kafka Streams started after {} ms (running once the group has formed)",
+        (System.nanoTime() - t0) / 1_000_000);
   }
 
   /** Every topic the topology reads: the raw topics and its repartition topics (named {@code <app id>-...}). */
@@ -236,7 +242,7 @@ public final class NbaPropsApp implements AutoCloseable {
           lastReport = System.nanoTime();
           status.accept(streamsLeft > 0 ? String.format("topology: %,d records to process (raw and repartition topics)", streamsLeft)
               : sinkLeft > 0 ? String.format("warehouse sink: %,d derived rows to write", sinkLeft)
-              : String.format("precompute: %d seasons or shot stages to run", pendingWork.pending()));
+              : String.format("precompute: %d deferred stage works to run", pendingWork.pending()));
         }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("not drained after " + timeout + " (topology left " + streamsLeft

@@ -22,7 +22,15 @@ public final class StreamsSettings {
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) cfg.replication());
     p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cfg.getLong(AppConfig.CACHE_MAX_BYTES));
-    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
+    if (cfg.getInt(AppConfig.ROCKSDB_MEMORY_MB) > 0) {
+      p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
+    }
+    // Exactly-once: Streams' default transaction timeout (10 s) fences a thread whose commit cycle runs long once
+    // (a season recomputed whole after its first game date is announced, on a loaded 2-core machine), and the
+    // fenced task redoes its work. 30 s keeps that rare; a crashed instance holds read_committed readers at most
+    // that long.
+    p.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+        30_000);
     p.put(BoundedRocksDb.MEMORY_MB_CONFIG, Integer.toString(cfg.getInt(AppConfig.ROCKSDB_MEMORY_MB)));
     // Bad records never crash-loop the app: they are logged and sent to the Streams dead-letter topic.
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);

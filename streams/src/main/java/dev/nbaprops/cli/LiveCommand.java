@@ -67,6 +67,9 @@ final class LiveCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AppConfig cfg = common.load().with(overrides());
+    if (!cfg.explicitlySet(AppConfig.PROFILE)) {
+      cfg = cfg.with(Map.of(AppConfig.PROFILE, AppConfig.Profile.LIVE.setting())); // fresh rows over throughput
+    }
     LiveConfig live = LiveConfig.from(cfg);
     Path dataDir = data != null ? data : !live.getString(LiveConfig.DATA_DIR).isBlank()
         ? Path.of(live.getString(LiveConfig.DATA_DIR)) : ReplayCommand.defaultData();

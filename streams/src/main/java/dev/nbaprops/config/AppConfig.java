@@ -38,6 +38,7 @@ public final class AppConfig extends AbstractConfig {
   public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
   public static final String PRECOMPUTE_INTERVAL_MS = "precompute.interval.ms";
   public static final String CACHE_MAX_BYTES = "streams.cache.max.bytes";
+  public static final String PROFILE = "profile";
   public static final String ROCKSDB_MEMORY_MB = "rocksdb.memory.mb";
   public static final String QUERY_HOST = "query.host";
   public static final String QUERY_PORT = "query.port";
@@ -80,12 +81,18 @@ public final class AppConfig extends AbstractConfig {
           "How often (wall clock) the season stage recomputes the team, league and expected-player rows its inputs"
               + " changed, and the shot stage forwards the game summaries its shots changed. Shorter = fresher"
               + " rows, longer = fewer recomputations during a backfill.")
+      .define(PROFILE, Type.STRING, Profile.BACKFILL.setting(), ValidString.in("backfill", "live"), Importance.MEDIUM,
+          "Defaults tuned for a workload (docs/profiles.md); any setting given explicitly wins. backfill (default):"
+              + " commit.interval.ms=1000, streams.cache.max.bytes=32 MB, precompute.interval.ms=1000. live (the"
+              + " default of the live command): commit.interval.ms=100, streams.cache.max.bytes=4 MB,"
+              + " precompute.interval.ms=200. Both exactly-once.")
       .define(CACHE_MAX_BYTES, Type.LONG, 32L << 20, Range.atLeast(0), Importance.LOW,
           "Record cache of the stores (all threads together, on the heap): repeated updates of a key between two"
               + " commits reach RocksDB and the changelog once. Larger absorbs more during a backfill; it costs heap.")
-      .define(ROCKSDB_MEMORY_MB, Type.INT, 96, Range.atLeast(8), Importance.LOW,
-          "Off-heap budget of all RocksDB stores together, in MB: one shared block cache that also holds the"
-              + " memtables (a quarter of it) and the index and filter blocks.")
+      .define(ROCKSDB_MEMORY_MB, Type.INT, 64, Range.atLeast(0), Importance.LOW,
+          "Block cache of all RocksDB stores together, in MB (one shared cache; memtables 4 MB, at most two per"
+              + " store instance). 0 = RocksDB's defaults per store (each store instance its own cache, 16 MB x 3"
+              + " memtables).")
       .define(QUERY_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM,
           "Address the query API binds to (localhost by default; 0.0.0.0 to serve other hosts).")
       .define(QUERY_PORT, Type.INT, 7070, Range.between(0, 65535), Importance.MEDIUM, "Port of the query API.")
@@ -106,8 +113,49 @@ public final class AppConfig extends AbstractConfig {
 
   private final Map<String, String> raw;
 
+  /**
+   * Workload profiles: the defaults of the settings that trade freshness for throughput. A backfill wants few,
+   * large commits (the record cache then absorbs the many versions a row goes through between two commits, and
+   * each transaction's fixed cost is spread over many records); a live night wants each new row visible soon.
+   */
+  public enum Profile {
+    BACKFILL(Map.of(COMMIT_INTERVAL_MS, "1000", CACHE_MAX_BYTES, Long.toString(32L << 20), PRECOMPUTE_INTERVAL_MS, "1000")),
+    LIVE(Map.of(COMMIT_INTERVAL_MS, "100", CACHE_MAX_BYTES, Long.toString(4L << 20), PRECOMPUTE_INTERVAL_MS, "200"));
+
+    private final Map<String, String> defaults;
+
+    Profile(Map<String, String> defaults) {
+      this.defaults = defaults;
+    }
+
+    public String setting() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public Map<String, String> defaults() {
+      return defaults;
+    }
+  }
+
+  /** The settings with the profile's defaults under them (explicit settings win). */
+  private static Map<String, String> withProfile(Map<String, String> props) {
+    String name = props.getOrDefault(PROFILE, Profile.BACKFILL.setting());
+    Map<String, String> out = new HashMap<>();
+    for (Profile p : Profile.values()) {
+      if (p.setting().equals(name)) {
+        out.putAll(p.defaults());
+      }
+    }
+    out.putAll(props);
+    return out;
+  }
+
+  public Profile profile() {
+    return Profile.valueOf(getString(PROFILE).toUpperCase(java.util.Locale.ROOT));
+  }
+
   public AppConfig(Map<String, String> props) {
-    super(DEF, props, false);
+    super(DEF, withProfile(props), false);
     this.raw = Map.copyOf(props);
     seasonStarts(); // validate eagerly
   }
@@ -130,6 +178,11 @@ public final class AppConfig extends AbstractConfig {
     }
     props.putAll(overrides);
     return new AppConfig(props);
+  }
+
+  /** Whether {@code key} was given (config file, flag or --set), not taken from a default or the profile. */
+  public boolean explicitlySet(String key) {
+    return raw.containsKey(key);
   }
 
   public AppConfig with(Map<String, String> overrides) {

@@ -3,7 +3,8 @@ package dev.nbaprops.embedded;
 import java.io.IOException;
 
 /**
- * Main class of the embedded broker's child JVM: runs {@code kafka.Kafka} and exits when the parent's pipe on
+ * Main class of the embedded broker's child JVM: formats the storage on the first start
+ * ({@code <server.properties> --format-with-cluster-id ID}), runs {@code kafka.Kafka} and exits when the parent's pipe on
  * stdin closes, so a parent killed with -9 does not leave an orphan broker holding the ports and the log.
  * It ignores SIGINT: Ctrl-C in a terminal reaches the whole process group, and the broker must stay up until
  * the parent has closed Kafka Streams (its last exactly-once commit) and then stops it with SIGTERM.
@@ -26,6 +27,15 @@ public final class BrokerMain {
     }, "parent-watchdog");
     watchdog.setDaemon(true);
     watchdog.start();
+    if (args.length == 3 && args[1].equals("--format-with-cluster-id")) {
+      // First start: format the storage in this JVM (a second JVM only for the format cost seconds of start-up).
+      int rc = kafka.tools.StorageTool.execute(new String[] {"format", "-t", args[2], "-c", args[0]}, System.out);
+      if (rc != 0) {
+        System.err.println("formatting the broker's storage failed (exit " + rc + ")");
+        System.exit(rc);
+      }
+      args = new String[] {args[0]};
+    }
     kafka.Kafka.main(args);
   }
 }

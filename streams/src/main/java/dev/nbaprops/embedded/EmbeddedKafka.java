@@ -56,17 +56,12 @@ public final class EmbeddedKafka implements AutoCloseable {
       assertPortFree(controllerPort, "embedded.kafka.controller.port");
       Path props = writeServerProperties();
       Path logDir = dir.resolve("data");
+      List<String> args = new ArrayList<>(List.of(BrokerMain.class.getName(), props.toString()));
       if (!Files.exists(logDir.resolve("meta.properties"))) {
-        String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
-        int rc = runJava(List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props.toString()),
-            dir.resolve("format.log"), true).waitFor();
-        if (rc != 0) {
-          throw new IllegalStateException("formatting the embedded broker's storage failed (exit " + rc + "), see "
-              + dir.resolve("format.log"));
-        }
+        args.addAll(List.of("--format-with-cluster-id", org.apache.kafka.common.Uuid.randomUuid().toString()));
       }
       LOG.info("starting embedded Kafka broker on {} (log: {})", bootstrapServers(), dir.resolve("broker.log"));
-      process = runJava(List.of(BrokerMain.class.getName(), props.toString()), dir.resolve("broker.log"), false);
+      process = runJava(args, dir.resolve("broker.log"), false);
       awaitReady(timeout);
       return this;
     } catch (IOException e) {

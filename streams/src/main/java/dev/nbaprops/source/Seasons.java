@@ -1,13 +1,31 @@
 package dev.nbaprops.source;
 
-/** Season facts derived from NBA game ids ({@code 00S YY NNNNN}: season type digit, season start year). */
+import java.time.LocalDate;
+
+/**
+ * The season of a game, from its NBA game id ({@code 00S YY NNNNN}: season type digit, season start year) or from
+ * its date (seasons start in October and end by July). The one definition of "season" in the code.
+ */
 public final class Seasons {
   private Seasons() {}
 
   /** {@code 0022300061} -> {@code 2023-24}. */
   public static String seasonOfGameId(String gameId) {
-    int yy = Integer.parseInt(gameId.substring(3, 5));
-    int start = 2000 + yy;
-    return start + "-" + String.format("%02d", (start + 1) % 100);
+    int yy = (gameId.charAt(3) - '0') * 10 + (gameId.charAt(4) - '0');
+    if (yy < 0 || yy > 99) {
+      throw new NumberFormatException("not an NBA game id (00SYYNNNNN): " + gameId);
+    }
+    return name(2000 + yy);
+  }
+
+  /** {@code 2024-04-20} -> {@code 2023-24}; a date in August or later belongs to the season starting that year. */
+  public static String seasonOfDate(LocalDate date) {
+    return name(date.getMonthValue() >= 8 ? date.getYear() : date.getYear() - 1);
+  }
+
+  /** {@code 2023} -> {@code 2023-24} (without String.format: this runs for every replayed record). */
+  private static String name(int startYear) {
+    int next = (startYear + 1) % 100;
+    return startYear + (next < 10 ? "-0" : "-") + next;
   }
 }

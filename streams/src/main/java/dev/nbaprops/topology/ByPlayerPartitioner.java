@@ -37,8 +37,15 @@ public final class ByPlayerPartitioner<K, V> implements StreamPartitioner<K, V> 
   }
 
   public static int partitionOf(long playerId, int numPartitions) {
-    byte[] key = Long.toString(playerId).getBytes(StandardCharsets.UTF_8);
-    return Utils.toPositive(Utils.murmur2(key)) % numPartitions;
+    return partitionOfKey(Long.toString(playerId), numPartitions);
+  }
+
+  /**
+   * The partition the producer's default partitioner gives a record keyed by {@code key} (a string key): murmur2
+   * of its UTF-8 bytes. The one place that hashes; query routing ({@link StoreCatalog}) uses it too.
+   */
+  public static int partitionOfKey(String key, int numPartitions) {
+    return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % numPartitions;
   }
 
   @Override

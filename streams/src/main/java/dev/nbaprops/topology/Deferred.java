@@ -34,7 +34,7 @@ public final class Deferred {
 
   /**
    * Schedules {@code work} every {@code interval} (wall clock) in the stage's task; {@code what} names the work in
-   * drain reports (e.g. "shot-zones"). Marks restored from the changelog are owed work at once.
+   * drain reports (e.g. "player-games"). Marks restored from the changelog are owed work at once.
    */
   public static Deferred schedule(ProcessorContext<?, ?> context, KeyValueStore<String, String> marks,
                                   Duration interval, PendingWork pending, String what,

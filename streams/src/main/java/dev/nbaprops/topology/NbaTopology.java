@@ -140,7 +140,8 @@ public final class NbaTopology {
         .repartition(Repartitioned.<String, SpecificRecord>with(Serdes.String(), AvroSerde.any())
             .withName("box-scores-by-game"))
         .mapValues(v -> (PlayerBoxScore) v, Named.as("as-box-score"))
-        .process(TeamGameStage::new, Named.as("team-game"), TeamGameStage.STORES.toArray(String[]::new));
+        .process(() -> new TeamGameStage(interval, pending), Named.as("team-game"),
+            TeamGameStage.STORES.toArray(String[]::new));
     KStream<String, SpecificRecord> offense = output(teamGame, TeamGameStage.OFFENSE);
     KStream<String, SpecificRecord> defense = output(teamGame, TeamGameStage.DEFENSE);
     toTopic(offense, TeamOffenseGameSummary.class, null, null);
@@ -220,6 +221,7 @@ public final class NbaTopology {
     store(UpcomingPlayerContextStage.EXPECTED_STORE, ExpectedPlayer.class);
 
     store(TeamGameStage.LINES_STORE, PlayerBoxScore.class);
+    text(TeamGameStage.MARKS_STORE);
     store(TeamGameStage.TOTALS_STORE, GameTotals.class);
     store(TeamGameStage.OFFENSE_STORE, TeamOffenseGameSummary.class);
     store(TeamGameStage.DEFENSE_STORE, TeamDefenseGameSummary.class);

@@ -13,7 +13,7 @@ public final class PendingWork {
   private final Map<String, Boolean> dirty = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong lastFlushMs = new java.util.concurrent.atomic.AtomicLong();
 
-  /** A task's season (e.g. "1_0/2023-24") has rows to recompute, or a task's shots (e.g. "0_1/shot-zones"). */
+  /** A task's deferred work is owed (e.g. "1_0/season", "0_1/player-games": see Deferred). */
   public void dirty(String id) {
     dirty.put(id, Boolean.TRUE);
   }
@@ -31,7 +31,7 @@ public final class PendingWork {
     return lastFlushMs.get();
   }
 
-  /** Seasons and shot stages (over this instance's tasks) with work still to do. */
+  /** Deferred works (over this instance's tasks) still to do. */
   public int pending() {
     return dirty.size();
   }

@@ -1,11 +1,9 @@
 package dev.nbaprops.topology;
 
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
@@ -45,7 +43,7 @@ public final class StoreCatalog {
         case BY_PLAYER, BY_GAME -> head;
         case BY_SEASON_OF_DATE -> seasonOf(LocalDate.parse(key.substring(sep + 1, sep + 11)));
       };
-      return Utils.toPositive(Utils.murmur2(routing.getBytes(StandardCharsets.UTF_8))) % numPartitions;
+      return ByPlayerPartitioner.partitionOfKey(routing, numPartitions);
     }
   }
 
@@ -76,10 +74,9 @@ public final class StoreCatalog {
 
   private StoreCatalog() {}
 
-  /** NBA season of a game date: seasons start in October and end by July ({@code 2024-04-20 -> 2023-24}). */
+  /** NBA season of a game date ({@link dev.nbaprops.source.Seasons#seasonOfDate}). */
   public static String seasonOf(LocalDate date) {
-    int start = date.getMonthValue() >= 8 ? date.getYear() : date.getYear() - 1;
-    return start + "-" + String.format("%02d", (start + 1) % 100);
+    return dev.nbaprops.source.Seasons.seasonOfDate(date);
   }
 
   public static Optional<Entry> byTable(String table) {

@@ -5,8 +5,12 @@ import dev.nbaprops.avro.analytics.TeamOffenseGameSummary;
 import dev.nbaprops.avro.raw.PlayerBoxScore;
 import dev.nbaprops.avro.state.GameTotals;
 import dev.nbaprops.features.TeamGameSummaries;
+import dev.nbaprops.topology.Deferred;
+import dev.nbaprops.topology.PendingWork;
 import dev.nbaprops.topology.StoreKeys;
+import java.time.Duration;
 import java.util.List;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -18,15 +22,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * and team_defense_game_summary from the sums of the game's player lines per team ({@link TeamGameSummaries}).
  * Each player's line is kept ({@link #LINES_STORE}, key game|player), so a corrected line first takes its old
  * contribution out of the game's sums ({@link #TOTALS_STORE}, key game) and then adds the new one; a re-sent line
- * changes nothing. Rows equal to the stored ones ({@link #OFFENSE_STORE}, {@link #DEFENSE_STORE}, key game|team)
- * are not emitted again. Outputs (named children): {@link #OFFENSE}, {@link #DEFENSE}, keyed game|team.
+ * changes nothing. A game's ~25 lines arrive together, so each only updates the sums and marks the game
+ * ({@link #MARKS_STORE}); a wall-clock punctuation ({@link Deferred}) then builds the game's rows once. Rows equal
+ * to the stored ones ({@link #OFFENSE_STORE}, {@link #DEFENSE_STORE}, key game|team) are not emitted again.
+ * Outputs (named children): {@link #OFFENSE}, {@link #DEFENSE}, keyed game|team.
  */
 public final class TeamGameStage implements Processor<String, PlayerBoxScore, String, SpecificRecord> {
   public static final String LINES_STORE = "box-score-by-game-player";
   public static final String TOTALS_STORE = "game-totals";
   public static final String OFFENSE_STORE = "team-offense-game-summary";
   public static final String DEFENSE_STORE = "team-defense-game-summary";
-  public static final List<String> STORES = List.of(LINES_STORE, TOTALS_STORE, OFFENSE_STORE, DEFENSE_STORE);
+  /** Games whose sums changed since the last punctuation (value: the latest line's timestamp). */
+  public static final String MARKS_STORE = "game-totals-changed";
+  public static final List<String> STORES = List.of(LINES_STORE, TOTALS_STORE, OFFENSE_STORE, DEFENSE_STORE,
+      MARKS_STORE);
 
   public static final String OFFENSE = "team-offense-rows";
   public static final String DEFENSE = "team-defense-rows";
@@ -36,6 +45,14 @@ public final class TeamGameStage implements Processor<String, PlayerBoxScore, St
   private KeyValueStore<String, GameTotals> totals;
   private KeyValueStore<String, TeamOffenseGameSummary> offense;
   private KeyValueStore<String, TeamDefenseGameSummary> defense;
+  private final Duration interval;
+  private final PendingWork pending;
+  private Deferred changedGames;
+
+  public TeamGameStage(Duration interval, PendingWork pending) {
+    this.interval = interval;
+    this.pending = pending;
+  }
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
@@ -44,6 +61,15 @@ public final class TeamGameStage implements Processor<String, PlayerBoxScore, St
     totals = context.getStateStore(TOTALS_STORE);
     offense = context.getStateStore(OFFENSE_STORE);
     defense = context.getStateStore(DEFENSE_STORE);
+    changedGames = Deferred.schedule(context, context.getStateStore(MARKS_STORE), interval, pending, "games",
+        this::emitRows);
+  }
+
+  @Override
+  public void close() {
+    if (changedGames != null) {
+      changedGames.close();
+    }
   }
 
   @Override
@@ -67,18 +93,30 @@ public final class TeamGameStage implements Processor<String, PlayerBoxScore, St
     }
     t = TeamGameSummaries.apply(b, t, +1);
     totals.put(b.getGameId(), t);
-    for (TeamOffenseGameSummary row : TeamGameSummaries.offense(t)) {
-      String key = row.getGameId() + StoreKeys.SEP + row.getTeamAbbr();
-      if (!row.equals(offense.get(key))) {
-        offense.put(key, row);
-        context.forward(record.withKey(key).withValue((SpecificRecord) row), OFFENSE);
+    changedGames.mark(b.getGameId(), Long.toString(record.timestamp()), Deferred::later);
+  }
+
+  /** The punctuation: the rows of each marked game, emitted where they changed. */
+  private void emitRows(List<KeyValue<String, String>> marked) {
+    for (KeyValue<String, String> kv : marked) {
+      GameTotals t = totals.get(kv.key);
+      if (t == null) {
+        continue;
       }
-    }
-    for (TeamDefenseGameSummary row : TeamGameSummaries.defense(t)) {
-      String key = row.getGameId() + StoreKeys.SEP + row.getTeamAbbr();
-      if (!row.equals(defense.get(key))) {
-        defense.put(key, row);
-        context.forward(record.withKey(key).withValue((SpecificRecord) row), DEFENSE);
+      long ts = Long.parseLong(kv.value);
+      for (TeamOffenseGameSummary row : TeamGameSummaries.offense(t)) {
+        String key = row.getGameId() + StoreKeys.SEP + row.getTeamAbbr();
+        if (!row.equals(offense.get(key))) {
+          offense.put(key, row);
+          context.forward(new Record<String, SpecificRecord>(key, row, ts), OFFENSE);
+        }
+      }
+      for (TeamDefenseGameSummary row : TeamGameSummaries.defense(t)) {
+        String key = row.getGameId() + StoreKeys.SEP + row.getTeamAbbr();
+        if (!row.equals(defense.get(key))) {
+          defense.put(key, row);
+          context.forward(new Record<String, SpecificRecord>(key, row, ts), DEFENSE);
+        }
       }
     }
   }

@@ -36,9 +36,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>{@link #SHOT_STORE} each shot by identity (player|game|seq: a re-sent shot changes nothing, a corrected
  *       one replaces its contribution) and {@link #ZONES_STORE} the game's zone counts (key game|player).</li>
  * </ul>
- * Shots are many (~15 per player and game): each only updates the counts and marks the game
- * ({@link #ZONE_MARKS_STORE}); a wall-clock punctuation ({@link Deferred}) then rebuilds the summary's zone
- * fields and sends the counts to the season stage, once per game and player.
+ * Shots are many (~15 per player and game) and come at the same event time as the game's box score: a box score
+ * and each shot only update the stores and mark the game ({@link #ZONE_MARKS_STORE}); a wall-clock punctuation
+ * ({@link Deferred}) then sends the summary row with its zone fields and the zone counts to the season stage, once
+ * per game and player.
  *
  * <p>Outputs (named children): {@link #SUMMARIES} the changed rows (key player id); {@link #PROPS} a game's
  * snapshots when they changed (for the upcoming context, which serves games before they are played);
@@ -51,7 +52,7 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
   public static final String PROPS_STORE = "player-game-props";
   public static final String SHOT_STORE = "player-shot-by-id";
   public static final String ZONES_STORE = "player-game-zones";
-  /** Games (key player|date|game) whose zone counts changed since the last punctuation, with the latest shot's time. */
+  /** Games (key player|date|game) whose row or zone counts changed since the last punctuation ({@link Mark}). */
   public static final String ZONE_MARKS_STORE = "player-zone-updates";
   public static final List<String> STORES =
       List.of(SUMMARY_STORE, GAME_DATE_STORE, PROPS_STORE, SHOT_STORE, ZONES_STORE, ZONE_MARKS_STORE);
@@ -69,7 +70,7 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
   private KeyValueStore<String, PlayerGameProps> props;
   private KeyValueStore<String, ShotFact> shots;
   private KeyValueStore<String, PlayerGameZones> zones;
-  private Deferred zoneUpdates;
+  private Deferred pendingRows;
 
   public PlayerGameStage(Duration interval, PendingWork pending) {
     this.interval = interval;
@@ -84,14 +85,14 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
     props = context.getStateStore(PROPS_STORE);
     shots = context.getStateStore(SHOT_STORE);
     zones = context.getStateStore(ZONES_STORE);
-    zoneUpdates = Deferred.schedule(context, context.getStateStore(ZONE_MARKS_STORE), interval, pending,
-        "shot-zones", this::zonesChanged);
+    pendingRows = Deferred.schedule(context, context.getStateStore(ZONE_MARKS_STORE), interval, pending,
+        "player-games", this::sendMarked);
   }
 
   @Override
   public void close() {
-    if (zoneUpdates != null) {
-      zoneUpdates.close();
+    if (pendingRows != null) {
+      pendingRows.close();
     }
   }
 
@@ -121,7 +122,46 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
     }
     gameDates.put(gp, b.getGameDate().toString());
     summaries.put(key, row);
-    context.forward(record.withKey(StoreKeys.player(b.getPlayerId())).withValue(row), SUMMARIES);
+    // Sent on the next punctuation, with the game's shots that arrive meanwhile (they come at the same event time
+    // as the box score): the feature stage computes the game's rows once, not once without zones and once with.
+    pendingRows.mark(key, Mark.ROW.at(record.timestamp()), Mark::merge);
+  }
+
+  /**
+   * What a punctuation owes a marked game (key player|date|game): its row to send (a new or corrected box score),
+   * its zone counts to send (its shots changed), or both; with the latest cause's timestamp. Stored as
+   * {@code "<flags>|<timestamp>"}.
+   */
+  enum Mark {
+    ROW("R"), ZONES("Z");
+
+    private final String flag;
+
+    Mark(String flag) {
+      this.flag = flag;
+    }
+
+    String at(long timestamp) {
+      return flag + StoreKeys.SEP + timestamp;
+    }
+
+    boolean in(String mark) {
+      return mark.substring(0, mark.indexOf(StoreKeys.SEP)).contains(flag);
+    }
+
+    static long timestamp(String mark) {
+      return Long.parseLong(mark.substring(mark.indexOf(StoreKeys.SEP) + 1));
+    }
+
+    static String merge(String a, String b) {
+      StringBuilder flags = new StringBuilder();
+      for (Mark m : values()) {
+        if (m.in(a) || m.in(b)) {
+          flags.append(m.flag);
+        }
+      }
+      return flags.toString() + StoreKeys.SEP + Math.max(timestamp(a), timestamp(b));
+    }
   }
 
   /**
@@ -217,28 +257,34 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
     z.setGameDate(s.getGameDate());
     z.setTeamId(s.getTeamId());
     zones.put(key, z);
-    zoneUpdates.mark(StoreKeys.playerGame(s.getPlayerId(), s.getGameDate(), s.getGameId()),
-        Long.toString(record.timestamp()), Deferred::later);
+    pendingRows.mark(StoreKeys.playerGame(s.getPlayerId(), s.getGameDate(), s.getGameId()),
+        Mark.ZONES.at(record.timestamp()), Mark::merge);
   }
 
-  /** The punctuation: each marked game's counts to the season stage, and its summary row's zone fields rebuilt. */
-  private void zonesChanged(List<KeyValue<String, String>> marked) {
+  /**
+   * The punctuation: each marked game's zone counts to the season stage (when its shots changed), and its summary
+   * row, with the zone fields rebuilt, to the feature stage (when its box score or its zone fields changed).
+   */
+  private void sendMarked(List<KeyValue<String, String>> marked) {
     for (KeyValue<String, String> kv : marked) {
-      long ts = Long.parseLong(kv.value);
+      long ts = Mark.timestamp(kv.value);
       String[] parts = kv.key.split("\\" + StoreKeys.SEP);
       long playerId = Long.parseLong(parts[0]);
       String gameId = parts[2];
       PlayerGameZones z = zones.get(StoreKeys.gamePlayer(gameId, playerId));
-      if (z != null) {
+      if (z != null && Mark.ZONES.in(kv.value)) {
         context.forward(new Record<String, SpecificRecord>(StoreKeys.player(playerId), z, ts), ZONES);
       }
       PlayerGameSummary summary = summaries.get(kv.key);
       if (summary == null) {
-        continue; // the box score builds its row with the counts when it comes
+        continue; // no box score yet (it builds its row with the counts when it comes), or the game moved
       }
       PlayerGameSummary updated = GameSummaries.withZones(summary, z);
-      if (!updated.equals(summary)) {
+      boolean changed = !updated.equals(summary);
+      if (changed) {
         summaries.put(kv.key, updated);
+      }
+      if (changed || Mark.ROW.in(kv.value)) {
         context.forward(new Record<String, SpecificRecord>(StoreKeys.player(playerId), updated, ts), SUMMARIES);
       }
     }

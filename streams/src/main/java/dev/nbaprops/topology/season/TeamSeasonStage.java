@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *       before D against the league's over every shot of the season before D;</li>
  *   <li>nba_analytics.upcoming_team_game_context (game, team): rest, back-to-back, games in the last 7 days,
  *       the team's spread and the total, rolling pace and ratings (last 10 and season);</li>
- *   <li>the team's context for the feature rows ({@link TeamGameContext}, key team|D, sent to every player task);</li>
+ *   <li>the team's context for the feature rows ({@link TeamGameContext}, key team|D, sent to every player task once
+ *       D has been played: see below);</li>
  *   <li>the players expected to play the game ({@link ExpectedPlayers}, to the players' tasks).</li>
  * </ul>
  * Inputs only update state and mark the season stale from the earliest date they can affect (a result on X
@@ -57,6 +58,13 @@ import org.slf4j.LoggerFactory;
  * punctuation then recomputes the season's rows from that date on, in one pass, and emits the rows that changed
  * (and tombstones for rows whose game left the date). Rows for D are functions of games before D only, so arrival
  * order does not matter and nothing on D or later leaks into them.
+ *
+ * <p>Team contexts are sent only for dates up to the season's <em>horizon</em>, the latest date a player appeared on
+ * (an appearance of D reaches this stage for every box score of D). Their only reader is the feature row of a
+ * player's game on D, which exists once D's box score is in; contexts of later dates change with every night of
+ * results before them and would be sent again and again for no reader (during a backfill the whole schedule
+ * arrives before most results). When the horizon moves, the dates it now covers are recomputed and their contexts
+ * sent ({@link #CONTEXT_STORE} holds what was sent).
  *
  * <p>State: the stores (changelogged) are the truth; each season's decoded contents are also held in memory
  * ({@link Season}), loaded from the stores on the season's first input after the task starts, and updated with
@@ -204,9 +212,17 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
       PlayerAppearance old = season.appearances.get(key);
       if (!a.equals(old)) {
         appearances.put(k(name, a.getGameId(), a.getPlayerId()), a);
+        LocalDate horizon = season.horizon();
         season.putAppearance(old, a);
         LocalDate from = old == null || a.getGameDate().isBefore(old.getGameDate()) ? a.getGameDate() : old.getGameDate();
-        markStale(name, from.plusDays(1));
+        if (horizon == null || a.getGameDate().isAfter(horizon)) {
+          // The horizon moves: the contexts of the dates it now covers are sent (recomputed from there on).
+          LocalDate first = horizon == null ? a.getGameDate() : horizon.plusDays(1);
+          from = first.isBefore(from) ? first : from;
+        } else {
+          from = from.plusDays(1);
+        }
+        markStale(name, from);
       }
     }
   }
@@ -268,6 +284,7 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
     Set<String> teamDates = new HashSet<>();
     Set<String> expectedKeys = new HashSet<>();
     long now = context.currentSystemTimeMs();
+    LocalDate horizon = season.horizon();
     for (ScheduleGame g : new ArrayList<>(season.gamesByDate.tailMap(from.toString(), true).values())) {
       LocalDate d = g.getGameDate();
       TeamFeatures.League league = leagues.computeIfAbsent(d, season::league);
@@ -289,8 +306,10 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
         teamDates.add(key);
         emitIfChanged(zonesOut, season.zonesOut, key, zones, TEAM_ZONES, key, now);
         emitIfChanged(upcomingOut, season.upcomingOut, key, upcoming, UPCOMING_TEAM, k2(g.getGameId(), team), now);
-        emitIfChanged(contextOut, season.contextOut, key, TeamFeatures.joinContext(upcoming, zones), TEAM_CONTEXT,
-            key, now);
+        TeamGameContext teamContext = TeamFeatures.joinContext(upcoming, zones);
+        if (horizon != null && !d.isAfter(horizon)) { // later dates: recomputed when the horizon passes them
+          emitIfChanged(contextOut, season.contextOut, key, teamContext, TEAM_CONTEXT, key, now);
+        }
         for (ExpectedPlayer p : players) {
           String ek = k(season.name, d, team, p.getPlayerId());
           expectedKeys.add(ek);
@@ -327,13 +346,14 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
       String key = k2(u.getTeamAbbr(), u.getGameDate());
       upcomingOut.delete(key);
       zonesOut.delete(key);
-      contextOut.delete(key);
       season.upcomingOut.remove(key);
       season.zonesOut.remove(key);
-      season.contextOut.remove(key);
       context.forward(new Record<String, SpecificRecord>(k2(u.getGameId(), u.getTeamAbbr()), null, ts), UPCOMING_TEAM);
       context.forward(new Record<String, SpecificRecord>(key, null, ts), TEAM_ZONES);
-      context.forward(new Record<String, SpecificRecord>(key, null, ts), TEAM_CONTEXT);
+      if (season.contextOut.remove(key) != null) {
+        contextOut.delete(key);
+        context.forward(new Record<String, SpecificRecord>(key, null, ts), TEAM_CONTEXT);
+      }
     }
     List<Map.Entry<String, ExpectedPlayer>> retracted = new ArrayList<>();
     for (Map.Entry<String, ExpectedPlayer> e : season.expected.entrySet()) {
@@ -369,7 +389,10 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
           if (kv.value.getSeason().equals(name)) {
             loading.upcomingOut.put(kv.key, kv.value);
             loading.zonesOut.put(kv.key, zonesOut.get(kv.key));
-            loading.contextOut.put(kv.key, contextOut.get(kv.key));
+            TeamGameContext sent = contextOut.get(kv.key);
+            if (sent != null) {
+              loading.contextOut.put(kv.key, sent);
+            }
           }
         });
       }
@@ -417,7 +440,10 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
     /** Rows last emitted, by store key (team|date); expectations by store key (season|date|team|player). */
     final Map<String, TeamDefenseZoneAnalysis> zonesOut = new HashMap<>();
     final Map<String, UpcomingTeamGameContext> upcomingOut = new HashMap<>();
+    /** Team contexts sent to the player tasks (as in {@link #CONTEXT_STORE}). */
     final Map<String, TeamGameContext> contextOut = new HashMap<>();
+    /** Appearances per date: the horizon is the latest date with one. */
+    final TreeMap<LocalDate, Integer> appearanceDates = new TreeMap<>();
     final Map<String, ExpectedPlayer> expected = new HashMap<>();
 
     Season(String name) {
@@ -485,6 +511,10 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
         TreeMap<String, PlayerAppearance> ofGame = byTeamGame.get(k2(old.getGameId(), old.getTeamAbbr()));
         ofGame.remove(Long.toString(old.getPlayerId()));
       }
+      if (old != null) {
+        appearanceDates.computeIfPresent(old.getGameDate(), (d, n) -> n == 1 ? null : n - 1);
+      }
+      appearanceDates.merge(a.getGameDate(), 1, Integer::sum);
       appearances.put(k2(a.getGameId(), a.getPlayerId()), a);
       List<PlayerAppearance> his = byPlayer.computeIfAbsent(a.getPlayerId(), p -> new ArrayList<>());
       int at = 0;
@@ -494,6 +524,11 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
       his.add(at, a);
       byTeamGame.computeIfAbsent(k2(a.getGameId(), a.getTeamAbbr()), t -> new TreeMap<>())
           .put(Long.toString(a.getPlayerId()), a);
+    }
+
+    /** The latest date a player appeared on this season (null before any box score). */
+    LocalDate horizon() {
+      return appearanceDates.isEmpty() ? null : appearanceDates.lastKey();
     }
 
     List<PlayerAppearance> appearancesOf(String gameId, String team) {
