@@ -92,6 +92,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("default.replication.factor", "1");
     p.put("num.partitions", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // One node: the 50 partitions each of the offsets and transaction-state topics (the defaults, made for big
+    // clusters) took most of the start-up, created on the first group join and the first transaction.
+    p.put("offsets.topic.num.partitions", "4");
+    p.put("transaction.state.log.num.partitions", "4");
     p.put("auto.create.topics.enable", "false");
     p.put("log.cleaner.dedupe.buffer.size", Long.toString(32L << 20));
     overrides.forEach((k, v) -> p.put(k, String.valueOf(v)));

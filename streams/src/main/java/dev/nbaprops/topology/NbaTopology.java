@@ -183,7 +183,8 @@ public final class NbaTopology {
         .merge(output(playerGame, PlayerGameStage.PLAYED_PROPS), Named.as("player-features-inputs-with-lines"))
         .merge(starts, Named.as("player-features-inputs-with-starts"))
         .merge(teamContexts, Named.as("player-features-inputs"))
-        .process(() -> new PlayerFeatureStage(PlayerGameStage.PROPS_STORE), Named.as("player-features"),
+        .process(() -> new PlayerFeatureStage(PlayerGameStage.PROPS_STORE, interval, pending),
+            Named.as("player-features"),
             featureStores.toArray(String[]::new));
     toPlayerTopic(output(features, PlayerFeatureStage.DAILY_CACHE), PlayerDailyCache.class);
     toPlayerTopic(output(features, PlayerFeatureStage.SHOT_ZONES), PlayerShotZoneAnalysis.class);
@@ -216,6 +217,7 @@ public final class NbaTopology {
     store(PlayerFeatureStage.TEAM_CONTEXT_STORE, TeamGameContext.class);
     text(PlayerFeatureStage.OPPONENT_INDEX_STORE);
     text(PlayerFeatureStage.SEASON_START_STORE);
+    text(PlayerFeatureStage.CONTEXT_MARKS_STORE);
 
     store(UpcomingPlayerContextStage.STORE, UpcomingPlayerGameContext.class);
     store(UpcomingPlayerContextStage.EXPECTED_STORE, ExpectedPlayer.class);

@@ -78,9 +78,12 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
    * {@code o|season} the earliest date of this task's own games of the season (used until one is announced).
    */
   public static final String SEASON_START_STORE = "player-task-season-start";
+  /** Team contexts (key team|date) changed since the last punctuation: their rows are joined again then, once. */
+  public static final String CONTEXT_MARKS_STORE = "team-contexts-changed";
   public static final List<String> STORES = List.of(HISTORY_STORE, CACHE_STORE, SHOT_ZONE_STORE,
       FEATURE_INPUTS_STORE, FEATURE_STORE, COMPOSITES_STORE, TEAM_CONTEXT_STORE, OPPONENT_INDEX_STORE,
-      SEASON_START_STORE);
+      SEASON_START_STORE, CONTEXT_MARKS_STORE);
+
 
   public static final String DAILY_CACHE = "player-daily-cache-rows";
   public static final String SHOT_ZONES = "player-shot-zone-rows";
@@ -106,9 +109,22 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
   private KeyValueStore<String, String> byOpponent;
   private KeyValueStore<String, PlayerGameProps> props;
 
+  private final java.time.Duration interval;
+  private final dev.nbaprops.topology.PendingWork pending;
+  private dev.nbaprops.topology.Deferred changedContexts;
+
   /** {@code propsStore}: the player-game stage's prop snapshots (read only). */
-  public PlayerFeatureStage(String propsStore) {
+  public PlayerFeatureStage(String propsStore, java.time.Duration interval, dev.nbaprops.topology.PendingWork pending) {
     this.propsStore = propsStore;
+    this.interval = interval;
+    this.pending = pending;
+  }
+
+  @Override
+  public void close() {
+    if (changedContexts != null) {
+      changedContexts.close();
+    }
   }
 
   @Override
@@ -124,6 +140,8 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
     this.byOpponent = context.getStateStore(OPPONENT_INDEX_STORE);
     this.props = context.getStateStore(propsStore);
     this.seasonStarts = context.getStateStore(SEASON_START_STORE);
+    this.changedContexts = dev.nbaprops.topology.Deferred.schedule(context, context.getStateStore(CONTEXT_MARKS_STORE),
+        interval, pending, "team-contexts", this::rejoin);
   }
 
   @Override
@@ -320,7 +338,7 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
 
   /**
    * A team's context on a date (key team|date) changed or was retracted: the rows of that date whose opponent
-   * the team is are joined again.
+   * the team is are joined again (deferred: {@link #rejoin}).
    */
   private void teamContextChanged(String key, TeamGameContext c, Record<String, SpecificRecord> cause) {
     if (c == null) {
@@ -333,16 +351,27 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
     } else {
       teamContexts.put(key, c);
     }
-    List<String> players = new ArrayList<>();
-    try (KeyValueIterator<String, String> it = byOpponent.prefixScan(key + StoreKeys.SEP, KEYS)) {
-      it.forEachRemaining(kv -> players.add(kv.key.substring(kv.key.lastIndexOf(StoreKeys.SEP) + 1)));
-    }
-    String date = key.substring(key.indexOf(StoreKeys.SEP) + 1);
-    for (String player : players) {
-      String rowKey = player + StoreKeys.SEP + date;
-      MlFeatureStore playerSide = featureInputs.get(rowKey);
-      if (playerSide != null) {
-        join(rowKey, playerSide, cause);
+    // A team's context of a date changes a few times while a night's results arrive: the rows facing it are joined
+    // again once, on the next punctuation.
+    changedContexts.mark(key, Long.toString(cause.timestamp()), dev.nbaprops.topology.Deferred::later);
+  }
+
+  /** The punctuation: the rows facing each changed team context, joined again. */
+  private void rejoin(List<org.apache.kafka.streams.KeyValue<String, String>> marked) {
+    for (org.apache.kafka.streams.KeyValue<String, String> kv : marked) {
+      String key = kv.key;
+      Record<String, SpecificRecord> cause = new Record<>(key, null, Long.parseLong(kv.value));
+      List<String> players = new ArrayList<>();
+      try (KeyValueIterator<String, String> it = byOpponent.prefixScan(key + StoreKeys.SEP, KEYS)) {
+        it.forEachRemaining(e -> players.add(e.key.substring(e.key.lastIndexOf(StoreKeys.SEP) + 1)));
+      }
+      String date = key.substring(key.indexOf(StoreKeys.SEP) + 1);
+      for (String player : players) {
+        String rowKey = player + StoreKeys.SEP + date;
+        MlFeatureStore playerSide = featureInputs.get(rowKey);
+        if (playerSide != null) {
+          join(rowKey, playerSide, cause);
+        }
       }
     }
   }
