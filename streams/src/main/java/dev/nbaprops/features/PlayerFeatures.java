@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The pinned player metrics of CONTRACT.md, in one place (documented in docs/features.md). Pure functions of
+ * The pinned player metrics of docs/contract.md, in one place (documented in docs/features.md). Pure functions of
  * the player's games of the season played strictly before D, so the caller decides what "before" means and
  * these cannot leak.
  */
@@ -122,7 +122,7 @@ public final class PlayerFeatures {
 
   /**
    * player_shot_zone_analysis for (player, d): the pinned zone rates and FG% over the player's last 10 games of
-   * the season before d (CONTRACT.md), plus attempts per game by zone and the primary scoring zone.
+   * the season before d (docs/contract.md), plus attempts per game by zone and the primary scoring zone.
    */
   public static PlayerShotZoneAnalysis shotZoneAnalysis(long playerId, String season, LocalDate d,
                                                         List<PlayedGame> prior, LocalDate seasonFirstGameDate) {

@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The prop-line fields of CONTRACT.md for one player, game and market, from the snapshots taken before the
+ * The prop-line fields of docs/contract.md for one player, game and market, from the snapshots taken before the
  * game's start (docs/features.md):
  * <ul>
  *   <li>each bookmaker's line = its last snapshot before the start (the median if it has several at that instant);

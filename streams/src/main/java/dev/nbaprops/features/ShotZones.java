@@ -4,7 +4,7 @@ import dev.nbaprops.avro.state.PlayerGameZones;
 import java.util.List;
 
 /**
- * The three shot zones of CONTRACT.md, from a shot's {@code zone_basic}: paint = Restricted Area + In The Paint
+ * The three shot zones of docs/contract.md, from a shot's {@code zone_basic}: paint = Restricted Area + In The Paint
  * (Non-RA); mid_range = Mid-Range; three = Left Corner 3 + Right Corner 3 + Above the Break 3 + Backcourt.
  * Zone sums over a window are kept as {@link Counts}; rates and percentages are ratios of those sums.
  */

@@ -7,12 +7,13 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 
 /**
- * A game's start and end, and the event times the replay stamps on records (docs/features.md, "Time";
- * CONTRACT.md "A game's start"):
+ * A game's start and end, and the event times the replay stamps on records (docs/contract.md and
+ * docs/features.md, "Time"):
  * <ul>
- *   <li><b>start</b>: the feed's own start where a feed gives one (The Odds API {@code commence_time}, the live
- *   scoreboard's {@code gameTimeUTC}); else the schedule's listed tip-off ({@code tipoff_utc}, when broadcasts
- *   begin) plus {@link #START_AFTER_LISTED} (15 minutes); else {@link #DEFAULT_START} (19:15 ET) on the game date.
+ *   <li><b>start</b>: the feed's own start where a feed gives one (The Odds API {@code commence_time}; live, the
+ *   first time the league's feeds showed the game in progress); else the listed tip-off (the schedule's
+ *   {@code tipoff_utc} or the live scoreboard's {@code gameTimeUTC}, when broadcasts begin) plus
+ *   {@link #START_AFTER_LISTED} (15 minutes); else {@link #DEFAULT_START} (19:15 ET) on the game date.
  *   A prop snapshot is pre-game when taken strictly before the start.</li>
  *   <li><b>end</b>: start + {@link #GAME_DURATION} (3 hours: a regulation game takes about 2 h 15 min, overtime
  *   and delays the rest). Box scores and shots are events of the game's end, so a 22:30 ET game ends after

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Live mode takes a game's start from the feeds (CONTRACT.md): a line's start is its event's commence_time, or
+ * Live mode takes a game's start from the feeds (docs/contract.md): a line's start is its event's commence_time, or
  * the moment the league's scoreboard or box score first showed the game in progress when that is earlier. The
  * game and player are real (0022300061, Nikola Jokic); the lines and the feed times are SYNTHETIC.
  */

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The independent batch computation the stream is checked against: CONTRACT.md's pinned player metrics as
+ * The independent batch computation the stream is checked against: docs/contract.md's pinned player metrics as
  * DuckDB SQL window functions straight over the box-score CSV files. It shares no code with the topology.
  */
 public final class ReferenceSql {
@@ -91,7 +91,7 @@ public final class ReferenceSql {
   }
 
   /**
-   * player_shot_zone_analysis (key "player_id|analysis_date"): CONTRACT.md's zone rates and FG% over the
+   * player_shot_zone_analysis (key "player_id|analysis_date"): docs/contract.md's zone rates and FG% over the
    * player's last 10 games (box scores) of the season before D, zone counts from the shots of those games.
    */
   public static Map<String, Map<String, Object>> playerShotZones(List<Path> boxScoreFiles, List<Path> shotFiles)

@@ -32,13 +32,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * pra_line and pra_result on player_game_summary equal an independent DuckDB SQL computation of CONTRACT.md's
+ * pra_line and pra_result on player_game_summary equal an independent DuckDB SQL computation of docs/contract.md's
  * consensus (each bookmaker's last snapshot before the start, median across bookmakers, Odds API before
  * BettingPros) over the same matched real prop lines, for every player-game of 2023-24 in the data.
  */
 class PraLineParityTest {
   /**
-   * CONTRACT.md's consensus line per (game, player) that played, computed from the raw files alone by the shared
+   * docs/contract.md's consensus line per (game, player) that played, computed from the raw files alone by the shared
    * independent {@link PropsReference} (the props file's ground-truth ids, never the project's matcher; where the
    * ground truth has no player, the reference's own name match against who played; the game's start as the contract
    * defines it from the schedule; each bookmaker's last snapshot strictly before the start, the median across

@@ -53,7 +53,7 @@ class UpcomingContextParityTest {
       assertThat(refPlayers).hasSizeGreaterThan(minPlayerRows);
       PrecomputeParityTest.assertParity("upcoming_player_game_context", players, refPlayers, PLAYER);
 
-      // The consensus line: CONTRACT.md's definition in SQL (PraLineParityTest) for every pair that played.
+      // The consensus line: docs/contract.md's definition in SQL (PraLineParityTest) for every pair that played.
       Map<String, Object[]> refLines = PraLineParityTest.reference(data, box);
       List<String> mismatches = new ArrayList<>();
       int compared = 0;

@@ -14,7 +14,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * nba_analytics.upcoming_player_game_context, in the player's task: for every scheduled game the player is
  * expected to play ({@link ExpectedPlayer}, from the season stage), the schedule and rest fields with the prop-line
- * fields of CONTRACT.md from the snapshots before the game's tip-off. Inputs: expectations (and their
+ * fields of docs/contract.md from the snapshots before the game's tip-off. Inputs: expectations (and their
  * retractions) and the prop snapshots of a game when they change ({@link PlayerGameStage}); a new line for an
  * expected game updates the row (a late line too). The store key
  * is player|game_date; the topic key is the table key game_id|player_id.

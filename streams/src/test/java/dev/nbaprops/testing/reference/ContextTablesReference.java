@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 /**
  * The independent reference for EVERY column of nba_analytics.upcoming_team_game_context (key "game_id|team_abbr")
  * and nba_analytics.upcoming_player_game_context (key "game_id|player_id"), computed from the raw files of a data
- * directory alone (docs/features.md and CONTRACT.md are the spec): DuckDB SQL over {@code box_scores/},
+ * directory alone (docs/features.md and docs/contract.md are the spec): DuckDB SQL over {@code box_scores/},
  * {@code schedule/}, {@code odds/} and {@code props/}, plus plain Jackson parsing of BettingPros capture files
  * ({@code props/**}{@code /bettingpros_*.json}). No production class, constant or function is used.
  *
@@ -207,9 +207,9 @@ public final class ContextTablesReference {
   /**
    * upcoming_player_game_context, every column, keyed "game_id|player_id": one row per expected player (see
    * {@link #EXPECTED}) with the schedule fields, rest, games in the last 7 days, the latest appearance's date and
-   * name, and CONTRACT.md's prop-line fields for the PRA market over the snapshots strictly before the game's start
-   * (schedule {@code tipoff_utc} + 15 minutes; 19:15 America/New_York without a time), from the props CSV (The Odds API, ground-truth ids) or, only when
-   * that has no line for the player and game, the BettingPros captures.
+   * name, and docs/contract.md's prop-line fields for the PRA market over the snapshots strictly before the game's
+   * start (schedule {@code tipoff_utc} + 15 minutes; 19:15 America/New_York without a time), from the props CSV
+   * (The Odds API, ground-truth ids) or, only when that has no line for the player and game, the BettingPros captures.
    */
   public static Map<String, Map<String, Object>> upcomingPlayerContext(Path data, List<String> seasons)
       throws SQLException {

@@ -22,7 +22,7 @@ import java.util.function.Function;
 /**
  * The independent batch computation of nba_precompute.ml_feature_store and nba_precompute.player_composite_factors
  * (both keyed "player_id|game_date"), every column, as DuckDB SQL straight over the raw CSV files of a data
- * directory (box_scores/, shots/, schedule/, odds/, props/), following docs/features.md and CONTRACT.md. It uses
+ * directory (box_scores/, shots/, schedule/, odds/, props/), following docs/features.md and docs/contract.md. It uses
  * no production class, constant or function: the inputs (daily cache, shot-zone profile, the opponent's team
  * context and zone defense, the PRA consensus) are this class's own SQL, adapted from {@code ReferenceSql}, the PRA
  * snapshots and consensus are {@link PropsReference}'s; the feature row and the composites are SQL over those reference rows.

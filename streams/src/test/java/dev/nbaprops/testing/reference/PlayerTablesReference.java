@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 
 /**
  * The independent reference for every column of nba_analytics.player_game_summary and
- * nba_precompute.player_daily_cache, as docs/features.md and CONTRACT.md define them: DuckDB SQL straight over
+ * nba_precompute.player_daily_cache, as docs/features.md and docs/contract.md define them: DuckDB SQL straight over
  * the raw CSV files of a data directory (box_scores/, shots/, schedule/). No production class, constant or
  * function is on the expected-value path. The one input that is not computed here is the PRA consensus line per
  * (game, player), which the caller passes in from another independent reference (PraLineParityTest.reference:

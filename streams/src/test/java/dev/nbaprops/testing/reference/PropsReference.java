@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The one independent definition of the PRA prop snapshots the references use (PraLineParityTest, the feature and the
- * context tables), as DuckDB CTEs straight over the raw files, following CONTRACT.md; no production class, constant
- * or function is used.
+ * context tables), as DuckDB CTEs straight over the raw files, following docs/contract.md; no production class,
+ * constant or function is used.
  *
  * <ul>
  *   <li>Game and player are the props CSV's ground-truth ids ({@code nba_game_id}, {@code nba_player_id}), never the
@@ -22,7 +22,7 @@ import java.util.List;
  *       dropped first ("Daniel Theis (IND)"). A row with no player after that is dropped.
  *   <li>A snapshot is one bookmaker's line for a player, game and market at one instant; a row repeated identically
  *       in the source is the same snapshot, counted once.
- *   <li>The game's start (CONTRACT.md) = schedule {@code tipoff_utc} + 15 minutes; for a game without a time,
+ *   <li>The game's start (docs/contract.md) = schedule {@code tipoff_utc} + 15 minutes; for a game without a time,
  *       19:15 America/New_York on its date. A snapshot is pre-game when strictly before the start.
  *   <li>The line of a (game, player): the source with a pre-game snapshot, ODDS_API (the props CSV) before any other
  *       (the caller's already attributed snapshots, e.g. BETTINGPROS); over that source's pre-game snapshots: each

@@ -19,13 +19,13 @@ import java.util.stream.Stream;
 
 /**
  * SQL pieces the independent references (this package and {@code ReferenceSql}) share, each one definition written
- * out here from CONTRACT.md / docs/features.md, not taken from production code: the shot zones, the season of a game
- * id, the season's first game date, the box-score column types, the file listing and the query runner.
+ * out here from docs/contract.md / docs/features.md, not taken from production code: the shot zones, the season of a
+ * game id, the season's first game date, the box-score column types, the file listing and the query runner.
  */
 public final class SqlParts {
   private SqlParts() {}
 
-  /** Zone membership of a shot's zone_basic (CONTRACT.md), written out here, not taken from ShotZones. */
+  /** Zone membership of a shot's zone_basic (docs/contract.md), written out here, not taken from ShotZones. */
   public static final String PAINT = "zone_basic IN ('Restricted Area', 'In The Paint (Non-RA)')";
   public static final String MID = "zone_basic = 'Mid-Range'";
   public static final String THREE =

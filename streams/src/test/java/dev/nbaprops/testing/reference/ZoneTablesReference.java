@@ -18,7 +18,7 @@ import java.util.Map;
  * computed independently of the production code: DuckDB SQL straight over the raw CSV files of a data directory
  * (box_scores/, shots/, schedule/), plus plain Java over the SQL rows for the two "which zone" columns. It builds on
  * the SQL of {@code ReferenceSql.playerShotZones} / {@code teamDefenseZones} and adds the columns those lack, each
- * written from its definition in docs/features.md and CONTRACT.md:
+ * written from its definition in docs/features.md and docs/contract.md:
  *
  * <ul>
  *   <li>zones from {@code zone_basic}: paint = Restricted Area + In The Paint (Non-RA); mid_range = Mid-Range;
