@@ -15,11 +15,18 @@ RUN apt-get update \
 COPY docker/ca-certificates/ /usr/local/share/ca-certificates/extra/
 RUN update-ca-certificates
 WORKDIR /src
+# The third-party dependencies first (a layer that only a pom change invalidates); the project's own modules
+# are not in any repository yet, hence the exclusion (and a partial prefetch is fine: package fetches the rest).
 COPY pom.xml ./
+COPY schemas/pom.xml schemas/pom.xml
+COPY connectors/pom.xml connectors/pom.xml
+COPY streams/pom.xml streams/pom.xml
+COPY bench/pom.xml bench/pom.xml
+RUN mvn -B -q -pl schemas,connectors,streams dependency:go-offline -DexcludeGroupIds=dev.nbaprops \
+ || echo "dependency prefetch incomplete; the build below fetches the rest"
 COPY schemas schemas
 COPY connectors connectors
 COPY streams streams
-COPY bench/pom.xml bench/pom.xml
 RUN mvn -B -q -DskipTests -pl streams -am package
 
 FROM debian:bookworm-slim
