@@ -10,7 +10,7 @@
 #   docker/cluster-test.sh                       # season 2023-24 from ../shared/data/nba
 #   SEASON=2021-22 NBA_DATA=/path/to/nba docker/cluster-test.sh
 # Settings (environment): SEASON, NBA_DATA (a directory in the ../shared/data/nba layout), KEEP_CLUSTER=1 (leave
-# it running), KILL_AFTER (seconds after the replay starts before the broker kill, default 10), DOWN_FOR (seconds
+# it running), INSTANCES=1 and KILLS=0 (measurements for docs/scaling.md, not the test), KILL_AFTER (seconds after the replay starts before the broker kill, default 10), DOWN_FOR (seconds
 # a killed container stays down, default 20), DRAIN_TIMEOUT (default PT90M), OUT_DIR (default target/cluster-test),
 # NICE (niceness of a docker daemon this script starts, default 19).
 # Needs: Debian/Ubuntu with root for the installs it makes when something is missing (docker.io, docker-compose,
@@ -25,6 +25,9 @@ OUT="${OUT_DIR:-$ROOT/target/cluster-test}"
 KILL_AFTER="${KILL_AFTER:-10}"
 DOWN_FOR="${DOWN_FOR:-20}"
 DRAIN_TIMEOUT="${DRAIN_TIMEOUT:-PT90M}"
+INSTANCES="${INSTANCES:-2}"   # app instances: 2, or 1 for a scaling measurement (app2 removed after start)
+KILLS="${KILLS:-1}"           # 0: no kills (a scaling measurement, not the test)
+[[ "$INSTANCES" == 1 ]] && KILLS=0
 IMAGE=nba-props-streams
 BOOT="kafka1:9092,kafka2:9092,kafka3:9092"
 TABLES=(nba_analytics.player_game_summary nba_analytics.team_offense_game_summary
@@ -159,33 +162,43 @@ done
 [[ "$st" == "exited 0" ]] || die "connect-init did not submit the sink ($st)"
 log "cluster up: $(docker logs "$(cname connect-init)" 2>&1 | tail -1 | cut -c1-160)"
 ps -eo ni,comm | awk '$2 == "java" { n[$1]++ } END { for (k in n) printf "  java processes at niceness %s: %d\n", k, n[k] }'
+if [[ "$INSTANCES" == 1 ]]; then
+  log "INSTANCES=1: removing app2"
+  dc rm -sf app2 > /dev/null 2>&1
+fi
 phase_end "cluster start until every service healthy"
 
 # ---- 5. replay with kills ----------------------------------------------------------------------------------
 phase_start "replay $SEASON --produce-only into the cluster, with kills"
 docker rm -f "${P}_replayer" > /dev/null 2>&1 || true
-NBA_DATA="$DATA" dc run -d --name "${P}_replayer" replayer --seasons "$SEASON" > /dev/null
+NBA_DATA="$DATA" dc run -d --name "${P}_replayer" replayer --seasons "$SEASON" > /dev/null 2>&1
 REPLAY_T=$(date +%s)
 kills=0
 survived=0
-kill_and_restart() {
-  local svc="$1" c running
-  c="$(cname "$svc")"
-  running="$(docker inspect -f '{{.State.Running}}' "${P}_replayer" 2>/dev/null || echo false)"
-  log "docker kill $svc (replay producer still running: $running)"
-  docker kill "$c" > /dev/null
-  kills=$((kills + 1))
-  sleep "$DOWN_FOR"
-  log "docker start $svc"
-  docker start "$c" > /dev/null
-  if wait_healthy "$c" 400; then
-    survived=$((survived + 1))
-    log "$svc healthy again"
-  fi
-}
-sleep "$KILL_AFTER"
-kill_and_restart kafka2
-kill_and_restart app2
+replaying() { docker inspect -f '{{.State.Running}}' "${P}_replayer" 2>/dev/null || echo false; }
+if [[ "$KILLS" == 1 ]]; then
+  # Broker and app instance down at the same time, both while the producer is still sending: kafka2 at +KILL_AFTER,
+  # app2 10 s later; each restarted DOWN_FOR seconds after its kill.
+  sleep "$KILL_AFTER"
+  log "docker kill kafka2 (replay producer running: $(replaying))"
+  docker kill "$(cname kafka2)" > /dev/null; kills=$((kills + 1))
+  sleep 10
+  log "docker kill app2 (replay producer running: $(replaying))"
+  docker kill "$(cname app2)" > /dev/null; kills=$((kills + 1))
+  sleep $(( DOWN_FOR > 10 ? DOWN_FOR - 10 : 0 ))
+  log "docker start kafka2"
+  docker start "$(cname kafka2)" > /dev/null
+  sleep 10
+  log "docker start app2 (replay producer running: $(replaying))"
+  docker start "$(cname app2)" > /dev/null
+  for s in kafka2 app2; do
+    if wait_healthy "$(cname "$s")" 600; then
+      survived=$((survived + 1)); log "$s healthy again"
+    fi
+  done
+else
+  log "KILLS=0: no kills"
+fi
 rc="$(docker wait "${P}_replayer")"
 docker logs "${P}_replayer" > "$OUT/replayer.log" 2>&1 || true
 resumed=0
@@ -212,10 +225,11 @@ phase_start "key lookups through app1 and app2"
 lookups=0
 # a (player, date) key of the reference daily cache: the columns named player_id and cache_date
 read -r pid day < <(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "player_id") p = i; if ($i == "cache_date") d = i } next }
-  NR == 1000 { print $p, $d; exit }' "$OUT/reference/nba_precompute.player_daily_cache.csv")
+  NR == 1000 { print $p, $d; exit }' "$OUT/reference/nba_precompute.player_daily_cache.csv") || true
 [[ -n "${pid:-}" && -n "${day:-}" ]] || die "no player_id/cache_date key in the reference daily cache"
 declare -A bodies=()
-for port in "${APP1_PORT:-7070}" "${APP2_PORT:-7071}"; do
+ports=("${APP1_PORT:-7070}"); [[ "$INSTANCES" == 1 ]] || ports+=("${APP2_PORT:-7071}")
+for port in "${ports[@]}"; do
   body="$(curl -s -w '\n%{http_code}' "http://127.0.0.1:$port/players/$pid/daily-cache?date=$day")"
   code="${body##*$'\n'}"; body="${body%$'\n'*}"
   if [[ "$code" == 200 && "$body" == *"$pid"* ]]; then
@@ -234,20 +248,13 @@ phase_end "key lookups"
 phase_start "stopping the Connect workers (DuckDB allows one process per file) and comparing the warehouse"
 dc stop connect1 connect2 > /dev/null 2>&1
 export_tables "${P}_warehouse" warehouse.duckdb "$OUT/cluster"
-equal=0
-rows=0
-for t in "${TABLES[@]}"; do
-  ref="$OUT/reference/$t.csv"; got="$OUT/cluster/$t.csv"
-  n=$(( $(wc -l < "$got") - 1 ))
-  rows=$((rows + n))
-  if cmp -s "$ref" "$got"; then
-    equal=$((equal + 1))
-    printf '  %-46s equal (%s rows)\n' "$t" "$n"
-  else
-    printf '  %-46s DIFFERENT: cluster %s rows, reference %s rows\n' "$t" "$n" "$(( $(wc -l < "$ref") - 1 ))"
-    diff "$ref" "$got" | head -6 | cut -c1-200 | sed 's/^/      /'
-  fi
-done
+# Cell by cell (`compare`): equal when every cell is the same text or the same number within a relative 1e-9.
+tables_csv="$(IFS=,; echo "${TABLES[*]}")"
+docker run --rm -v "$OUT:/out" "$IMAGE" compare /out/reference /out/cluster --tables "$tables_csv" \
+  > "$OUT/compare.log" 2>&1 || true
+sed 's/^/  /' "$OUT/compare.log"
+read -r equal rows < <(sed -n 's/^compared: \([0-9]*\) of [0-9]* tables equal, \([0-9]*\) rows$/\1 \2/p' "$OUT/compare.log") || true
+equal="${equal:-0}"; rows="${rows:-0}"
 phase_end "export and compare"
 
 log "timings:"
@@ -256,7 +263,7 @@ printf '  %-44s %6ss\n' "total" "$(( $(date +%s) - T0 ))" | tee -a "$OUT/timings
 (( resumed )) && log "note: the replay producer failed once and was continued with --resume"
 ok=1
 (( equal == ${#TABLES[@]} )) || ok=0
-(( lookups == 2 )) || { ok=0; log "key lookups answered: $lookups of 2"; }
+(( lookups == ${#ports[@]} )) || { ok=0; log "key lookups answered: $lookups of ${#ports[@]}"; }
 (( survived == kills )) || ok=0
 echo "cluster: $equal tables equal, $rows rows, $survived kills survived"
 (( ok ))
