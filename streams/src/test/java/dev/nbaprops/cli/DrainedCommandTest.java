@@ -1,0 +1,100 @@
+package dev.nbaprops.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nbaprops.embedded.EmbeddedKafka;
+import dev.nbaprops.topics.TopicAdmin;
+import dev.nbaprops.topics.Topics;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code drained} on a real broker: not drained while the app's group or the sink's group has records left, drained
+ * once both have committed up to the ends (the offsets are committed by hand here, as the app and Connect would).
+ */
+class DrainedCommandTest {
+  @TempDir
+  static Path tmp;
+  static EmbeddedKafka kafka;
+
+  @BeforeAll
+  static void startBroker() {
+    kafka = new EmbeddedKafka(tmp.resolve("broker"), 0, 0, "256m", Map.of()).start(Duration.ofSeconds(90));
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  private int drained(StringBuilder out) {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream old = System.out;
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      return new CommandLine(new DrainedCommand()).execute("--bootstrap-servers", kafka.bootstrapServers(),
+          "--state-dir", tmp.resolve("cli").toString(), "--timeout", "PT8S", "--settle", "PT1S");
+    } finally {
+      System.setOut(old);
+      out.append(buf.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static void commitToEnd(Admin admin, String group, List<String> topics) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (var d : admin.describeTopics(topics).allTopicNames().get().values()) {
+      d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    admin.listOffsets(latest).all().get().forEach((tp, o) -> offsets.put(tp, new OffsetAndMetadata(o.offset())));
+    admin.alterConsumerGroupOffsets(group, offsets).all().get();
+  }
+
+  @Test
+  void waitsForTheAppAndTheSinkThenReportsDrained() throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      TopicAdmin.ensureTopics(admin, 2, (short) 1);
+      Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+      try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+        producer.send(new ProducerRecord<>(Topics.PLAYER_BOX_SCORE, "203999", "raw")).get();
+        producer.send(new ProducerRecord<>(Topics.derived().get(0), "k", "derived")).get();
+      }
+
+      StringBuilder out = new StringBuilder();
+      assertThat(drained(out)).as(out.toString()).isEqualTo(1);
+      assertThat(out).contains("not drained").contains("topology 1 records to process");
+
+      commitToEnd(admin, "nba-props-streams", Topics.RAW);
+      out.setLength(0);
+      assertThat(drained(out)).as(out.toString()).isEqualTo(1);
+      assertThat(out).contains("topology 0 records to process, sink 1 rows to write");
+
+      commitToEnd(admin, "connect-duckdb-sink", Topics.derived());
+      out.setLength(0);
+      assertThat(drained(out)).as(out.toString()).isEqualTo(0);
+      assertThat(out).contains("drained: topology 0 records to process, sink 0 rows to write, 0 open transactions");
+    }
+  }
+}
