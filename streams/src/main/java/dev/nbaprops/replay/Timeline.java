@@ -4,6 +4,7 @@ import dev.nbaprops.avro.common.DeadLetter;
 import dev.nbaprops.avro.raw.ScheduleGame;
 import dev.nbaprops.source.CsvSource;
 import dev.nbaprops.source.DataLayout;
+import dev.nbaprops.source.Excerpt;
 import dev.nbaprops.source.Parsed;
 import dev.nbaprops.source.ScheduleParser;
 import dev.nbaprops.source.SourceKind;
@@ -177,6 +178,7 @@ public final class Timeline implements AutoCloseable {
     final java.util.Iterator<ParsedRow> rows;
     final AutoCloseable closer;
     final String fileSeason;
+    final boolean json;
     /** Accepted rows read ahead of the one queued, earliest event time first (then file order). */
     final PriorityQueue<Data> ahead = new PriorityQueue<>(Comparator.comparingLong(Data::eventTime)
         .thenComparingLong(Data::line));
@@ -186,7 +188,8 @@ public final class Timeline implements AutoCloseable {
       this.source = source;
       this.path = path;
       this.fileSeason = DataLayout.seasonOfFile(path).orElse(null);
-      if (path.getFileName().toString().endsWith(".json")) {
+      this.json = path.getFileName().toString().endsWith(".json");
+      if (json) {
         this.rows = parsers.json(source, path).iterator();
         this.closer = () -> { };
       } else {
@@ -254,6 +257,15 @@ public final class Timeline implements AutoCloseable {
               season, facts.date());
           return;
         }
+        if (json) {
+          // A record from a JSON capture is not bounded by the CSV line limit: keep it under the producer's limit.
+          int size = encodedSize(ok.value());
+          if (size > MAX_RECORD_BYTES) {
+            reject(row, String.format("record of %,d bytes is larger than the limit of %,d bytes", size,
+                MAX_RECORD_BYTES), season, facts.date());
+            return;
+          }
+        }
         counts.accepted++;
         if (ok.value() instanceof dev.nbaprops.avro.raw.PropLine line) {
           summary.propMatched(line.getMatchRule());
@@ -293,9 +305,20 @@ public final class Timeline implements AutoCloseable {
     private void reject(SourceRow row, String reason, String season, LocalDate date) {
       summary.of(source.cliName()).deadLettered++;
       DeadLetter letter = DeadLetter.newBuilder().setSource(source.cliName()).setSourceFile(row.file())
-          .setLineNumber(row.lineNumber()).setReason(reason).setRaw(row.line()).setRejectedAt(Instant.now()).build();
+          .setLineNumber(row.lineNumber()).setReason(Excerpt.reason(reason)).setRaw(Excerpt.raw(row.line())).setRejectedAt(Instant.now()).build();
       dead.add(new Dead(source, letter, season, date));
     }
+  }
+
+  /**
+   * Largest record accepted from a JSON capture (CSV records are bounded by {@link CsvSource#MAX_LINE_BYTES}); well
+   * under the producer's default {@code max.request.size} of 1 MB, so one record can never fail a transaction.
+   */
+  static final int MAX_RECORD_BYTES = 256 * 1024;
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int encodedSize(SpecificRecord value) {
+    return ((dev.nbaprops.serde.AvroCodec) dev.nbaprops.serde.AvroCodec.of(value.getClass())).encode(value).length;
   }
 
   /** SHA-256 of the record's Avro encoding: equal exactly when the values are equal. */
