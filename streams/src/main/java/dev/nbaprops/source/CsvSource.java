@@ -308,6 +308,7 @@ public final class CsvSource implements Iterator<SourceRow>, AutoCloseable {
           pos = 0;
           if (lim <= 0) {
             lim = 0;
+            finish();
             return any;
           }
         }
@@ -323,11 +324,21 @@ public final class CsvSource implements Iterator<SourceRow>, AutoCloseable {
         append(pos, end - pos);
         pos = nl < 0 ? lim : nl + 1;
         if (nl >= 0) {
-          if (!overflow && len > 0 && line[len - 1] == '\r') {
-            len--;
-          }
+          finish();
           return true;
         }
+      }
+    }
+
+    /** Drops a CR before the LF (it does not count toward the limit); a line still over the limit overflows. */
+    private void finish() {
+      if (!overflow && len > 0 && line[len - 1] == '\r') {
+        len--;
+        total--;
+      }
+      if (len > MAX_LINE_BYTES) {
+        overflow = true;
+        len = MAX_LINE_BYTES;
       }
     }
 
@@ -336,13 +347,13 @@ public final class CsvSource implements Iterator<SourceRow>, AutoCloseable {
       if (overflow) {
         return;
       }
-      int room = MAX_LINE_BYTES - len;
+      int room = MAX_LINE_BYTES + 1 - len; // one more for a CR before the LF
       if (n > room) {
         overflow = true;
         n = room;
       }
       if (len + n > line.length) {
-        line = Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, Math.max(len + n, line.length * 2)));
+        line = Arrays.copyOf(line, Math.min(MAX_LINE_BYTES + 1, Math.max(len + n, line.length * 2)));
       }
       System.arraycopy(buf, from, line, len, n);
       len += n;
