@@ -30,6 +30,7 @@ public final class TopicAdmin {
         admin.createTopics(missing).all().get();
         LOG.info("created {} topics with {} partitions", missing.size(), partitions);
       }
+      Topics.ensureTombstoneRetention(admin);
       Map<String, TopicDescription> described =
           admin.describeTopics(Topics.all().stream().map(Topics.TopicDef::name).toList()).allTopicNames().get();
       for (TopicDescription d : described.values()) {

@@ -111,7 +111,7 @@ class LiveOutboxFaultsTest {
    */
   @Test
   void kafkaRefusingARecordDoesNotBlockTheOthers(@TempDir Path tmp) throws Exception {
-    try (EmbeddedKafka kafka = new EmbeddedKafka(tmp, 0, 0, "384m", Map.of()).start(Duration.ofMinutes(2))) {
+    try (EmbeddedKafka kafka = new EmbeddedKafka(tmp, 0, 0, "384m", Map.of()).start(Duration.ofMinutes(5))) {
       String bs = kafka.bootstrapServers();
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bs))) {
         TopicAdmin.ensureTopics(admin, 2, (short) 1);
