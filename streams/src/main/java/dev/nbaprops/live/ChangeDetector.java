@@ -21,8 +21,20 @@ import java.util.Map;
  * re-sends that commit's records; the topology recognises unchanged records, so no derived row changes.
  */
 public final class ChangeDetector {
+  /**
+   * Dead letters remembered (so the same rejected item polled again is not dead-lettered again): the most recent
+   * ones only, in memory, never in the state file, so a feed answering new garbage every poll does not grow memory.
+   */
+  static final int MAX_DEAD_LETTER_KEYS = 10_000;
+
   private final Map<String, ByteBuffer> accepted = new HashMap<>();
   private final Map<String, ByteBuffer> committed = new HashMap<>();
+  private final Map<String, ByteBuffer> deadLetters = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, ByteBuffer> eldest) {
+      return size() > MAX_DEAD_LETTER_KEYS;
+    }
+  };
   private final Path file;
 
   /** @param file where committed digests are kept; null keeps them in memory only */
@@ -32,7 +44,7 @@ public final class ChangeDetector {
       try {
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
           int tab = line.lastIndexOf('\t');
-          if (tab > 0) {
+          if (tab > 0 && !isDeadLetter(line)) {
             ByteBuffer d = ByteBuffer.wrap(Base64.getDecoder().decode(line.substring(tab + 1))).asReadOnlyBuffer();
             committed.put(line.substring(0, tab), d);
             accepted.put(line.substring(0, tab), d);
@@ -46,24 +58,49 @@ public final class ChangeDetector {
 
   /** True (and remembered) when the key is new or its content changed since the last accepted record. */
   public synchronized boolean offer(String changeKey, ByteBuffer digest) {
-    ByteBuffer last = accepted.get(changeKey);
-    if (digest.equals(last)) {
+    if (!changed(changeKey, digest)) {
       return false;
     }
-    accepted.put(changeKey, digest);
+    accept(changeKey, digest);
     return true;
   }
 
-  /** Kafka acknowledged these records: persist their digests. */
-  public synchronized void committed(List<LiveRecord> records) {
-    for (LiveRecord r : records) {
-      committed.put(r.changeKey(), r.digest());
-    }
-    save();
+  /** True when the key is new or its content changed since the last accepted record (nothing remembered). */
+  public synchronized boolean changed(String changeKey, ByteBuffer digest) {
+    ByteBuffer last = isDeadLetter(changeKey) ? deadLetters.get(changeKey) : accepted.get(changeKey);
+    return !digest.equals(last);
   }
 
+  /** Remembers a record as accepted for sending. */
+  public synchronized void accept(String changeKey, ByteBuffer digest) {
+    if (isDeadLetter(changeKey)) {
+      deadLetters.put(changeKey, digest);
+    } else {
+      accepted.put(changeKey, digest);
+    }
+  }
+
+  private static boolean isDeadLetter(String changeKey) {
+    return changeKey.startsWith(DeadLetters.CHANGE_KEY_PREFIX);
+  }
+
+  /** Kafka acknowledged these records: persist their digests (dead letters are remembered in memory only). */
+  public synchronized void committed(List<LiveRecord> records) {
+    boolean any = false;
+    for (LiveRecord r : records) {
+      if (!isDeadLetter(r.changeKey())) {
+        committed.put(r.changeKey(), r.digest());
+        any = true;
+      }
+    }
+    if (any) {
+      save();
+    }
+  }
+
+  /** Keys remembered: one per thing described (a player's line in a game, a bookmaker's line) and dead letters. */
   public synchronized int size() {
-    return accepted.size();
+    return accepted.size() + deadLetters.size();
   }
 
   private void save() {

@@ -66,18 +66,23 @@ public final class HttpFeed {
     throw new FeedException(FeedException.Kind.HTTP_4XX, msg, retryAfter, null);
   }
 
-  /** Retry-After as delta-seconds or an HTTP date (RFC 9110); null when unreadable. */
+  /** Longest Retry-After taken from a header (the runner's {@link Backoff} clamps further). */
+  static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
+
+  /** Retry-After as delta-seconds or an HTTP date (RFC 9110), at most {@link #MAX_RETRY_AFTER}; null when unreadable. */
   static Duration retryAfter(String value, Instant now) {
     String v = value.strip();
+    if (v.matches("\\d+")) {
+      // Any number of digits: a value beyond a day (or beyond a long) is a day, never an overflow.
+      return v.length() > 9 || Long.parseLong(v) > MAX_RETRY_AFTER.toSeconds() ? MAX_RETRY_AFTER
+          : Duration.ofSeconds(Long.parseLong(v));
+    }
     try {
-      return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
-    } catch (NumberFormatException e) {
-      try {
-        Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
-      } catch (RuntimeException e2) {
-        return null;
-      }
+      Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      Duration d = at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
+      return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 

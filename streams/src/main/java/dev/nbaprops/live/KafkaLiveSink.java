@@ -7,6 +7,15 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +43,7 @@ public final class KafkaLiveSink implements LiveSink {
   }
 
   @Override
-  public synchronized void send(List<LiveRecord> batch) {
+  public synchronized void send(List<LiveRecord> batch) throws LiveSink.PoisonRecordException {
     if (producer == null) {
       Map<String, Object> o = new HashMap<>(overrides);
       o.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
@@ -48,20 +57,76 @@ public final class KafkaLiveSink implements LiveSink {
       }
       producer = p;
     }
+    int at = -1;
+    List<Future<RecordMetadata>> futures = new java.util.ArrayList<>(batch.size());
     try {
       producer.beginTransaction();
-      for (LiveRecord r : batch) {
-        producer.send(new ProducerRecord<>(r.topic(), null, r.timestamp(), r.key(), r.encode()));
+      for (int i = 0; i < batch.size(); i++) {
+        at = i;
+        LiveRecord r = batch.get(i);
+        Future<RecordMetadata> f = producer.send(new ProducerRecord<>(r.topic(), null, r.timestamp(), r.key(),
+            r.encode()));
+        futures.add(f);
+        if (f.isDone()) {
+          // Checked on the client before sending (size, serialization): such a failure is the record's own.
+          try {
+            f.get();
+          } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new KafkaException(e.getCause());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+          }
+        }
       }
+      at = -1;
       producer.commitTransaction();
     } catch (RuntimeException e) {
-      try {
-        producer.abortTransaction();
-      } catch (RuntimeException abortFailed) {
-        LOG.warn("live producer cannot abort ({}); replacing it", abortFailed.toString());
-        closeProducer();
+      abort();
+      Throwable poison = recordFault(e);
+      for (int i = 0; at < 0 && i < futures.size(); i++) {
+        // A record the broker refused (e.g. over its message.max.bytes) fails its own future.
+        Future<RecordMetadata> f = futures.get(i);
+        if (f.isDone()) {
+          try {
+            f.get();
+          } catch (ExecutionException ee) {
+            if (recordFault(ee.getCause()) != null) {
+              at = i;
+              poison = recordFault(ee.getCause());
+            }
+          } catch (InterruptedException | java.util.concurrent.CancellationException ignored) {
+            // not this one
+          }
+        }
+      }
+      if (poison != null && at >= 0) {
+        throw new LiveSink.PoisonRecordException(at, "record " + at + " of the batch (" + batch.get(at).topic()
+            + ", key " + batch.get(at).key() + ") cannot be sent: " + poison, e);
       }
       throw e;
+    }
+  }
+
+  /** The cause when a failure belongs to the record rather than to the broker or the network; else null. */
+  static Throwable recordFault(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException
+          || t instanceof SerializationException || t instanceof InvalidTopicException
+          || t instanceof org.apache.avro.AvroRuntimeException || t instanceof ClassCastException
+          || t instanceof NullPointerException) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private void abort() {
+    try {
+      producer.abortTransaction();
+    } catch (RuntimeException abortFailed) {
+      LOG.warn("live producer cannot abort ({}); replacing it", abortFailed.toString());
+      closeProducer();
     }
   }
 

@@ -36,6 +36,7 @@ public final class LiveConfig extends AbstractConfig {
   public static final String HTTP_TIMEOUT = "live.http.timeout";
   public static final String RETRY_INITIAL = "live.retry.initial";
   public static final String RETRY_MAX = "live.retry.max";
+  public static final String RETRY_AFTER_MAX = "live.retry.after.max";
   public static final String FLUSH_INTERVAL = "live.flush.interval";
   public static final String DATA_DIR = "live.data.dir";
 
@@ -83,6 +84,8 @@ public final class LiveConfig extends AbstractConfig {
       .define(HTTP_TIMEOUT, Type.STRING, "PT10S", DURATION, Importance.LOW, "Connect and request timeout of a fetch.")
       .define(RETRY_INITIAL, Type.STRING, "PT2S", DURATION, Importance.LOW, "First retry delay after a failure.")
       .define(RETRY_MAX, Type.STRING, "PT5M", DURATION, Importance.LOW, "Longest retry delay (Retry-After may exceed it).")
+      .define(RETRY_AFTER_MAX, Type.STRING, "PT30M", DURATION, Importance.LOW,
+          "Longest wait a server's Retry-After can impose (a longer one is clamped to this).")
       .define(FLUSH_INTERVAL, Type.STRING, "PT1S", DURATION, Importance.LOW, "How often queued records are produced.")
       .define(DATA_DIR, Type.STRING, "", Importance.MEDIUM,
           "Data directory whose schedule and box scores the prop matcher resolves names against (empty = the slice).");

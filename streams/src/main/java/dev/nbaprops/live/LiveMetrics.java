@@ -46,6 +46,8 @@ public final class LiveMetrics {
     m.put("pollers", pollers.stream().map(h -> h.toJson(now)).toList());
     Map<String, Object> ob = new LinkedHashMap<>(outbox.health().toJson(now));
     ob.put("pending_records", outbox.pending());
+    ob.put("dead_lettered", outbox.deadLettered());
+    ob.put("recovered_at_start", outbox.recovered());
     ob.put("oldest_pending_age_seconds", outbox.oldestPendingAge(now).toMillis() / 1000.0);
     m.put("producer", ob);
     m.put("games", games.counts());
@@ -76,6 +78,10 @@ public final class LiveMetrics {
     header(b, "nba_live_outbox_oldest_pending_age_seconds", "Age of the oldest record not yet committed", "gauge");
     b.append("nba_live_outbox_oldest_pending_age_seconds ").append(fmt(outbox.oldestPendingAge(now).toMillis() / 1000.0))
         .append('\n');
+    header(b, "nba_live_outbox_dead_lettered_total", "Records that could never be sent, dead-lettered instead", "counter");
+    b.append("nba_live_outbox_dead_lettered_total ").append(fmt(outbox.deadLettered())).append('\n');
+    header(b, "nba_live_outbox_recovered_records", "Records queued again from the journal at start", "gauge");
+    b.append("nba_live_outbox_recovered_records ").append(fmt(outbox.recovered())).append('\n');
     header(b, "nba_live_games", "Followed games by state", "gauge");
     games.counts().forEach((state, n) -> b.append("nba_live_games{state=\"").append(state).append("\"} ")
         .append(fmt(n)).append('\n'));

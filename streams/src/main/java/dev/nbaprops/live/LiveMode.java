@@ -22,6 +22,8 @@ public final class LiveMode implements AutoCloseable {
   private final LiveHttpHandler handler;
   private final LiveSink sink;
   private final List<String> notes = new ArrayList<>();
+  /** The outbox's write-ahead log, beside the change state file. */
+  public static final String JOURNAL_FILE = "outbox.journal";
 
   /**
    * @param stateFile where the change detector keeps what was sent (null: in memory)
@@ -31,7 +33,8 @@ public final class LiveMode implements AutoCloseable {
     this.sink = sink;
     HttpFeed nba = new HttpFeed(cfg.duration(LiveConfig.HTTP_TIMEOUT), cfg.secret(LiveConfig.NBA_API_KEY).isEmpty()
         ? Map.of() : Map.of(cfg.getString(LiveConfig.NBA_API_KEY_HEADER), cfg.secret(LiveConfig.NBA_API_KEY)), clock);
-    this.outbox = new Outbox(sink, new ChangeDetector(stateFile), cfg.duration(LiveConfig.FLUSH_INTERVAL));
+    this.outbox = new Outbox(sink, new ChangeDetector(stateFile), cfg.duration(LiveConfig.FLUSH_INTERVAL),
+        stateFile == null ? null : stateFile.resolveSibling(JOURNAL_FILE));
     List<Poller> pollers = new ArrayList<>();
     pollers.add(new ScoreboardPoller(cfg.getString(LiveConfig.SCOREBOARD_URL), cfg.duration(LiveConfig.SCOREBOARD_INTERVAL),
         nba, games, outbox));
@@ -56,7 +59,7 @@ public final class LiveMode implements AutoCloseable {
           matcher, outbox));
     }
     this.runner = new LiveRunner(pollers, outbox, new Backoff(cfg.duration(LiveConfig.RETRY_INITIAL),
-        cfg.duration(LiveConfig.RETRY_MAX)), clock);
+        cfg.duration(LiveConfig.RETRY_MAX), cfg.duration(LiveConfig.RETRY_AFTER_MAX)), clock);
     this.metrics = new LiveMetrics(pollers.stream().map(Poller::health).toList(), outbox, games);
     this.handler = new LiveHttpHandler(metrics, games, clock);
   }
@@ -94,6 +97,7 @@ public final class LiveMode implements AutoCloseable {
   @Override
   public void close() {
     runner.close();
+    outbox.close();
     sink.close();
   }
 }

@@ -111,14 +111,28 @@ public final class LiveRunner implements AutoCloseable {
     executor.execute(this::flushLoop);
   }
 
+  /** One poll and a flush, then the next one is scheduled whatever happened (a poller never stops silently). */
   private void loop(Poller p) {
-    Duration next = pollOnce(p, clock.instant());
-    flushOnce(clock.instant());
-    reschedule(() -> loop(p), next);
+    Duration next = null;
+    try {
+      next = pollOnce(p, clock.instant());
+      flushOnce(clock.instant());
+    } catch (RuntimeException | Error e) {
+      LOG.error("live poller {}: unexpected failure outside the poll; next attempt in {}", p.name(), backoff.max(), e);
+    } finally {
+      reschedule(() -> loop(p), next != null ? next : backoff.max());
+    }
   }
 
   private void flushLoop() {
-    reschedule(this::flushLoop, flushOnce(clock.instant()));
+    Duration next = null;
+    try {
+      next = flushOnce(clock.instant());
+    } catch (RuntimeException | Error e) {
+      LOG.error("live producer: unexpected failure; next attempt in {}", backoff.max(), e);
+    } finally {
+      reschedule(this::flushLoop, next != null ? next : backoff.max());
+    }
   }
 
   private void reschedule(Runnable r, Duration after) {

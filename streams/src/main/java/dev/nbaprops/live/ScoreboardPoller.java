@@ -41,8 +41,9 @@ public final class ScoreboardPoller implements Poller {
       if (!LiveGames.tracked(g.gameId())) {
         continue;
       }
-      games.fromScoreboard(g, now);
       if (g.schedule() instanceof Parsed.Ok<ScheduleGame> ok) {
+        // Only a game whose entry is valid is followed: a feed answering garbage adds dead letters, not games.
+        games.fromScoreboard(g, now);
         records.add(new LiveRecord(SourceKind.SCHEDULE.topic(), ok.key(), ok.value(), ok.eventTime(),
             "schedule|" + g.gameId(), LiveRecord.digestOf(ok.value())));
       } else if (g.schedule() instanceof Parsed.Rejected<ScheduleGame> r) {

@@ -40,7 +40,8 @@ public final class ReplayProgress {
    * Bumped whenever the timeline's order or content rules change (parsers, matching, ordering), so a resume never
    * continues a position computed by other rules.
    */
-  public static final int TIMELINE_VERSION = 2; // 2: real game starts and ends, per-file reorder window
+  // 2: real game starts and ends, per-file reorder window; 3: file faults, overlong and non-UTF-8 lines as items
+  public static final int TIMELINE_VERSION = 3;
 
   /**
    * The committed position: items of the timeline sent (records and dead letters), the file and line of the last

@@ -18,7 +18,12 @@ import dev.nbaprops.source.Parsed;
 import dev.nbaprops.source.SourceRow;
 import dev.nbaprops.source.props.BettingProsPropsParser;
 import dev.nbaprops.source.props.OddsApiEventOddsParser;
+import dev.nbaprops.source.Excerpt;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -69,14 +74,34 @@ public final class SourceParsers {
   static List<Timeline.ParsedRow> propFeed(Path file, PropMatcher matcher) {
     String name = file.getFileName().toString();
     List<Parsed<PropLine>> parsed;
+    String raw = null;
     try {
-      String json = Files.readString(file);
+      long size = Files.size(file);
+      if (size == 0) {
+        return fileFault(file, "empty file (0 bytes; expected one JSON response)", null);
+      }
+      if (size > MAX_CAPTURE_BYTES) {
+        return fileFault(file, String.format("capture of %,d bytes is larger than the limit of %,d bytes (not read)",
+            size, MAX_CAPTURE_BYTES), null);
+      }
+      byte[] bytes = Files.readAllBytes(file);
+      String json;
+      try {
+        json = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+      } catch (CharacterCodingException e) {
+        return fileFault(file, "not valid UTF-8 (" + e.getMessage() + ")", new String(bytes, StandardCharsets.UTF_8));
+      }
+      if (!json.isEmpty() && json.charAt(0) == '\uFEFF') {
+        json = json.substring(1);
+      }
+      raw = json;
       if (name.startsWith("odds_api")) {
         parsed = new OddsApiEventOddsParser(matcher).parse(json);
       } else if (name.startsWith("bettingpros")) {
         JsonNode envelope = JSON.readTree(json);
-        JsonNode fetched = envelope.get("fetched_at");
-        JsonNode response = envelope.get("response");
+        JsonNode fetched = envelope == null ? null : envelope.get("fetched_at");
+        JsonNode response = envelope == null ? null : envelope.get("response");
         if (fetched == null || response == null) {
           parsed = List.of(Parsed.rejected("a BettingPros capture needs the envelope {\"fetched_at\": ..., "
               + "\"response\": ...} (the API response has no snapshot time)"));
@@ -86,14 +111,28 @@ public final class SourceParsers {
       } else {
         parsed = List.of(Parsed.rejected("unknown prop feed file name (expected odds_api_*.json or bettingpros_*.json)"));
       }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return fileFault(file, "not JSON: " + e.getOriginalMessage().lines().findFirst().orElse("") + " (line "
+          + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", raw);
     } catch (IOException | RuntimeException e) {
-      parsed = List.of(Parsed.rejected("unreadable prop feed capture: " + e.getMessage()));
+      return fileFault(file, "unreadable prop feed capture: " + e, raw);
     }
     List<Timeline.ParsedRow> out = new ArrayList<>();
     for (int i = 0; i < parsed.size(); i++) {
-      out.add(new Timeline.ParsedRow(new SourceRow(file.toString(), i + 1, null, Map.of()), parsed.get(i)));
+      // A capture rejected as a whole keeps the start of the document as its raw copy.
+      String itemRaw = parsed.size() == 1 && parsed.get(0) instanceof Parsed.Rejected<PropLine> ? raw : null;
+      out.add(new Timeline.ParsedRow(new SourceRow(file.toString(), i + 1, itemRaw == null ? null
+          : Excerpt.raw(itemRaw), Map.of()), parsed.get(i)));
     }
     return out;
+  }
+
+  /** Largest prop-feed capture read (one API response; real ones are under 1 MB). */
+  static final long MAX_CAPTURE_BYTES = 32L * 1024 * 1024;
+
+  private static List<Timeline.ParsedRow> fileFault(Path file, String reason, String raw) {
+    return List.of(new Timeline.ParsedRow(new SourceRow(file.toString(), 1, Excerpt.raw(raw), Map.of()),
+        Parsed.rejected("file " + file.getFileName() + ": " + reason)));
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -4,6 +4,7 @@ import dev.nbaprops.avro.common.DeadLetter;
 import dev.nbaprops.avro.raw.ScheduleGame;
 import dev.nbaprops.source.CsvSource;
 import dev.nbaprops.source.DataLayout;
+import dev.nbaprops.source.Excerpt;
 import dev.nbaprops.source.Parsed;
 import dev.nbaprops.source.ScheduleParser;
 import dev.nbaprops.source.SourceKind;
@@ -25,7 +26,9 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Every selected row of every selected source file, merged into one timeline ordered by (event time, source
- * order, file, line). Files are read lazily (one pending row per file), so memory stays flat. Rows that cannot
+ * order, file, line). Files are read lazily (one pending row per file plus a day's rows read ahead); what grows
+ * with the input is the set of unique keys seen (duplicate detection), about {@value #SEEN_KEY_BYTES} bytes a key
+ * (about 14 MB for the three shared seasons). Rows that cannot
  * be accepted come out as {@link Dead} items at the point they were read, with file, line and reason: an
  * unparseable or impossible row, or a second row for a key already seen with other values. The order is a
  * pure function of the files and the selection, which is what lets {@code --resume} skip a committed prefix.
@@ -74,10 +77,24 @@ public final class Timeline implements AutoCloseable {
   private final List<Reader> readers = new ArrayList<>();
   private final PriorityQueue<Pending> queue;
   private final ArrayDeque<Dead> dead = new ArrayDeque<>();
-  /** Unique key -> (digest of the first record's encoding, "file:line" of the first record). */
-  private final Map<String, Seen> seenKeys = new HashMap<>();
+  /**
+   * Every unique key read (duplicate detection needs them all: a key may come back in another file or months later)
+   * -> the first record's digest and position. Kept compact, about 120 bytes a key (128-bit hash of the key, 64 bits
+   * of the record's SHA-256, file index and line): see {@link #SEEN_KEY_BYTES}.
+   */
+  private final Map<KeyHash, Seen> seenKeys = new HashMap<>();
+  private final List<String> seenFiles = new ArrayList<>();
+  private final java.security.MessageDigest sha256 = sha256();
 
-  private record Seen(java.nio.ByteBuffer digest, String where) {}
+  /**
+   * Heap per key of {@link #seenKeys}, measured (TimelineMemoryTest): the one part of the timeline that grows with
+   * the input, by the keyed rows of the selection (box scores, schedule, game lines, prop snapshots).
+   */
+  static final int SEEN_KEY_BYTES = 120;
+
+  record KeyHash(long hi, long lo) {}
+
+  record Seen(long digest, int file, long line) {}
   private final Map<SourceKind, Long> lastEventTime = new HashMap<>();
 
   public Timeline(DataLayout layout, Selection selection, ParserFactory parsers, ReplaySummary summary) {
@@ -177,6 +194,9 @@ public final class Timeline implements AutoCloseable {
     final java.util.Iterator<ParsedRow> rows;
     final AutoCloseable closer;
     final String fileSeason;
+    final boolean json;
+    /** This file's index in {@code seenFiles}, once it has a key. */
+    int fileIndex = -1;
     /** Accepted rows read ahead of the one queued, earliest event time first (then file order). */
     final PriorityQueue<Data> ahead = new PriorityQueue<>(Comparator.comparingLong(Data::eventTime)
         .thenComparingLong(Data::line));
@@ -186,7 +206,8 @@ public final class Timeline implements AutoCloseable {
       this.source = source;
       this.path = path;
       this.fileSeason = DataLayout.seasonOfFile(path).orElse(null);
-      if (path.getFileName().toString().endsWith(".json")) {
+      this.json = path.getFileName().toString().endsWith(".json");
+      if (json) {
         this.rows = parsers.json(source, path).iterator();
         this.closer = () -> { };
       } else {
@@ -254,6 +275,15 @@ public final class Timeline implements AutoCloseable {
               season, facts.date());
           return;
         }
+        if (json) {
+          // A record from a JSON capture is not bounded by the CSV line limit: keep it under the producer's limit.
+          int size = encodedSize(ok.value());
+          if (size > MAX_RECORD_BYTES) {
+            reject(row, String.format("record of %,d bytes is larger than the limit of %,d bytes", size,
+                MAX_RECORD_BYTES), season, facts.date());
+            return;
+          }
+        }
         counts.accepted++;
         if (ok.value() instanceof dev.nbaprops.avro.raw.PropLine line) {
           summary.propMatched(line.getMatchRule());
@@ -280,21 +310,46 @@ public final class Timeline implements AutoCloseable {
       if (key == null) {
         return null;
       }
-      String k = source.cliName() + "|" + key;
-      java.nio.ByteBuffer digest = digest(value);
-      Seen first = seenKeys.get(k);
+      java.nio.ByteBuffer k = java.nio.ByteBuffer.wrap(sha256.digest((source.cliName() + "|" + key)
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      KeyHash h = new KeyHash(k.getLong(), k.getLong());
+      long digest = digest(value).getLong();
+      Seen first = seenKeys.get(h);
       if (first == null) {
-        seenKeys.put(k, new Seen(digest, path.getFileName() + ":" + row.lineNumber()));
+        if (fileIndex < 0) {
+          fileIndex = seenFiles.size();
+          seenFiles.add(path.getFileName().toString());
+        }
+        seenKeys.put(h, new Seen(digest, fileIndex, row.lineNumber()));
         return null;
       }
-      return first.digest().equals(digest) ? null : first.where();
+      return first.digest() == digest ? null : seenFiles.get(first.file()) + ":" + first.line();
     }
 
     private void reject(SourceRow row, String reason, String season, LocalDate date) {
       summary.of(source.cliName()).deadLettered++;
       DeadLetter letter = DeadLetter.newBuilder().setSource(source.cliName()).setSourceFile(row.file())
-          .setLineNumber(row.lineNumber()).setReason(reason).setRaw(row.line()).setRejectedAt(Instant.now()).build();
+          .setLineNumber(row.lineNumber()).setReason(Excerpt.reason(reason)).setRaw(Excerpt.raw(row.line())).setRejectedAt(Instant.now()).build();
       dead.add(new Dead(source, letter, season, date));
+    }
+  }
+
+  /**
+   * Largest record accepted from a JSON capture (CSV records are bounded by {@link CsvSource#MAX_LINE_BYTES}); well
+   * under the producer's default {@code max.request.size} of 1 MB, so one record can never fail a transaction.
+   */
+  static final int MAX_RECORD_BYTES = 256 * 1024;
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int encodedSize(SpecificRecord value) {
+    return ((dev.nbaprops.serde.AvroCodec) dev.nbaprops.serde.AvroCodec.of(value.getClass())).encode(value).length;
+  }
+
+  private static java.security.MessageDigest sha256() {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -1,11 +1,15 @@
 package dev.nbaprops.source;
 
-import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,52 +20,109 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * Reads a (gzipped) CSV file with a header row, one record per line, RFC-4180 quoting (commons-csv). Each line
- * is kept as read so a rejected row can be dead-lettered verbatim. A line that does not parse, or whose field
- * count differs from the header's, is still returned, with an empty field map, so the caller can reject it.
+ * Reads a (gzipped) CSV file with a header row, one record per line, RFC-4180 quoting (commons-csv), UTF-8. Each
+ * line is kept as read so a rejected row can be dead-lettered. Nothing in a file stops the reader:
+ * <ul>
+ *   <li>a line longer than {@link #MAX_LINE_BYTES} is skipped without being held in memory, and returned as an
+ *       unreadable row (its start kept as the raw copy);</li>
+ *   <li>a line that is not valid UTF-8 (strict decoder: no silent U+FFFD), that holds a NUL byte, that does not
+ *       parse, or whose field count differs from the header's is returned with empty fields and the reason in
+ *       {@link SourceRow#problem()};</li>
+ *   <li>a fault of the file itself (empty, not gzip, a truncated or corrupt gzip stream, an unreadable header) is
+ *       returned as one unreadable row naming the file, after the rows read before it; the file ends there.</li>
+ * </ul>
+ * A UTF-8 byte-order mark before the header and CR before LF are dropped; blank lines are skipped.
  */
 public final class CsvSource implements Iterator<SourceRow>, AutoCloseable {
+  /** Longest line read (real rows are under 1 KB); longer lines are dead-lettered, not read whole. */
+  public static final int MAX_LINE_BYTES = 64 * 1024;
+
   private final String file;
-  private final BufferedReader reader;
-  private final List<String> header;
+  private final String name;
+  private LineReader lines;
+  private List<String> header = List.of();
   private long lineNumber = 1;
   private SourceRow next;
+  private SourceRow fileProblem;
+  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
 
   public CsvSource(Path path) {
     this.file = path.toString();
+    this.name = path.getFileName().toString();
+    InputStream raw = null;
     try {
-      InputStream in = Files.newInputStream(path);
-      if (path.getFileName().toString().endsWith(".gz")) {
-        in = new GZIPInputStream(in, 1 << 16);
+      if (Files.size(path) == 0) {
+        fail(1, "empty file (0 bytes; expected a header row)");
+        return;
       }
-      this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-      String h = reader.readLine();
-      if (h == null) {
-        throw new IllegalArgumentException(path + " is empty (expected a header row)");
+      raw = Files.newInputStream(path);
+      InputStream in = name.endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+      lines = new LineReader(in);
+      if (!lines.next()) {
+        fail(1, "empty file (no header row)");
+        return;
       }
-      this.header = parse(h);
-      if (header == null) {
-        throw new IllegalArgumentException(path + ": cannot parse the header row");
+      int from = lines.len >= 3 && (lines.line[0] & 0xff) == 0xEF && (lines.line[1] & 0xff) == 0xBB
+          && (lines.line[2] & 0xff) == 0xBF ? 3 : 0;
+      String problem = lines.overflow ? "header row longer than " + MAX_LINE_BYTES + " bytes" : problemOf(from);
+      String text = problem == null ? decodeStrict(from) : null;
+      if (problem == null && text == null) {
+        problem = "header row is not valid UTF-8";
       }
+      List<String> h = text == null ? null : parse(text);
+      if (problem == null && h == null) {
+        problem = "cannot parse the header row";
+      }
+      if (problem != null) {
+        fail(1, problem, lenient(0));
+        return;
+      }
+      header = h;
+    } catch (ZipException e) {
+      fail(1, "not a gzip file (" + e.getMessage() + ")");
+    } catch (EOFException e) {
+      fail(1, "truncated gzip file: it ends before the header row (" + e.getMessage() + ")");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open " + path + ": " + e.getMessage(), e);
+      fail(1, "cannot read the file (" + e + ")");
+    }
+    if (fileProblem != null && raw != null) {
+      closeQuietly(raw);
     }
   }
 
-  /** Counts the data lines of a file (for progress and ETA). */
+  private void fail(long line, String problem) {
+    fail(line, problem, null);
+  }
+
+  private void fail(long line, String problem, String raw) {
+    fileProblem = SourceRow.unreadable(file, line, raw, "file " + name + ": " + problem);
+    if (lines != null) {
+      closeQuietly(lines.in);
+      lines = null;
+    }
+  }
+
+  /** Counts the data lines of a file (for progress and ETA); stops quietly where the file cannot be read further. */
   public static long countRows(Path path) {
     try (CsvSource s = new CsvSource(path)) {
+      if (s.lines == null) {
+        return s.fileProblem != null ? 1 : 0;
+      }
       long n = 0;
-      while (s.reader.readLine() != null) {
-        n++;
+      try {
+        while (s.lines.next()) {
+          n++;
+        }
+      } catch (IOException e) {
+        n++; // the dead letter for the unreadable rest
       }
       return n;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
@@ -74,28 +135,104 @@ public final class CsvSource implements Iterator<SourceRow>, AutoCloseable {
     if (next != null) {
       return true;
     }
+    if (fileProblem != null) {
+      next = fileProblem;
+      fileProblem = null;
+      return true;
+    }
+    if (lines == null) {
+      return false;
+    }
     try {
-      String line = reader.readLine();
-      while (line != null && line.isEmpty()) {
+      while (true) {
+        if (!lines.next()) {
+          close();
+          return false;
+        }
         lineNumber++;
-        line = reader.readLine();
-      }
-      if (line == null) {
-        return false;
-      }
-      lineNumber++;
-      List<String> values = parse(line);
-      Map<String, String> fields = new HashMap<>();
-      if (values != null && values.size() == header.size()) {
-        for (int i = 0; i < values.size(); i++) {
-          fields.put(header.get(i), values.get(i));
+        if (lines.len > 0 || lines.overflow) {
+          next = row();
+          return true;
         }
       }
-      next = new SourceRow(file, lineNumber, line, fields);
-      return true;
     } catch (IOException e) {
-      throw new UncheckedIOException("error reading " + file + " near line " + lineNumber, e);
+      next = SourceRow.unreadable(file, lineNumber + 1, null, "file " + name + ": unreadable after line " + lineNumber
+          + " (" + (e instanceof EOFException || e instanceof ZipException ? "truncated or corrupt gzip: " : "")
+          + e.getMessage() + "); the rest of the file is lost");
+      close();
+      return true;
     }
+  }
+
+  /** The current line as a row, or as an unreadable row with the reason. */
+  private SourceRow row() {
+    if (lines.overflow) {
+      return SourceRow.unreadable(file, lineNumber, lenient(0), String.format(
+          "line of %,d bytes is longer than the limit of %,d bytes (not read)", lines.total, MAX_LINE_BYTES));
+    }
+    String problem = problemOf(0);
+    if (problem != null) {
+      return SourceRow.unreadable(file, lineNumber, lenient(0), problem);
+    }
+    String line = decodeStrict(0);
+    if (line == null) {
+      return SourceRow.unreadable(file, lineNumber, lenient(0), "invalid UTF-8 at byte " + (lines.badByte + 1)
+          + " of the line");
+    }
+    List<String> values = parse(line);
+    if (values == null) {
+      return SourceRow.unreadable(file, lineNumber, line, "unparseable line (unbalanced quotes)");
+    }
+    if (values.size() != header.size()) {
+      return SourceRow.unreadable(file, lineNumber, line, "unparseable line (" + values.size()
+          + " fields, the header has " + header.size() + ")");
+    }
+    Map<String, String> fields = new HashMap<>();
+    for (int i = 0; i < values.size(); i++) {
+      fields.put(header.get(i), values.get(i));
+    }
+    return new SourceRow(file, lineNumber, line, fields);
+  }
+
+  /** A NUL byte in the line from {@code from}: binary data, not CSV text. */
+  private String problemOf(int from) {
+    for (int i = from; i < lines.len; i++) {
+      if (lines.line[i] == 0) {
+        return "NUL byte at byte " + (i + 1) + " of the line (binary data, not CSV text)";
+      }
+    }
+    return null;
+  }
+
+  /** The line decoded as UTF-8; null when it is not valid UTF-8 ({@code lines.badByte} says where). */
+  private String decodeStrict(int from) {
+    byte[] b = lines.line;
+    int n = lines.len;
+    boolean ascii = true;
+    for (int i = from; i < n; i++) {
+      if (b[i] < 0) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      return new String(b, from, n - from, StandardCharsets.ISO_8859_1);
+    }
+    ByteBuffer in = ByteBuffer.wrap(b, from, n - from);
+    CharBuffer out = CharBuffer.allocate(n - from);
+    utf8.reset();
+    CoderResult r = utf8.decode(in, out, true);
+    if (r.isError()) {
+      lines.badByte = in.position();
+      return null;
+    }
+    utf8.flush(out);
+    return out.flip().toString();
+  }
+
+  /** The line (or its first {@link #MAX_LINE_BYTES} bytes) decoded leniently, for the raw copy of a dead letter. */
+  private String lenient(int from) {
+    return new String(lines.line, from, lines.len - from, StandardCharsets.UTF_8);
   }
 
   @Override
@@ -126,10 +263,100 @@ public final class CsvSource implements Iterator<SourceRow>, AutoCloseable {
 
   @Override
   public void close() {
+    if (lines != null) {
+      closeQuietly(lines.in);
+      lines = null;
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
     try {
-      reader.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      in.close();
+    } catch (IOException ignored) {
+      // nothing more to read from it
+    }
+  }
+
+  /**
+   * Lines of bytes, split on LF (a CR before it dropped), each kept up to {@link #MAX_LINE_BYTES}; the bytes of a
+   * longer line are counted and skipped.
+   */
+  private static final class LineReader {
+    final InputStream in;
+    private final byte[] buf = new byte[1 << 16];
+    private int pos;
+    private int lim;
+    byte[] line = new byte[1024];
+    int len;
+    long total;
+    boolean overflow;
+    int badByte;
+
+    LineReader(InputStream in) {
+      this.in = in;
+    }
+
+    /** Reads the next line; false at the end of the input. */
+    boolean next() throws IOException {
+      len = 0;
+      total = 0;
+      overflow = false;
+      boolean any = false;
+      while (true) {
+        if (pos >= lim) {
+          lim = in.read(buf, 0, buf.length);
+          pos = 0;
+          if (lim <= 0) {
+            lim = 0;
+            finish();
+            return any;
+          }
+        }
+        any = true;
+        int nl = -1;
+        for (int i = pos; i < lim; i++) {
+          if (buf[i] == '\n') {
+            nl = i;
+            break;
+          }
+        }
+        int end = nl < 0 ? lim : nl;
+        append(pos, end - pos);
+        pos = nl < 0 ? lim : nl + 1;
+        if (nl >= 0) {
+          finish();
+          return true;
+        }
+      }
+    }
+
+    /** Drops a CR before the LF (it does not count toward the limit); a line still over the limit overflows. */
+    private void finish() {
+      if (!overflow && len > 0 && line[len - 1] == '\r') {
+        len--;
+        total--;
+      }
+      if (len > MAX_LINE_BYTES) {
+        overflow = true;
+        len = MAX_LINE_BYTES;
+      }
+    }
+
+    private void append(int from, int n) {
+      total += n;
+      if (overflow) {
+        return;
+      }
+      int room = MAX_LINE_BYTES + 1 - len; // one more for a CR before the LF
+      if (n > room) {
+        overflow = true;
+        n = room;
+      }
+      if (len + n > line.length) {
+        line = Arrays.copyOf(line, Math.min(MAX_LINE_BYTES + 1, Math.max(len + n, line.length * 2)));
+      }
+      System.arraycopy(buf, from, line, len, n);
+      len += n;
     }
   }
 }

@@ -20,15 +20,16 @@ public final class GameLineParser {
       LocalDate date = r.date("game_date");
       String fav = r.optString("whos_favored");
       RowReader.check(fav == null || fav.equals("home") || fav.equals("away"), "whos_favored must be home or away");
-      Double spread = r.optDouble("spread");
+      Double spread = r.optDouble("spread", -100, 100);
       RowReader.check(spread == null || spread >= 0, "spread must be the favourite's size (>= 0)");
-      Double total = r.optDouble("total");
+      Double total = r.optDouble("total", -1000, 1000);
       RowReader.check(total == null || total > 0, "total must be positive");
       GameLine g = GameLine.newBuilder().setSeason(r.string("season")).setSeasonType(r.string("season_type"))
           .setGameDate(date).setGameId(gameId)
           .setAwayTeamAbbr(r.team("away_team_abbr")).setHomeTeamAbbr(r.team("home_team_abbr"))
           .setWhosFavored(fav).setSpread(spread).setTotal(total)
-          .setMoneylineAway(r.optInt("moneyline_away")).setMoneylineHome(r.optInt("moneyline_home")).build();
+          .setMoneylineAway(r.optInt("moneyline_away", -100_000, 100_000))
+          .setMoneylineHome(r.optInt("moneyline_home", -100_000, 100_000)).build();
       return Parsed.ok(gameId, g, EventTimes.scheduled(date) + 1);
     });
   }

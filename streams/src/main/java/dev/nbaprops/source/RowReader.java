@@ -26,8 +26,9 @@ final class RowReader {
    * body throws, become {@link Parsed.Rejected} with the reason.
    */
   static <T> Parsed<T> parse(SourceRow row, Body<T> body) {
-    if (row.fields().isEmpty()) {
-      return Parsed.rejected("unparseable line (field count differs from the header)");
+    String unparseable = row.unparseableReason();
+    if (unparseable != null) {
+      return Parsed.rejected(unparseable);
     }
     try {
       return body.parse(new RowReader(row));
@@ -117,33 +118,76 @@ final class RowReader {
     }
   }
 
+  /** A whole non-negative number of at most {@link #MAX_COUNT}. */
   int count(String col) {
+    return count(col, MAX_COUNT);
+  }
+
+  /** Largest count any column may hold (no int overflow; a plausibility bound per column is tighter). */
+  static final int MAX_COUNT = 1_000_000;
+
+  /** A whole number in [0, max]. */
+  int count(String col, int max) {
     String v = string(col);
-    int n;
+    double d;
     try {
-      n = (int) Math.round(Double.parseDouble(v));
-      if (n != Double.parseDouble(v)) {
-        throw new BadRow(col + " must be a whole number, got " + v);
-      }
+      d = Double.parseDouble(v);
     } catch (NumberFormatException e) {
       throw new BadRow(col + " is not a number: '" + v + "'");
     }
-    if (n < 0) {
-      throw new BadRow("negative " + col + " (" + n + ")");
+    if (!Double.isFinite(d)) {
+      throw new BadRow(col + " is not a finite number: '" + v + "'");
     }
-    return n;
+    if (d < 0) {
+      throw new BadRow("negative " + col + " (" + v + ")");
+    }
+    if (d > max) {
+      throw new BadRow(col + " out of range: " + v + " (at most " + max + ")");
+    }
+    if (d != Math.rint(d)) {
+      throw new BadRow(col + " must be a whole number, got " + v);
+    }
+    return (int) d;
   }
 
   Integer optInt(String col) {
+    return optInt(col, -MAX_COUNT, MAX_COUNT);
+  }
+
+  /** A number rounded to a whole one, in [min, max]; null when the column is absent or empty. */
+  Integer optInt(String col, int min, int max) {
     String v = row.get(col);
     if (v == null) {
       return null;
     }
+    double d;
     try {
-      return (int) Math.round(Double.parseDouble(v));
+      d = Double.parseDouble(v);
     } catch (NumberFormatException e) {
       throw new BadRow(col + " is not a number: '" + v + "'");
     }
+    if (!(d >= min && d <= max)) {
+      throw new BadRow(col + " out of range: " + v + " (from " + min + " to " + max + ")");
+    }
+    return (int) Math.round(d);
+  }
+
+  /** A finite number in [min, max]; null when the column is absent or empty. */
+  Double optDouble(String col, double min, double max) {
+    Double d = optDouble(col);
+    if (d != null && !(d >= min && d <= max)) {
+      throw new BadRow(col + " out of range: " + row.get(col) + " (from " + min + " to " + max + ")");
+    }
+    return d;
+  }
+
+  /** A number in [0, max]. */
+  double nonNegative(String col, double max) {
+    double d = nonNegative(col);
+    if (d > max) {
+      throw new BadRow(col + " out of range: " + row.get(col) + " (at most " + max + ")");
+    }
+    return d;
   }
 
   double nonNegative(String col) {

@@ -21,7 +21,7 @@ public final class ScheduleParser {
           .setGameId(gameId).setGameDate(date)
           .setHomeTeamId(r.id("home_team_id")).setHomeTeamAbbr(r.team("home_team_abbr"))
           .setAwayTeamId(r.id("away_team_id")).setAwayTeamAbbr(r.team("away_team_abbr"))
-          .setHomePts(r.optInt("home_pts")).setAwayPts(r.optInt("away_pts"))
+          .setHomePts(r.optInt("home_pts", 0, 300)).setAwayPts(r.optInt("away_pts", 0, 300))
           .setPlayerBoxAvailable(avail.equals("Y")).setTipoffUtc(r.optInstant("tipoff_utc")).build();
       RowReader.check(!g.getHomeTeamAbbr().equals(g.getAwayTeamAbbr()), "home and away team are the same");
       RowReader.check(g.getHomePts() == null || g.getHomePts() >= 0, "negative home_pts");

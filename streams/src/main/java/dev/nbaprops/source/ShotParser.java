@@ -32,7 +32,7 @@ public final class ShotParser {
       RowReader.check(made.equals("1") || made.equals("0"), "shot_made must be 1 or 0, got " + made);
       String type = r.string("shot_type");
       RowReader.check(type.equals("2PT") || type.equals("3PT"), "shot_type must be 2PT or 3PT, got " + type);
-      int period = r.count("period");
+      int period = r.count("period", 20);
       RowReader.check(period >= 1, "period must be at least 1");
       if (!gameId.equals(lastGame)) {
         lastGame = gameId;
@@ -41,12 +41,12 @@ public final class ShotParser {
       Shot s = Shot.newBuilder().setSeason(r.string("season")).setGameId(gameId).setGameDate(date)
           .setHomeTeam(r.team("home_team")).setAwayTeam(r.team("away_team"))
           .setTeamId(r.id("team_id")).setPlayerId(r.id("player_id"))
-          .setPeriod(period).setMinsLeft(r.count("mins_left")).setSecsLeft(r.count("secs_left"))
+          .setPeriod(period).setMinsLeft(r.count("mins_left", 12)).setSecsLeft(r.count("secs_left", 59))
           .setShotMade(made.equals("1")).setShotType(type).setActionType(r.string("action_type"))
           .setZoneBasic(zone).setZoneArea(r.string("zone_area")).setZoneAbb(r.string("zone_abb"))
-          .setZoneRange(r.string("zone_range")).setShotDistance(r.count("shot_distance"))
-          .setLocX(r.optDouble("loc_x") == null ? 0 : r.optDouble("loc_x"))
-          .setLocY(r.optDouble("loc_y") == null ? 0 : r.optDouble("loc_y"))
+          .setZoneRange(r.string("zone_range")).setShotDistance(r.count("shot_distance", 100))
+          .setLocX(r.optDouble("loc_x", -100, 100) == null ? 0 : r.optDouble("loc_x"))
+          .setLocY(r.optDouble("loc_y", -100, 100) == null ? 0 : r.optDouble("loc_y"))
           .setSeq(seq++).build();
       RowReader.check(Seasons.seasonOfGameId(gameId).equals(s.getSeason()),
           "season " + s.getSeason() + " does not match game id " + gameId);

@@ -48,6 +48,7 @@ public final class TopicAdmin {
         }
         LOG.info("created {} topics with {} partitions", created, partitions);
       }
+      Topics.ensureTombstoneRetention(admin);
       Map<String, TopicDescription> described = describe(admin);
       for (TopicDescription d : described.values()) {
         if (d.partitions().size() != partitions) {

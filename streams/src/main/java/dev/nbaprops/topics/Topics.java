@@ -42,12 +42,45 @@ public final class Topics {
     return TableSpec.all().stream().map(TableSpec::topic).toList();
   }
 
+  /**
+   * How long a compacted topic keeps a tombstone after compaction may remove it ({@code delete.retention.ms}): a
+   * sink (the warehouse connector) that is offline for up to this long still reads every delete the topology
+   * made while it was away. Kafka's default is 24 h; a sink down longer would keep rows the topology retracted.
+   */
+  public static final java.time.Duration TOMBSTONE_RETENTION = java.time.Duration.ofDays(7);
+
   /** Topic name and whether it is compacted (a table) rather than an append-only event log. */
   public record TopicDef(String name, boolean compacted) {
     public Map<String, String> configs() {
       return compacted
-          ? Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0")
+          ? Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0",
+              "delete.retention.ms", Long.toString(TOMBSTONE_RETENTION.toMillis()))
           : Map.of("cleanup.policy", "delete", "retention.ms", "-1", "retention.bytes", "-1");
+    }
+  }
+
+  /**
+   * Sets {@code delete.retention.ms} on compacted topics that already exist (created before it was part of their
+   * configuration); a no-op where it is already set.
+   */
+  public static void ensureTombstoneRetention(org.apache.kafka.clients.admin.Admin admin)
+      throws InterruptedException, java.util.concurrent.ExecutionException {
+    String value = Long.toString(TOMBSTONE_RETENTION.toMillis());
+    List<org.apache.kafka.common.config.ConfigResource> resources = all().stream().filter(TopicDef::compacted)
+        .map(t -> new org.apache.kafka.common.config.ConfigResource(
+            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t.name())).toList();
+    Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>>
+        changes = new java.util.HashMap<>();
+    admin.describeConfigs(resources).all().get().forEach((r, config) -> {
+      var current = config.get("delete.retention.ms");
+      if (current == null || !value.equals(current.value())) {
+        changes.put(r, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+            new org.apache.kafka.clients.admin.ConfigEntry("delete.retention.ms", value),
+            org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)));
+      }
+    });
+    if (!changes.isEmpty()) {
+      admin.incrementalAlterConfigs(changes).all().get();
     }
   }
 

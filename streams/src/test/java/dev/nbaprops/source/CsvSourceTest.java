@@ -40,4 +40,37 @@ class CsvSourceTest {
     assertThat(CsvSource.countRows(f)).isEqualTo(4367);
     assertThat(TestData.boxScores(f)).hasSize(4367);
   }
+
+  @Test
+  void aLineAtTheLimitIsReadAndALongerOneIsSkippedWithItsStartKept(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("x.csv");
+    String atLimit = "a," + "b".repeat(CsvSource.MAX_LINE_BYTES - 2);
+    String over = "c," + "d".repeat(CsvSource.MAX_LINE_BYTES);
+    Files.writeString(f, "\uFEFFh1,h2\r\n" + atLimit + "\r\n" + over + "\n1,2");
+    List<SourceRow> rows = new ArrayList<>();
+    try (CsvSource s = new CsvSource(f)) {
+      assertThat(s.header()).containsExactly("h1", "h2");
+      s.forEachRemaining(rows::add);
+    }
+    assertThat(rows).hasSize(3);
+    assertThat(rows.get(0).problem()).isNull();
+    assertThat(rows.get(0).get("h2")).hasSize(CsvSource.MAX_LINE_BYTES - 2);
+    assertThat(rows.get(1).problem()).isEqualTo("line of 65,538 bytes is longer than the limit of 65,536 bytes (not read)");
+    assertThat(rows.get(1).line()).hasSize(CsvSource.MAX_LINE_BYTES);
+    assertThat(rows.get(2).get("h2")).isEqualTo("2");
+    assertThat(rows.get(2).lineNumber()).isEqualTo(4);
+  }
+
+  @Test
+  void bytesThatAreNotUtf8AreRejectedNotReplaced(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("x.csv");
+    Files.write(f, new byte[] {'h', ',', 'i', '\n', 'J', (byte) 0xC3, (byte) 0xA9, ',', '1', '\n', 'x', (byte) 0xE9, ',', '2', '\n'});
+    List<SourceRow> rows = new ArrayList<>();
+    try (CsvSource s = new CsvSource(f)) {
+      s.forEachRemaining(rows::add);
+    }
+    assertThat(rows.get(0).get("h")).isEqualTo("J\u00e9");
+    assertThat(rows.get(1).problem()).isEqualTo("invalid UTF-8 at byte 2 of the line");
+    assertThat(rows.get(1).fields()).isEmpty();
+  }
 }

@@ -62,8 +62,8 @@ public final class BettingProsPropsParser {
     try {
       root = JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      return List.of(Parsed.rejected("unparseable JSON: " + OddsApiEventOddsParser.firstLine(
-          e.getOriginalMessage())));
+      return List.of(Parsed.rejected("unparseable JSON: " + OddsApiEventOddsParser.firstLine(e.getOriginalMessage())
+          + OddsApiEventOddsParser.at(e)));
     }
     if (root == null || !root.isObject() || !root.path("props").isArray()) {
       return List.of(Parsed.rejected("not a BettingPros v3/props response: no props array"));

@@ -5,6 +5,11 @@ package dev.nbaprops.source.props;
  * parsers turn it into {@code Parsed.rejected}.
  */
 final class Odds {
+  /** No player prop line comes near 200 (points, rebounds, assists or their sum). */
+  static final double MAX_LINE = 200;
+  /** American prices beyond +-100000 do not exist (and would overflow an int past about 2.1e9). */
+  static final int MAX_PRICE = 100_000;
+
   private Odds() {}
 
   static final class BadInput extends RuntimeException {
@@ -23,6 +28,7 @@ final class Odds {
   static double line(double v, String what) {
     check(Double.isFinite(v), what + " is not a finite number (" + v + ")");
     check(v >= 0, "negative " + what + " (" + v + ")");
+    check(v <= MAX_LINE, what + " out of range: " + v + " (at most " + MAX_LINE + ")");
     return v;
   }
 
@@ -42,6 +48,7 @@ final class Odds {
    */
   static int american(double v, String what) {
     check(Double.isFinite(v), what + " is not a finite number (" + v + ")");
+    check(Math.abs(v) <= MAX_PRICE, what + " out of range: " + v + " (|price| at most " + MAX_PRICE + ")");
     if (Math.abs(v) >= 100) {
       check(v == Math.rint(v), what + " is not a whole American price (" + v + ")");
       return (int) v;

@@ -55,12 +55,19 @@ public final class OddsApiEventOddsParser {
     try {
       root = JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      return List.of(Parsed.rejected("unparseable JSON: " + firstLine(e.getOriginalMessage())));
+      return List.of(Parsed.rejected("unparseable JSON: " + firstLine(e.getOriginalMessage())
+          + OddsApiEventOddsParser.at(e)));
     }
     if (root == null || root.isMissingNode()) {
       return List.of(Parsed.rejected("empty JSON document"));
     }
     return parse(root, fetchedAt);
+  }
+
+  /** Where a JSON syntax error is (" (line L, column C)"), or nothing when unknown. */
+  static String at(JsonProcessingException e) {
+    var loc = e.getLocation();
+    return loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
   }
 
   public List<Parsed<PropLine>> parse(JsonNode root, Instant fetchedAt) {

@@ -27,8 +27,9 @@ public final class PropsCsvParser {
   }
 
   public Parsed<PropLine> parse(SourceRow row) {
-    if (row.fields().isEmpty()) {
-      return Parsed.rejected("unparseable line (field count differs from the header)");
+    String unparseable = row.unparseableReason();
+    if (unparseable != null) {
+      return Parsed.rejected(unparseable);
     }
     try {
       Instant snapshot = instant(row, "snapshot_ts");
