@@ -9,13 +9,15 @@ import java.time.LocalDate;
 public final class Seasons {
   private Seasons() {}
 
-  /** {@code 0022300061} -> {@code 2023-24}. */
+  /** {@code 0022300061} -> {@code 2023-24}; {@code 0029900001} -> {@code 1999-00}. */
   public static String seasonOfGameId(String gameId) {
-    int yy = (gameId.charAt(3) - '0') * 10 + (gameId.charAt(4) - '0');
-    if (yy < 0 || yy > 99) {
+    char tens = gameId.length() >= 5 ? gameId.charAt(3) : 'x';
+    char ones = gameId.length() >= 5 ? gameId.charAt(4) : 'x';
+    if (tens < '0' || tens > '9' || ones < '0' || ones > '9') {
       throw new NumberFormatException("not an NBA game id (00SYYNNNNN): " + gameId);
     }
-    return name(2000 + yy);
+    int yy = (tens - '0') * 10 + (ones - '0');
+    return name(yy >= 46 ? 1900 + yy : 2000 + yy); // the league's first season is 1946-47
   }
 
   /** {@code 2024-04-20} -> {@code 2023-24}; a date in August or later belongs to the season starting that year. */

@@ -48,8 +48,8 @@ public final class TopicAdmin {
         }
         LOG.info("created {} topics with {} partitions", created, partitions);
       }
+      Map<String, TopicDescription> described = describe(admin); // waits until new topics are in the metadata
       Topics.ensureTombstoneRetention(admin);
-      Map<String, TopicDescription> described = describe(admin);
       for (TopicDescription d : described.values()) {
         if (d.partitions().size() != partitions) {
           throw new IllegalStateException("topic " + d.name() + " has " + d.partitions().size()

@@ -202,9 +202,9 @@ public final class NbaTopology {
 
   private void addStores() {
     store(PlayerGameStage.SUMMARY_STORE, PlayerGameSummary.class);
-    text(PlayerGameStage.GAME_DATE_STORE);
+    uncached(PlayerGameStage.GAME_DATE_STORE, Serdes.String());
     store(PlayerGameStage.PROPS_STORE, PlayerGameProps.class);
-    store(PlayerGameStage.SHOT_STORE, ShotFact.class);
+    uncached(PlayerGameStage.SHOT_STORE, AvroSerde.of(ShotFact.class));
     store(PlayerGameStage.ZONES_STORE, PlayerGameZones.class);
     text(PlayerGameStage.ZONE_MARKS_STORE);
 
@@ -222,7 +222,7 @@ public final class NbaTopology {
     store(UpcomingPlayerContextStage.STORE, UpcomingPlayerGameContext.class);
     store(UpcomingPlayerContextStage.EXPECTED_STORE, ExpectedPlayer.class);
 
-    store(TeamGameStage.LINES_STORE, PlayerBoxScore.class);
+    uncached(TeamGameStage.LINES_STORE, AvroSerde.of(PlayerBoxScore.class));
     text(TeamGameStage.MARKS_STORE);
     store(TeamGameStage.TOTALS_STORE, GameTotals.class);
     store(TeamGameStage.OFFENSE_STORE, TeamOffenseGameSummary.class);
@@ -231,7 +231,11 @@ public final class NbaTopology {
     store(SeasonStartStage.STORE, SeasonStart.class);
     text(SeasonStartStage.FACTS_STORE);
     for (String name : TeamSeasonStage.RECORD_STORES) {
-      add(name, AvroSerde.any());
+      if (name.equals(TeamSeasonStage.APPEARANCES_STORE) || name.equals(TeamSeasonStage.PLAYER_ZONES_STORE)) {
+        uncached(name, AvroSerde.any());
+      } else {
+        add(name, AvroSerde.any());
+      }
     }
     text(TeamSeasonStage.DIRTY_STORE);
   }
@@ -250,7 +254,21 @@ public final class NbaTopology {
 
   /** A cached key-value store; in-memory (test) stores have no changelog: a test driver commits every record. */
   private <V> void add(String name, Serde<V> values) {
-    StoreBuilder<?> b = Stores.keyValueStoreBuilder(supplier(name), Serdes.String(), values).withCachingEnabled();
+    add(name, values, true);
+  }
+
+  /**
+   * A store whose keys are written about once each (a shot, a box-score line, an appearance): the record cache would
+   * absorb nothing there, and its entries (one per key, 219k shots a season) make every cache lookup of the thread
+   * slower (a sorted map per store) and push out the entries that do absorb repeated updates.
+   */
+  private <V> void uncached(String name, Serde<V> values) {
+    add(name, values, false);
+  }
+
+  private <V> void add(String name, Serde<V> values, boolean cached) {
+    StoreBuilder<?> b = Stores.keyValueStoreBuilder(supplier(name), Serdes.String(), values);
+    b = cached ? b.withCachingEnabled() : b.withCachingDisabled();
     builder.addStateStore(storeKind == StoreKind.PERSISTENT ? b : b.withLoggingDisabled());
   }
 

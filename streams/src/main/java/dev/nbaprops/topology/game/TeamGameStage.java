@@ -15,15 +15,17 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The game stage, one task per game (box scores repartitioned by game id): nba_analytics.team_offense_game_summary
  * and team_defense_game_summary from the sums of the game's player lines per team ({@link TeamGameSummaries}).
- * Each player's line is kept ({@link #LINES_STORE}, key game|player), so a corrected line first takes its old
- * contribution out of the game's sums ({@link #TOTALS_STORE}, key game) and then adds the new one; a re-sent line
- * changes nothing. A game's ~25 lines arrive together, so each only updates the sums and marks the game
- * ({@link #MARKS_STORE}); a wall-clock punctuation ({@link Deferred}) then builds the game's rows once. Rows equal
+ * Each player's line is kept ({@link #LINES_STORE}, key game|player: a corrected line replaces the old one, a
+ * re-sent line changes nothing). A game's ~25 lines arrive together, so each only marks the game
+ * ({@link #MARKS_STORE}); a wall-clock punctuation ({@link Deferred}) then sums the game's lines in key order
+ * ({@link #TOTALS_STORE}, key game: the same bits whatever order the lines arrived in) and builds its rows once. Rows equal
  * to the stored ones ({@link #OFFENSE_STORE}, {@link #DEFENSE_STORE}, key game|team) are not emitted again.
  * Outputs (named children): {@link #OFFENSE}, {@link #DEFENSE}, keyed game|team.
  */
@@ -40,6 +42,7 @@ public final class TeamGameStage implements Processor<String, PlayerBoxScore, St
   public static final String OFFENSE = "team-offense-rows";
   public static final String DEFENSE = "team-defense-rows";
 
+  private static final StringSerializer KEYS = new StringSerializer();
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, PlayerBoxScore> lines;
   private KeyValueStore<String, GameTotals> totals;
@@ -84,25 +87,24 @@ public final class TeamGameStage implements Processor<String, PlayerBoxScore, St
       return;
     }
     lines.put(lineKey, b);
-    GameTotals t = totals.get(b.getGameId());
-    if (t == null) {
-      t = TeamGameSummaries.empty();
-    }
-    if (old != null) {
-      t = TeamGameSummaries.apply(old, t, -1);
-    }
-    t = TeamGameSummaries.apply(b, t, +1);
-    totals.put(b.getGameId(), t);
     changedGames.mark(b.getGameId(), Long.toString(record.timestamp()), Deferred::later);
   }
 
   /** The punctuation: the rows of each marked game, emitted where they changed. */
   private void emitRows(List<KeyValue<String, String>> marked) {
     for (KeyValue<String, String> kv : marked) {
-      GameTotals t = totals.get(kv.key);
-      if (t == null) {
+      // The sums from every line of the game in key order (player id): the same bits whatever order the lines
+      // arrived in (floating-point sums depend on their order, and lines reach this task in varying order).
+      GameTotals t = TeamGameSummaries.empty();
+      try (KeyValueIterator<String, PlayerBoxScore> it = lines.prefixScan(kv.key + StoreKeys.SEP, KEYS)) {
+        while (it.hasNext()) {
+          t = TeamGameSummaries.apply(it.next().value, t, +1);
+        }
+      }
+      if (t.getTeams().isEmpty()) {
         continue;
       }
+      totals.put(kv.key, t);
       long ts = Long.parseLong(kv.value);
       for (TeamOffenseGameSummary row : TeamGameSummaries.offense(t)) {
         String key = row.getGameId() + StoreKeys.SEP + row.getTeamAbbr();
