@@ -279,6 +279,8 @@ public final class FeatureCatalog {
           "null without minutes", "sum(fga + 0.44*fta + tov) * 36 / sum(min), season before D"),
       custom("ts_pct_last_10", Source.of("pts, fga, fta"), Window.lastGames(10), Scope.PLAYER, BOTH,
           "null without attempts", "sum(pts) / (2 * (sum(fga) + 0.44 * sum(fta))), last 10 games"),
+      agg("fg3m_avg_last_5", Op.AVG, Source.box("fg3m"), Window.lastGames(5), BOTH, "mean fg3m (made threes) over the last 5 games before D"),
+      agg("fg3m_avg_last_10", Op.AVG, Source.box("fg3m"), Window.lastGames(10), BOTH, "mean fg3m (made threes) over the last 10 games before D"),
       custom("paint_rate_last_10", Source.copy(SHOT_ZONES, "paint_rate_last_10"), Window.lastGames(10),
           Scope.PLAYER, FEATURES, "null without shots", "share of shots in the paint, last 10"),
       custom("mid_range_rate_last_10", Source.copy(SHOT_ZONES, "mid_range_rate_last_10"), Window.lastGames(10),

@@ -123,7 +123,7 @@ class FeatureCatalogTest {
   static PlayedGame game(LocalDate d, int pts, int reb, int ast, double min, Integer fga) {
     return PlayedGame.newBuilder().setGameId("00223" + d.getDayOfYear()).setGameDate(d).setTeamAbbr("DEN")
         .setMin(min).setPts(pts).setReb(reb).setAst(ast).setFga(fga).setFta(fga == null ? null : 0)
-        .setTov(fga == null ? null : 0).build();
+        .setTov(fga == null ? null : 0).setFg3m(fga).build();
   }
 
   @Test
