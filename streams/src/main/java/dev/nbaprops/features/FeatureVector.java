@@ -5,6 +5,9 @@ import dev.nbaprops.avro.precompute.PlayerCompositeFactors;
 import dev.nbaprops.avro.precompute.PlayerDailyCache;
 import dev.nbaprops.avro.precompute.PlayerShotZoneAnalysis;
 import dev.nbaprops.avro.state.TeamGameContext;
+import dev.nbaprops.features.FeatureCatalog.Table;
+import java.util.List;
+import org.apache.avro.Schema;
 
 /**
  * The ML feature vector of (player, D) and the composite factors, in one place (docs/features.md lists every
@@ -21,37 +24,54 @@ public final class FeatureVector {
 
   private FeatureVector() {}
 
-  /** The player-side fields; the team-side fields and composites stay null until {@link #withOpponent}. */
+  /** Catalog features the feature row copies from the daily cache: their positions there and in the row. */
+  private static final List<FeatureCatalog.Feature> FROM_CACHE = FeatureCatalog.of(Table.ML_FEATURE_STORE).stream()
+      .filter(f -> f.in(Table.PLAYER_DAILY_CACHE)).toList();
+  private static final int[] FROM_CACHE_POS = FeatureCatalog.positions(Table.PLAYER_DAILY_CACHE, FROM_CACHE);
+  private static final int[] FROM_CACHE_ROW_POS = FeatureCatalog.positions(Table.ML_FEATURE_STORE, FROM_CACHE);
+  /** Catalog features the feature row copies from player_shot_zone_analysis (same field names). */
+  private static final List<FeatureCatalog.Feature> FROM_ZONES = FeatureCatalog.of(Table.ML_FEATURE_STORE).stream()
+      .filter(f -> FeatureCatalog.SHOT_ZONES.equals(f.source().table())).toList();
+  private static final int[] FROM_ZONES_POS = FROM_ZONES.stream().mapToInt(f -> {
+    Schema.Field field = PlayerShotZoneAnalysis.getClassSchema().getField(f.source().field());
+    if (field == null) {
+      throw new IllegalStateException(f.name() + ": player_shot_zone_analysis has no field " + f.source().field());
+    }
+    return field.pos();
+  }).toArray();
+  private static final int[] FROM_ZONES_ROW_POS = FeatureCatalog.positions(Table.ML_FEATURE_STORE, FROM_ZONES);
+
+  /**
+   * The player-side fields; the team-side fields and composites stay null until {@link #withOpponent}. The
+   * features the catalog lists in both the daily cache and the feature row are copied by field, as are the
+   * features it sources from player_shot_zone_analysis; the rest are written out here.
+   */
   public static MlFeatureStore playerSide(PlayerDailyCache c, PlayerShotZoneAnalysis z, PropConsensus.Lines line) {
     Double propLine = line == null ? null : line.consensusLine();
-    return MlFeatureStore.newBuilder()
-        .setPlayerId(c.getPlayerId()).setGameDate(c.getCacheDate()).setSeason(c.getSeason()).setGameId(c.getGameId())
-        .setFeatureVersion(VERSION)
-        .setGamesPlayedSeason(c.getGamesPlayedSeason())
-        .setPtsAvgLast5(c.getPtsAvgLast5()).setPtsAvgLast10(c.getPtsAvgLast10()).setPtsAvgSeason(c.getPtsAvgSeason())
-        .setPtsStdLast10(c.getPtsStdLast10()).setMinAvgLast10(c.getMinAvgLast10())
-        .setRebAvgLast10(c.getRebAvgLast10()).setAstAvgLast10(c.getAstAvgLast10())
-        .setPraAvgLast10(c.getPraAvgLast10()).setDaysRest(c.getDaysRest()).setBackToBack(c.getBackToBack())
-        .setGamesInWindowLast5(c.getGamesInWindowLast5()).setGamesInWindowLast10(c.getGamesInWindowLast10())
-        .setIsBootstrap(c.getIsBootstrap()).setQualityScore(c.getQualityScore())
-        .setTeamAbbr(c.getTeamAbbr()).setOppAbbr(c.getOppAbbr()).setHome(c.getHome())
-        .setGamesLast7Days(c.getGamesLast7Days()).setMinutesLast7Days(c.getMinutesLast7Days())
-        .setMinAvgLast5(c.getMinAvgLast5()).setPtsTrend(c.getPtsTrend())
-        .setUsagePer36Last5(c.getUsagePer36Last5()).setUsagePer36Season(c.getUsagePer36Season())
-        .setTsPctLast10(c.getTsPctLast10())
-        .setPaintRateLast10(z.getPaintRateLast10()).setMidRangeRateLast10(z.getMidRangeRateLast10())
-        .setThreeRateLast10(z.getThreeRateLast10()).setPaintFgPctLast10(z.getPaintFgPctLast10())
-        .setThreeFgPctLast10(z.getThreeFgPctLast10())
-        .setPropLine(propLine)
-        .setPropOpeningLine(line == null ? null : line.openingLine())
-        .setPropLineMovement(line == null ? null : line.lineMovement())
-        .setPropBookmakerCount(line == null ? null : line.bookmakerCount())
-        .setLineSource(line == null ? null : line.lineSource())
-        .setPraAvgLast10MinusLine(ShotZones.diff(c.getPraAvgLast10(), propLine))
-        .setHasShotProfile(z.getShotGamesInWindow() != null && z.getShotGamesInWindow() > 0)
-        .setHasPropLine(line != null)
-        .setHasOppContext(false)
-        .build();
+    MlFeatureStore row = new MlFeatureStore();
+    row.setPlayerId(c.getPlayerId());
+    row.setGameDate(c.getCacheDate());
+    row.setSeason(c.getSeason());
+    row.setGameId(c.getGameId());
+    row.setFeatureVersion(VERSION);
+    row.setTeamAbbr(c.getTeamAbbr());
+    row.setOppAbbr(c.getOppAbbr());
+    for (int i = 0; i < FROM_CACHE_POS.length; i++) {
+      row.put(FROM_CACHE_ROW_POS[i], c.get(FROM_CACHE_POS[i]));
+    }
+    for (int i = 0; i < FROM_ZONES_POS.length; i++) {
+      row.put(FROM_ZONES_ROW_POS[i], z.get(FROM_ZONES_POS[i]));
+    }
+    row.setPropLine(propLine);
+    row.setPropOpeningLine(line == null ? null : line.openingLine());
+    row.setPropLineMovement(line == null ? null : line.lineMovement());
+    row.setPropBookmakerCount(line == null ? null : line.bookmakerCount());
+    row.setLineSource(line == null ? null : line.lineSource());
+    row.setPraAvgLast10MinusLine(ShotZones.diff(c.getPraAvgLast10(), propLine));
+    row.setHasShotProfile(z.getShotGamesInWindow() != null && z.getShotGamesInWindow() > 0);
+    row.setHasPropLine(line != null);
+    row.setHasOppContext(false);
+    return row;
   }
 
   /**

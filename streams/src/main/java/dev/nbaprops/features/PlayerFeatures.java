@@ -11,13 +11,19 @@ import java.util.function.ToDoubleFunction;
 /**
  * The pinned player metrics of docs/contract.md, in one place (documented in docs/features.md). Pure functions of
  * the player's games of the season played strictly before D, so the caller decides what "before" means and
- * these cannot leak.
+ * these cannot leak. The daily cache's windowed aggregations come from {@link FeatureCatalog}; the custom
+ * features of the catalog are written out here.
  */
 public final class PlayerFeatures {
   public static final int LAST_5 = 5;
   public static final int LAST_10 = 10;
   /** A row is bootstrap while D is less than this many days after the season's first game date. */
   public static final int BOOTSTRAP_DAYS = 7;
+  /** The daily cache's features the catalog computes, and their field positions. */
+  private static final List<FeatureCatalog.Feature> COMPUTED =
+      FeatureCatalog.of(FeatureCatalog.Table.PLAYER_DAILY_CACHE).stream().filter(FeatureCatalog.Feature::computed)
+          .toList();
+  private static final int[] COMPUTED_POS = FeatureCatalog.positions(FeatureCatalog.Table.PLAYER_DAILY_CACHE, COMPUTED);
 
   private PlayerFeatures() {}
 
@@ -34,43 +40,31 @@ public final class PlayerFeatures {
         throw new IllegalArgumentException("game " + g.getGameId() + " on " + g.getGameDate() + " is not before " + d);
       }
     }
-    List<PlayedGame> last5 = last(prior, LAST_5);
-    List<PlayedGame> last10 = last(prior, LAST_10);
+    PlayerDailyCache row = new PlayerDailyCache();
+    row.setPlayerId(playerId);
+    row.setCacheDate(d);
+    row.setSeason(season);
+    row.setGameId(gameId);
+    row.setPlayerName(playerName);
+    row.setTeamAbbr(teamAbbr);
+    // The catalog's regular aggregations (count / avg / sum / std over a window of box-score columns).
+    for (int i = 0; i < COMPUTED.size(); i++) {
+      row.put(COMPUTED_POS[i], COMPUTED.get(i).compute(prior, d));
+    }
+    // The custom features of the catalog, by hand (home and opp_abbr are of the game on D: the caller's).
     Integer daysRest = prior.isEmpty() ? null
         : (int) ChronoUnit.DAYS.between(prior.get(prior.size() - 1).getGameDate(), d) - 1;
-    return PlayerDailyCache.newBuilder()
-        .setPlayerId(playerId).setCacheDate(d).setSeason(season).setGameId(gameId)
-        .setPlayerName(playerName).setTeamAbbr(teamAbbr)
-        .setGamesPlayedSeason(prior.size())
-        .setPtsAvgLast5(mean(last5, PlayedGame::getPts))
-        .setPtsAvgLast10(mean(last10, PlayedGame::getPts))
-        .setPtsAvgSeason(mean(prior, PlayedGame::getPts))
-        .setPtsStdLast10(sampleStd(last10, PlayedGame::getPts))
-        .setMinAvgLast10(mean(last10, PlayedGame::getMin))
-        .setRebAvgLast10(mean(last10, PlayedGame::getReb))
-        .setAstAvgLast10(mean(last10, PlayedGame::getAst))
-        .setPraAvgLast10(mean(last10, g -> g.getPts() + g.getReb() + g.getAst()))
-        .setDaysRest(daysRest)
-        .setBackToBack(daysRest == null ? null : daysRest == 0)
-        .setGamesInWindowLast5(last5.size())
-        .setGamesInWindowLast10(last10.size())
-        .setIsBootstrap(isBootstrap(d, seasonFirstGameDate))
-        .setQualityScore(Math.min(quality(last5.size(), LAST_5), quality(last10.size(), LAST_10)))
-        .setMinAvgLast5(mean(last5, PlayedGame::getMin))
-        .setPtsTrend(ShotZones.diff(mean(last5, PlayedGame::getPts), mean(prior, PlayedGame::getPts)))
-        .setMinTrend(ShotZones.diff(mean(last5, PlayedGame::getMin), mean(last10, PlayedGame::getMin)))
-        .setGamesLast7Days(inLast7Days(prior, d).size())
-        .setMinutesLast7Days(inLast7Days(prior, d).stream().mapToDouble(PlayedGame::getMin).sum())
-        .setUsagePer36Last5(usagePer36(last5))
-        .setUsagePer36Season(usagePer36(prior))
-        .setTsPctLast10(tsPct(last10))
-        .build();
-  }
-
-  /** The player's games in [d - 7, d - 1]. */
-  public static List<PlayedGame> inLast7Days(List<PlayedGame> prior, LocalDate d) {
-    LocalDate from = d.minusDays(7);
-    return prior.stream().filter(g -> !g.getGameDate().isBefore(from) && g.getGameDate().isBefore(d)).toList();
+    row.setDaysRest(daysRest);
+    row.setBackToBack(daysRest == null ? null : daysRest == 0);
+    row.setIsBootstrap(isBootstrap(d, seasonFirstGameDate));
+    row.setQualityScore(Math.min(quality(row.getGamesInWindowLast5(), LAST_5),
+        quality(row.getGamesInWindowLast10(), LAST_10)));
+    row.setPtsTrend(ShotZones.diff(row.getPtsAvgLast5(), row.getPtsAvgSeason()));
+    row.setMinTrend(ShotZones.diff(row.getMinAvgLast5(), row.getMinAvgLast10()));
+    row.setUsagePer36Last5(usagePer36(last(prior, LAST_5)));
+    row.setUsagePer36Season(usagePer36(prior));
+    row.setTsPctLast10(tsPct(last(prior, LAST_10)));
+    return row;
   }
 
   /** Usage estimate {@code sum(fga + 0.44 fta + tov) * 36 / sum(min)}; null without minutes. */

@@ -251,7 +251,7 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
     PlayedGame played = PlayedGame.newBuilder().setGameId(g.getGameId()).setGameDate(g.getGameDate())
         .setTeamAbbr(g.getTeamAbbr()).setMin(g.getMin()).setPts(g.getPts()).setReb(g.getReb()).setAst(g.getAst())
         .setOppAbbr(g.getOppAbbr()).setHome(g.getHome()).setFga(g.getFga()).setFta(g.getFta()).setTov(g.getTov())
-        .setPlayerName(g.getPlayerName())
+        .setPlayerName(g.getPlayerName()).setFg3m(g.getFg3m())
         .setShotAttempts(g.getShotAttempts()).setPaintFga(g.getPaintFga()).setPaintFgm(g.getPaintFgm())
         .setMidRangeFga(g.getMidRangeFga()).setMidRangeFgm(g.getMidRangeFgm())
         .setThreeFga(g.getThreeFga()).setThreeFgm(g.getThreeFgm())

@@ -113,6 +113,8 @@ public final class PlayerTablesReference {
           avg(reb) OVER (w ROWS BETWEEN 10 PRECEDING AND 1 PRECEDING) AS reb_avg_last_10,
           avg(ast) OVER (w ROWS BETWEEN 10 PRECEDING AND 1 PRECEDING) AS ast_avg_last_10,
           avg(pra) OVER (w ROWS BETWEEN 10 PRECEDING AND 1 PRECEDING) AS pra_avg_last_10,
+          avg(fg3m) OVER (w ROWS BETWEEN 5 PRECEDING AND 1 PRECEDING) AS fg3m_avg_last_5,
+          avg(fg3m) OVER (w ROWS BETWEEN 10 PRECEDING AND 1 PRECEDING) AS fg3m_avg_last_10,
           avg(pts) OVER (w ROWS BETWEEN 5 PRECEDING AND 1 PRECEDING)
             - avg(pts) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS pts_trend,
           avg(min) OVER (w ROWS BETWEEN 5 PRECEDING AND 1 PRECEDING)
