@@ -24,10 +24,11 @@ public final class ApiDocs {
         ps.add(param(p));
       }
       String access = r.access() == Access.OPEN ? " No token." : r.access() == Access.INTERNAL
-          ? " Instance to instance (peer pool)." : "";
+          ? " Served by the peer pool." : "";
+      String summary = r.summary().endsWith(".") ? r.summary() : r.summary() + ".";
       b.append("| `").append(r.method()).append(' ').append(r.template()).append("` | ")
           .append(ps.isEmpty() ? "—" : String.join(", ", ps)).append(" | ")
-          .append(r.summary().replace("|", "\\|")).append('.').append(access).append(" |\n");
+          .append(summary.replace("|", "\\|")).append(access).append(" |\n");
     }
     return b.toString();
   }
