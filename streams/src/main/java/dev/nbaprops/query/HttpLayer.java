@@ -443,6 +443,8 @@ final class HttpLayer implements AutoCloseable {
     return m;
   }
 
+  private static final Map<String, String[]> TEMPLATES = new ConcurrentHashMap<>();
+
   private static String[] segments(String path) {
     String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     return p.equals("/") ? new String[0] : p.substring(1).split("/", -1);
@@ -450,7 +452,7 @@ final class HttpLayer implements AutoCloseable {
 
   /** The template's parameter values when {@code segs} matches it, else null. */
   static Map<String, String> matchTemplate(String template, String[] segs) {
-    String[] t = segments(template);
+    String[] t = TEMPLATES.computeIfAbsent(template, HttpLayer::segments);
     if (t.length != segs.length) {
       return null;
     }
