@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -392,7 +391,8 @@ final class HttpLayer implements AutoCloseable {
         c.values.put(p.name(), Route.parse(p, pathValues.get(p.name())));
       }
     }
-    Map<String, String> q = queryParams(x.req.getHttpURI().getQuery());
+    // The open routes (/health, the page) take no parameters: the page reads its own (?player=...) in the browser.
+    Map<String, String> q = route.access() == Access.OPEN ? Map.of() : queryParams(x.req.getHttpURI().getQuery());
     List<String> allowedQuery = new ArrayList<>();
     route.params().stream().filter(p -> p.in() == Route.In.QUERY).forEach(p -> allowedQuery.add(p.name()));
     for (String k : q.keySet()) {
@@ -548,7 +548,4 @@ final class HttpLayer implements AutoCloseable {
     timer.shutdownNow();
   }
 
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
-  }
 }
