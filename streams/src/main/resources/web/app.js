@@ -16,6 +16,17 @@ const $ = (id) => document.getElementById(id);
   }
 })();
 
+// A list route's every page: follows `next` (passed back as `after`) and joins the rows.
+async function apiAll(path) {
+  const first = await api(path);
+  let r = first;
+  while (r.status === 200 && r.body.next) {
+    r = await api(path + (path.includes('?') ? '&' : '?') + 'after=' + encodeURIComponent(r.body.next));
+    if (r.status === 200) first.body.rows = first.body.rows.concat(r.body.rows);
+  }
+  return first;
+}
+
 async function api(path) {
   const headers = {};
   const t = sessionStorage.getItem('nbaToken');
@@ -122,8 +133,8 @@ async function searchPlayers(text) {
 
 async function loadPlayer(id) {
   setStatus('loading player ' + id + '…');
-  const [info, games, cache] = await Promise.all([api('/players/' + id), api('/players/' + id + '/games'),
-    api('/players/' + id + '/player-daily-cache/history')]);
+  const [info, games, cache] = await Promise.all([api('/players/' + id), apiAll('/players/' + id + '/games'),
+    apiAll('/players/' + id + '/player-daily-cache/history')]);
   if (info.status !== 200) { setStatus(info.body.error); return; }
   player = { info: info.body, games: games.body.rows || [], cache: {} };
   for (const c of (cache.status === 200 ? cache.body.rows : [])) player.cache[c.cache_date] = c;
@@ -185,7 +196,7 @@ async function loadTeams() {
 async function drawTeam(team) {
   const note = $('team-note');
   note.textContent = '';
-  const r = await api(`/teams/${team}/team-defense-zone-analysis/history`);
+  const r = await apiAll(`/teams/${team}/team-defense-zone-analysis/history`);
   const svg = $('team-chart');
   while (svg.firstChild) svg.removeChild(svg.firstChild);
   svg.style.display = 'none';

@@ -64,6 +64,7 @@ public final class NbaPropsApp implements AutoCloseable {
 
   private void startAll() {
     long t0 = System.nanoTime();
+    QueryServer.checkExposure(cfg); // before anything starts: no open query API on a reachable address
     Path state = cfg.stateDir();
     lockStateDir(state);
     if (cfg.embeddedKafka()) {
@@ -162,7 +163,7 @@ public final class NbaPropsApp implements AutoCloseable {
   }
 
   /** Serves an extra handler on the query API under {@code path} (the live mode's {@code /live}). */
-  public void mount(String path, com.sun.net.httpserver.HttpHandler handler) {
+  public void mount(String path, QueryServer.Mount handler) {
     query.mount(path, handler);
   }
 

@@ -21,6 +21,10 @@ final class CommonOptions {
   @Option(names = "--config", description = "Properties file of settings (README, \"Settings\").")
   Path configFile;
 
+  @Option(names = "--insecure", description = "Serve the query API on a non-loopback query.host without a token"
+      + " (otherwise the app refuses to start); logged as a warning.")
+  boolean insecure;
+
   @Option(names = "--set", description = "Override any setting: --set key=value (repeatable).")
   Map<String, String> sets = new LinkedHashMap<>();
 
@@ -33,6 +37,9 @@ final class CommonOptions {
     }
     if (port != null) {
       o.put(AppConfig.QUERY_PORT, port.toString());
+    }
+    if (insecure) {
+      o.put(AppConfig.QUERY_INSECURE, "true");
     }
     if (bootstrapServers != null) {
       o.put(AppConfig.BOOTSTRAP_SERVERS, bootstrapServers);

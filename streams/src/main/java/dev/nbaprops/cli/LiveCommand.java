@@ -3,6 +3,7 @@ package dev.nbaprops.cli;
 import com.sun.net.httpserver.HttpServer;
 import dev.nbaprops.app.NbaPropsApp;
 import dev.nbaprops.config.AppConfig;
+import dev.nbaprops.query.QueryServer;
 import dev.nbaprops.live.KafkaLiveSink;
 import dev.nbaprops.live.LiveConfig;
 import dev.nbaprops.live.LiveHttpHandler;
@@ -86,9 +87,10 @@ final class LiveCommand implements Callable<Integer> {
       }
       LiveMode mode = new LiveMode(live, new KafkaLiveSink(bs, txId, cfg.passThrough("producer.")), stateFile, dataDir,
           Clock.systemUTC());
+      QueryServer.checkExposure(cfg); // /live carries no store data, but the same rule: no open port without a token
       HttpServer http = HttpServer.create(new InetSocketAddress(cfg.getString(AppConfig.QUERY_HOST),
           cfg.getInt(AppConfig.QUERY_PORT)), 16);
-      http.createContext(LiveHttpHandler.PATH, mode.handler());
+      http.createContext(LiveHttpHandler.PATH, mode.handler().requireToken(cfg.queryAuthToken()));
       http.start();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         System.err.println("stopping (Ctrl-C)...");

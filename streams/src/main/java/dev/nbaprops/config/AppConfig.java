@@ -45,6 +45,14 @@ public final class AppConfig extends AbstractConfig {
   public static final String QUERY_ADVERTISED_HOST = "query.advertised.host";
   public static final String QUERY_AUTH_TOKEN = "query.auth.token";
   public static final String QUERY_THREADS = "query.threads";
+  public static final String QUERY_QUEUE = "query.queue";
+  public static final String QUERY_PEER_THREADS = "query.peer.threads";
+  public static final String QUERY_REQUEST_TIMEOUT_MS = "query.request.timeout.ms";
+  public static final String QUERY_IDLE_TIMEOUT_MS = "query.idle.timeout.ms";
+  public static final String QUERY_MAX_CONNECTIONS = "query.max.connections";
+  public static final String QUERY_MAX_BODY_BYTES = "query.max.body.bytes";
+  public static final String QUERY_MAX_HEADER_BYTES = "query.max.header.bytes";
+  public static final String QUERY_INSECURE = "query.insecure";
   public static final String SEASON_STARTS = "seasons.first.game.dates";
   public static final String WAREHOUSE_PATH = "warehouse.duckdb.path";
 
@@ -102,7 +110,27 @@ public final class AppConfig extends AbstractConfig {
           "Bearer token every query API endpoint except /health requires (empty = no token). All instances of one"
               + " application must share it: they call each other with it.")
       .define(QUERY_THREADS, Type.INT, 32, Range.atLeast(2), Importance.LOW,
-          "Request threads of the query API (requests that gather from other instances wait on them).")
+          "Worker threads for user requests of the query API (requests that gather from other instances wait on"
+              + " them). Connections and request headers are read without a thread (Jetty's selectors).")
+      .define(QUERY_QUEUE, Type.INT, 256, Range.atLeast(1), Importance.LOW,
+          "User requests that may wait for a worker thread; past that the API answers 503 with Retry-After.")
+      .define(QUERY_PEER_THREADS, Type.INT, 8, Range.atLeast(1), Importance.LOW,
+          "Worker threads (and twice as many queue places) for calls from other instances (/internal/*), apart"
+              + " from user requests so peers never queue behind users.")
+      .define(QUERY_REQUEST_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(100), Importance.LOW,
+          "Longest time from a request's arrival to its answer (queue wait included); past it the answer is 503"
+              + " with Retry-After. A streamed answer (/training-set) is bounded by query.idle.timeout.ms instead.")
+      .define(QUERY_IDLE_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(100), Importance.LOW,
+          "A connection that sends or reads nothing for this long is closed (slow or stalled clients).")
+      .define(QUERY_MAX_CONNECTIONS, Type.INT, 1024, Range.atLeast(2), Importance.LOW,
+          "Open connections the query API accepts at once; further ones wait in the accept backlog.")
+      .define(QUERY_MAX_BODY_BYTES, Type.INT, 8 << 20, Range.atLeast(1024), Importance.LOW,
+          "Largest request body (POST /training-set); larger answers 413.")
+      .define(QUERY_MAX_HEADER_BYTES, Type.INT, 16 << 10, Range.atLeast(1024), Importance.LOW,
+          "Largest request line plus headers (URL included); larger answers 414 or 431.")
+      .define(QUERY_INSECURE, Type.BOOLEAN, false, Importance.MEDIUM,
+          "Allow serving the query API on a non-loopback address without query.auth.token (the app otherwise"
+              + " refuses to start; --insecure sets this and the app logs a warning).")
       .define(SEASON_STARTS, Type.STRING, DEFAULT_SEASON_STARTS, Importance.LOW,
           "Optional override of seasons' first game dates, as season=YYYY-MM-DD pairs separated by commas (e.g."
               + " 2023-24=2023-10-24); empty by default. A season not listed takes its first game date from the"

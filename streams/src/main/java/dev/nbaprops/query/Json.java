@@ -110,6 +110,15 @@ public final class Json {
     return m;
   }
 
+  /** Compact JSON (calls between instances, newline-delimited JSON). */
+  public static byte[] bytesCompact(Object value) {
+    try {
+      return COMPACT.writeValueAsBytes(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static byte[] bytes(Object value) {
     try {
       return MAPPER.writeValueAsBytes(value);

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.time.LocalDate;
+import dev.nbaprops.topology.StoreCatalog.Entry;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.LagInfo;
@@ -29,50 +31,69 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * partition is reported only when its whole scan ran against a queryable store, so a missing partition means
  * "not answerable here now", never "empty".
  */
-final class LocalStores {
-  /** One scan of a store: a key range, filters and a projection, applied on the instance that holds the data. */
+final class LocalStores implements StoreReader {
+  /**
+   * One scan of a store: a key range, filters and a projection, applied on the instance that holds the data.
+   * {@code limit} (at least 1) bounds the rows of each partition; {@code byPlayer} folds the matching rows of
+   * each player into one summary row (player search).
+   */
   record Scan(String store, Set<Integer> partitions, String from, String to, boolean reverse, int limit,
               Integer dateSegment, String dateField, String date, String matchField, String matchText,
-              List<String> fields, boolean stale) {
+              List<String> fields, boolean stale, boolean byPlayer) {
+    Scan {
+      if (limit < 1) {
+        throw new IllegalArgumentException("a scan needs a row limit");
+      }
+    }
+
+    static Scan range(String store, String from, String to, int limit) {
+      return new Scan(store, null, from, to, false, limit, null, null, null, null, null, List.of(), false, false);
+    }
+
     Scan withPartitions(Set<Integer> p) {
       return new Scan(store, p, from, to, reverse, limit, dateSegment, dateField, date, matchField, matchText, fields,
-          stale);
+          stale, byPlayer);
     }
 
-    static Scan range(String store, String from, String to) {
-      return new Scan(store, null, from, to, false, 0, null, null, null, null, null, List.of(), false);
-    }
-
-    Scan reverse(int limit) {
+    Scan descending() {
       return new Scan(store, partitions, from, to, true, limit, dateSegment, dateField, date, matchField, matchText,
-          fields, stale);
+          fields, stale, byPlayer);
     }
 
-    Scan limit(int limit) {
-      return new Scan(store, partitions, from, to, reverse, limit, dateSegment, dateField, date, matchField, matchText,
-          fields, stale);
+    Scan limit(int n) {
+      return new Scan(store, partitions, from, to, reverse, n, dateSegment, dateField, date, matchField, matchText,
+          fields, stale, byPlayer);
     }
 
     Scan stale(boolean s) {
       return new Scan(store, partitions, from, to, reverse, limit, dateSegment, dateField, date, matchField, matchText,
-          fields, s);
+          fields, s, byPlayer);
+    }
+
+    /** Keys strictly after {@code key} (the next key in byte order is {@code key + "\0"}). */
+    Scan after(String key) {
+      return key == null ? this : new Scan(store, partitions, key + "\0", to, reverse, limit, dateSegment, dateField,
+          date, matchField, matchText, fields, stale, byPlayer);
     }
 
     Scan onDate(Integer segment, String field, String d) {
       return new Scan(store, partitions, from, to, reverse, limit, segment, field, d, matchField, matchText, fields,
-          stale);
+          stale, byPlayer);
     }
 
-    Scan matching(String field, String text, List<String> projection) {
+    Scan matching(String field, String text, List<String> projection, boolean perPlayer) {
       return new Scan(store, partitions, from, to, reverse, limit, dateSegment, dateField, date, field, text,
-          projection, stale);
+          projection, stale, perPlayer);
     }
   }
 
   record Row(String key, JsonNode value) {}
 
-  /** The rows of one partition, and whether they came from a standby replica (and how far behind it was). */
-  record Part(boolean standby, long lag, List<Row> rows) {}
+  /**
+   * The rows of one partition, whether they came from a standby replica (and how far behind it was), and whether
+   * the partition has more rows past the limit.
+   */
+  record Part(boolean standby, long lag, List<Row> rows, boolean more) {}
 
   private final KafkaStreams streams;
   private final Map<String, Integer> subtopologyOfStore;
@@ -94,7 +115,8 @@ final class LocalStores {
     return out;
   }
 
-  boolean computed(String store) {
+  @Override
+  public boolean computed(String store) {
     return subtopologyOfStore.containsKey(store);
   }
 
@@ -103,7 +125,8 @@ final class LocalStores {
   }
 
   /** Scans the requested partitions this instance can answer for; the others are absent from the result. */
-  Map<Integer, Part> scan(Scan s) {
+  @Override
+  public Map<Integer, Part> scan(Scan s) {
     try {
       return scanOrThrow(s);
     } catch (IllegalStateException e) {
@@ -128,7 +151,8 @@ final class LocalStores {
             .<ReadOnlyKeyValueStore<String, Object>>fromNameAndType(s.store(), QueryableStoreTypes.keyValueStore())
             .withPartition(p);
         ReadOnlyKeyValueStore<String, Object> store = streams.store(isStandby ? params.enableStaleStores() : params);
-        List<Row> rows = read(store, s);
+        boolean[] more = new boolean[1];
+        List<Row> rows = s.byPlayer() ? perPlayer(store, s) : read(store, s, more);
         if (!isStandby && !stillActive(sub, p)) {
           continue; // the task moved while we read: do not vouch for this partition
         }
@@ -144,7 +168,7 @@ final class LocalStores {
           LagInfo li = lags.get(p);
           lag = li == null ? -1 : li.offsetLag();
         }
-        out.put(p, new Part(isStandby, lag, rows));
+        out.put(p, new Part(isStandby, lag, rows, more[0]));
       } catch (InvalidStateStoreException e) {
         // migrating, restoring or closed: this partition is not answerable here now
       }
@@ -193,37 +217,133 @@ final class LocalStores {
     return active.contains(partition);
   }
 
-  private static List<Row> read(ReadOnlyKeyValueStore<String, Object> store, Scan s) {
+  private static boolean keep(KeyValue<String, Object> kv, Scan s, String needle) {
+    if (kv.value == null) {
+      return false;
+    }
+    if (s.dateSegment() != null && !s.date().equals(segment(kv.key, s.dateSegment()))) {
+      return false;
+    }
+    // Filter on the record's own fields before turning it into JSON: most rows of a scan are filtered out.
+    if (s.dateField() != null && !s.date().equals(fieldText(kv.value, s.dateField()))) {
+      return false;
+    }
+    return needle == null || fold(fieldText(kv.value, s.matchField())).contains(needle);
+  }
+
+  private static List<Row> read(ReadOnlyKeyValueStore<String, Object> store, Scan s, boolean[] more) {
     List<Row> rows = new ArrayList<>();
     String needle = s.matchText() == null ? null : fold(s.matchText());
     try (KeyValueIterator<String, Object> it = s.reverse() ? store.reverseRange(s.from(), s.to())
         : store.range(s.from(), s.to())) {
       while (it.hasNext()) {
         KeyValue<String, Object> kv = it.next();
-        if (kv.value == null) {
+        if (!keep(kv, s, needle)) {
           continue;
         }
-        if (s.dateSegment() != null && !s.date().equals(segment(kv.key, s.dateSegment()))) {
-          continue;
-        }
-        // Filter on the record's own fields before turning it into JSON: most rows of a scan are filtered out.
-        if (s.dateField() != null && !s.date().equals(fieldText(kv.value, s.dateField()))) {
-          continue;
-        }
-        if (needle != null && !fold(fieldText(kv.value, s.matchField())).contains(needle)) {
-          continue;
+        if (rows.size() >= s.limit()) {
+          more[0] = true;
+          break;
         }
         JsonNode value = Json.tree(kv.value);
         if (!s.fields().isEmpty() && value instanceof ObjectNode obj) {
           obj.retain(s.fields());
         }
         rows.add(new Row(kv.key, value));
-        if (s.limit() > 0 && rows.size() >= s.limit()) {
-          break;
-        }
       }
     }
     return rows;
+  }
+
+  /**
+   * Player search: the matching rows of each player (keys {@code player|date|...}, so a player's rows are
+   * adjacent and in date order) folded into one row: id, latest name and team, last game date, matching games.
+   * Its size grows with the number of matching players, not with their rows.
+   */
+  private static List<Row> perPlayer(ReadOnlyKeyValueStore<String, Object> store, Scan s) {
+    Map<String, ObjectNode> byPlayer = new java.util.TreeMap<>();
+    String needle = fold(s.matchText());
+    try (KeyValueIterator<String, Object> it = store.range(s.from(), s.to())) {
+      while (it.hasNext()) {
+        KeyValue<String, Object> kv = it.next();
+        if (!keep(kv, s, needle)) {
+          continue;
+        }
+        String player = segment(kv.key, 0);
+        ObjectNode p = byPlayer.computeIfAbsent(player, k -> Json.COMPACT.createObjectNode());
+        p.put("player_id", Long.parseLong(player));
+        p.put("player_name", fieldText(kv.value, "player_name"));
+        p.put("team_abbr", fieldText(kv.value, "team_abbr"));
+        p.put("last_game_date", fieldText(kv.value, "game_date"));
+        p.put("games", p.path("games").asInt(0) + 1);
+        if (byPlayer.size() > s.limit()) {
+          throw ApiError.badRequest("more than " + s.limit() + " players match; make q longer");
+        }
+      }
+    }
+    List<Row> rows = new ArrayList<>();
+    byPlayer.forEach((k, v) -> rows.add(new Row(k, v)));
+    return rows;
+  }
+
+  @Override
+  public Map<Integer, Part> rowsOn(Entry table, LocalDate date, String afterKey, int limit, Set<Integer> partitions,
+                                   boolean stale) {
+    return scan(onDate(table, date, limit).after(afterKey).withPartitions(partitions).stale(stale));
+  }
+
+  /** A scan of the whole store keeping the rows dated {@code d} (by the key's date part, else by game_date). */
+  static Scan onDate(Entry e, LocalDate d, int limit) {
+    String[] names = e.keyLayout().split("\\|");
+    Integer seg = null;
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].endsWith("date")) {
+        seg = i;
+        break;
+      }
+    }
+    return Scan.range(e.store(), null, null, limit).onDate(seg, seg == null ? "game_date" : null, d.toString());
+  }
+
+  @Override
+  public List<JsonNode> firstRows(String store, int partition, List<String[]> ranges, boolean stale) {
+    try {
+      Integer sub = subtopologyOfStore.get(store);
+      if (sub == null || !readable(stale)) {
+        return null;
+      }
+      Set<Integer> active = new HashSet<>();
+      Set<Integer> standby = new HashSet<>();
+      tasks(sub, active, standby);
+      boolean isStandby = !active.contains(partition);
+      if (isStandby && !(stale && standby.contains(partition))) {
+        return null;
+      }
+      StoreQueryParameters<ReadOnlyKeyValueStore<String, Object>> params = StoreQueryParameters
+          .<ReadOnlyKeyValueStore<String, Object>>fromNameAndType(store, QueryableStoreTypes.keyValueStore())
+          .withPartition(partition);
+      ReadOnlyKeyValueStore<String, Object> kv = streams.store(isStandby ? params.enableStaleStores() : params);
+      List<JsonNode> out = new ArrayList<>(ranges.size());
+      for (String[] r : ranges) {
+        Object v = null;
+        if (r[0].equals(r[1])) {
+          v = kv.get(r[0]);
+        } else {
+          try (KeyValueIterator<String, Object> it = kv.range(r[0], r[1])) {
+            while (it.hasNext() && v == null) {
+              v = it.next().value;
+            }
+          }
+        }
+        out.add(v == null ? null : Json.tree(v));
+      }
+      if (!isStandby && !stillActive(sub, partition)) {
+        return null;
+      }
+      return out;
+    } catch (InvalidStateStoreException | IllegalStateException e) {
+      return null;
+    }
   }
 
   /** A top-level field of a store value as text (dates ISO), "" when absent. */

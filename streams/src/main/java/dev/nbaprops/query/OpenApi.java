@@ -1,166 +1,227 @@
 package dev.nbaprops.query;
 
-import dev.nbaprops.topology.StoreCatalog;
+import dev.nbaprops.query.Route.Access;
+import dev.nbaprops.query.Route.Param;
+import dev.nbaprops.query.Route.Reply;
+import dev.nbaprops.serde.TableSpec;
 import dev.nbaprops.topology.StoreCatalog.Entry;
-import dev.nbaprops.topology.StoreCatalog.Partitioning;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
 
-/** The OpenAPI 3.0 description of the query API, served at {@code /openapi.json}; table names come from the catalog. */
+/**
+ * The OpenAPI 3.0 description of the query API, served at {@code /openapi.json}, generated from the route table
+ * ({@link Routes}): one operation per route with its typed parameters and limits; table rows typed by schemas
+ * generated from the tables' Avro schemas, so a generated client gets typed rows.
+ */
 final class OpenApi {
   private OpenApi() {}
 
-  static Map<String, Object> describe() {
+  static Map<String, Object> describe(List<Route> routes) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("openapi", "3.0.3");
-    doc.put("info", Json.ordered("title", "nba-props-streams query API", "version", "1",
+    doc.put("info", Json.ordered("title", "nba-props-streams query API", "version", "2",
         "description", "Current and past features read from the Kafka Streams state stores while the app runs. Any"
-            + " instance answers any query. 503 + Retry-After while stores rebalance or restore (stale=true accepts a"
-            + " standby replica; X-Nba-Stale-Read and X-Nba-Offset-Lag then say so). See docs/query-api.md."));
+            + " instance answers any query. 503 + Retry-After while stores rebalance or restore, or when the server is"
+            + " busy (stale=true accepts a standby replica; X-Nba-Stale-Read and X-Nba-Offset-Lag then say so). Lists"
+            + " are pages: pass the answer's `next` as `after` for the next one. See docs/query-api.md."));
     doc.put("servers", List.of(Json.ordered("url", "/")));
     doc.put("security", List.of(Json.ordered("bearer", List.of())));
-    Map<String, Object> components = new LinkedHashMap<>();
-    components.put("securitySchemes", Json.ordered("bearer", Json.ordered("type", "http", "scheme", "bearer",
-        "description", "Only when query.auth.token is set; /health and the web page's static files need none.")));
-    components.put("schemas", Json.ordered(
-        "Error", Json.ordered("type", "object", "properties", Json.ordered("error", Json.ordered("type", "string"))),
-        "Row", Json.ordered("type", "object", "additionalProperties", true,
-            "description", "One table row: the fields of the table's Avro schema (schemas/src/main/avro)."),
-        "Rows", Json.ordered("type", "object", "properties", Json.ordered("count", Json.ordered("type", "integer"),
-            "rows", Json.ordered("type", "array", "items", ref("Row"))))));
-    doc.put("components", components);
-
-    List<String> all = StoreCatalog.ALL.stream().map(Entry::store).toList();
-    List<String> player = names(Partitioning.BY_PLAYER);
-    List<String> team = names(Partitioning.BY_SEASON_OF_DATE);
-    List<String> game = names(Partitioning.BY_GAME);
+    Map<String, Object> schemas = new LinkedHashMap<>();
+    schemas.put("Error", Json.ordered("type", "object", "required", List.of("error", "code"), "properties",
+        Json.ordered("error", Json.ordered("type", "string", "description", "what went wrong, for a person"),
+            "code", Json.ordered("type", "string", "description", "bad_request, unauthorized, not_found,"
+                + " method_not_allowed, too_large, unavailable, internal_error, ..."))));
+    for (TableSpec t : TableSpec.all()) {
+      Map<String, Object> s = schemaOf(t.schema());
+      s.put("description", t.table() + " (key " + String.join(", ", t.key()) + ")");
+      schemas.put(t.schema().getName(), s);
+    }
     Map<String, Object> paths = new LinkedHashMap<>();
-    paths.put("/health", get("Kafka Streams state: 200 when RUNNING, else 503", List.of(), "object", false));
-    paths.put("/metrics", get("Prometheus text exposition: Kafka Streams metrics and request metrics", List.of(),
-        "text", true));
-    paths.put("/openapi.json", get("This description", List.of(), "object", true));
-    paths.put("/tables", get("The queryable tables: key layout, partitioning, whether this topology computes them",
-        List.of(), "object", true));
-    paths.put("/tables/{table}/rows", get("The row of exactly one key (key parts joined by '|', e.g. 203999|2023-10-27)",
-        List.of(path("table", all), query("key", "string", true, "the table's key"), stale()), "Row", true));
-    paths.put("/players", get("Players whose name contains q (case and accents ignored)", List.of(
-        query("q", "string", true, "2 to 64 characters"), query("limit", "integer", false, "1-200, default 20"),
-        stale()), "object", true));
-    paths.put("/players/{player_id}", get("A player's identity, seasons and tables", List.of(playerId(), stale()),
-        "object", true));
-    paths.put("/players/{player_id}/games", get("The player's player_game_summary rows by date",
-        List.of(playerId(), stale()), "Rows", true));
-    paths.put("/players/{player_id}/daily-cache", get("player_daily_cache row (player_id, date)",
-        List.of(playerId(), date(true), asOf(), stale()), "Row", true));
-    paths.put("/players/{player_id}/{table}", get("The player's row for date D; with asOf=true the latest row at or"
-        + " before D", List.of(playerId(), path("table", player), date(true), asOf(), stale()), "Row", true));
-    paths.put("/players/{player_id}/{table}/history", get("The player's rows with from <= date <= to (both optional)",
-        List.of(playerId(), path("table", player), query("from", "string", false, "YYYY-MM-DD"),
-            query("to", "string", false, "YYYY-MM-DD"), stale()), "Rows", true));
-    paths.put("/teams", get("The 30 teams", List.of(), "object", true));
-    paths.put("/teams/{team}/{table}", get("The team's row for date D (asOf=true: latest at or before D)",
-        List.of(team(), path("table", team), date(true), asOf(), stale()), "Row", true));
-    paths.put("/teams/{team}/{table}/history", get("The team's rows with from <= date <= to",
-        List.of(team(), path("table", team), query("from", "string", false, "YYYY-MM-DD"),
-            query("to", "string", false, "YYYY-MM-DD"), stale()), "Rows", true));
-    paths.put("/games/{game_id}/{table}", get("Both teams' rows of a game", List.of(gameId(), path("table", game),
-        stale()), "Rows", true));
-    paths.put("/games/{game_id}/teams/{team}/offense", get("team_offense_game_summary row", List.of(gameId(), team(),
-        stale()), "Row", true));
-    paths.put("/games/{game_id}/teams/{team}/defense", get("team_defense_game_summary row", List.of(gameId(), team(),
-        stale()), "Row", true));
-    paths.put("/dates/{date}/{table}", get("Every row of the table for that date (e.g. every player with a game),"
-        + " gathered from all instances", List.of(pathDate(), path("table", all), stale()), "Rows", true));
-    paths.put("/coverage", get("Per table: rows for the date, expected rows (from player_game_summary), missing keys",
-        List.of(date(true), stale()), "object", true));
+    for (Route r : routes) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> item = (Map<String, Object>) paths.computeIfAbsent(r.template(), k -> new LinkedHashMap<>());
+      item.put(r.method().toLowerCase(), operation(r));
+    }
     doc.put("paths", paths);
+    doc.put("components", Json.ordered("securitySchemes", Json.ordered("bearer", Json.ordered("type", "http",
+        "scheme", "bearer", "description", "query.auth.token: every route but /health and the page's static files"
+            + " needs it when set (a non-loopback bind refuses to start without it)")), "schemas", schemas));
     return doc;
   }
 
-  private static List<String> names(Partitioning p) {
-    List<String> out = new ArrayList<>();
-    for (Entry e : StoreCatalog.ALL) {
-      if (e.partitioning() == p) {
-        out.add(e.store());
+  private static Map<String, Object> operation(Route r) {
+    Map<String, Object> op = new LinkedHashMap<>();
+    op.put("summary", r.summary());
+    op.put("operationId", operationId(r));
+    if (r.access() == Access.INTERNAL) {
+      op.put("tags", List.of("internal"));
+    }
+    List<Object> params = new ArrayList<>();
+    for (Param p : r.params()) {
+      params.add(parameter(p));
+    }
+    op.put("parameters", params);
+    if (r.method().equals("POST") && r.template().equals("/training-set")) {
+      op.put("requestBody", Json.ordered("required", true, "content", Json.ordered(
+          "text/csv", Json.ordered("schema", Json.ordered("type", "string", "description", "header player_id,date")),
+          "application/json", Json.ordered("schema", Json.ordered("type", "array", "maxItems", TrainingSet.MAX_PAIRS,
+              "items", Json.ordered("type", "object", "required", List.of("player_id", "date"), "properties",
+                  Json.ordered("player_id", Json.ordered("type", "integer", "format", "int64"),
+                      "date", Json.ordered("type", "string", "format", "date"))))))));
+    }
+    Map<String, Object> responses = new LinkedHashMap<>();
+    responses.put("200", Json.ordered("description", r.reply().description(), "content", content(r.reply())));
+    Map<String, Object> err = Json.ordered("application/json", Json.ordered("schema", ref("Error")));
+    responses.put("400", Json.ordered("description", "invalid input", "content", err));
+    if (r.access() != Access.OPEN) {
+      responses.put("401", Json.ordered("description", "missing or wrong bearer token", "content", err));
+    }
+    responses.put("404", Json.ordered("description", "unknown player, team, table or row; or table not computed by"
+        + " this topology", "content", err));
+    responses.put("503", Json.ordered("description", "stores rebalancing or restoring, or the server busy: retry"
+        + " after Retry-After seconds", "content", err));
+    op.put("responses", responses);
+    if (r.access() == Access.OPEN) {
+      op.put("security", List.of());
+    }
+    return op;
+  }
+
+  private static String operationId(Route r) {
+    StringBuilder b = new StringBuilder(r.method().toLowerCase());
+    for (String part : r.template().split("[/{}._-]+")) {
+      if (!part.isEmpty()) {
+        b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
       }
     }
-    return out;
+    return b.length() == 3 ? b + "Root" : b.toString();
+  }
+
+  private static Map<String, Object> content(Reply reply) {
+    switch (reply.kind()) {
+      case "row":
+        return Json.ordered("application/json", Json.ordered("schema", rowSchema(reply.tables())));
+      case "page":
+        return Json.ordered("application/json", Json.ordered("schema", Json.ordered("type", "object",
+            "description", reply.description(), "properties", Json.ordered(
+                "count", Json.ordered("type", "integer"),
+                "rows", Json.ordered("type", "array", "items", rowSchema(reply.tables())),
+                "next", Json.ordered("type", "string", "nullable", true, "description",
+                    "continuation token: pass it as `after` for the next page; null on the last page")))));
+      case "object":
+        return Json.ordered("application/json", Json.ordered("schema", Json.ordered("type", "object",
+            "description", reply.description())));
+      default:
+        return Json.ordered(reply.kind(), Json.ordered("schema", Json.ordered("type", "string",
+            "description", reply.description())));
+    }
+  }
+
+  private static Map<String, Object> rowSchema(List<Entry> tables) {
+    List<Object> refs = new ArrayList<>();
+    for (Entry e : tables) {
+      refs.add(ref(TableSpec.byTable(e.table()).schema().getName()));
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> one = refs.size() == 1 ? (Map<String, Object>) refs.get(0) : Json.ordered("oneOf", refs);
+    return one;
+  }
+
+  private static Map<String, Object> parameter(Param p) {
+    Map<String, Object> schema = new LinkedHashMap<>();
+    schema.put("type", p.type().jsonType);
+    if (p.type().format != null) {
+      schema.put("format", p.type().format);
+    }
+    switch (p.type()) {
+      case PLAYER_ID -> schema.put("minimum", 1);
+      case GAME_ID -> schema.put("pattern", "^\\d{10}$");
+      case TEAM -> schema.put("pattern", "^[A-Z]{2,3}$");
+      case INT -> {
+        schema.put("minimum", p.min());
+        schema.put("maximum", p.max());
+        if (p.dflt() != null) {
+          schema.put("default", p.dflt());
+        }
+      }
+      case TEXT -> {
+        schema.put("minLength", p.min());
+        schema.put("maxLength", p.max());
+      }
+      case TABLE, PLAYER_TABLE, TEAM_TABLE, GAME_TABLE -> schema.put("description", "a catalog table (see /tables)");
+      default -> { }
+    }
+    return Json.ordered("name", p.name(), "in", p.in() == Route.In.PATH ? "path" : "query", "required", p.required(),
+        "schema", schema, "description", p.description());
   }
 
   private static Map<String, Object> ref(String name) {
     return Json.ordered("$ref", "#/components/schemas/" + name);
   }
 
-  private static Map<String, Object> get(String summary, List<Map<String, Object>> params, String schema,
-                                         boolean secured) {
-    Map<String, Object> responses = new LinkedHashMap<>();
-    Map<String, Object> ok = new LinkedHashMap<>();
-    ok.put("description", "OK");
-    ok.put("content", schema.equals("text") ? Json.ordered("text/plain", Json.ordered("schema", Json.ordered("type", "string")))
-        : Json.ordered("application/json", Json.ordered("schema", schema.equals("object") ? Json.ordered("type", "object")
-            : ref(schema))));
-    responses.put("200", ok);
-    Map<String, Object> err = Json.ordered("application/json", Json.ordered("schema", ref("Error")));
-    responses.put("400", Json.ordered("description", "invalid input", "content", err));
-    if (secured) {
-      responses.put("401", Json.ordered("description", "missing or wrong bearer token", "content", err));
+  /** A JSON schema for an Avro schema, as {@link Json#plain} writes its values. */
+  static Map<String, Object> schemaOf(Schema s) {
+    switch (s.getType()) {
+      case UNION: {
+        List<Schema> types = s.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).toList();
+        Map<String, Object> m = types.size() == 1 ? schemaOf(types.get(0))
+            : Json.ordered("oneOf", types.stream().map(OpenApi::schemaOf).toList());
+        if (types.size() < s.getTypes().size()) {
+          m.put("nullable", true);
+        }
+        return m;
+      }
+      case RECORD: {
+        Map<String, Object> props = new LinkedHashMap<>();
+        List<String> required = new ArrayList<>();
+        for (Schema.Field f : s.getFields()) {
+          Map<String, Object> fs = schemaOf(f.schema());
+          if (f.doc() != null) {
+            fs.put("description", f.doc());
+          }
+          props.put(f.name(), fs);
+          if (!f.schema().isNullable()) {
+            required.add(f.name());
+          }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "object");
+        if (!required.isEmpty()) {
+          m.put("required", required);
+        }
+        m.put("properties", props);
+        return m;
+      }
+      case ARRAY:
+        return Json.ordered("type", "array", "items", schemaOf(s.getElementType()));
+      case MAP:
+        return Json.ordered("type", "object", "additionalProperties", schemaOf(s.getValueType()));
+      case ENUM:
+        return Json.ordered("type", "string", "enum", s.getEnumSymbols());
+      case STRING:
+        return Json.ordered("type", "string");
+      case BOOLEAN:
+        return Json.ordered("type", "boolean");
+      case DOUBLE:
+        return Json.ordered("type", "number", "format", "double");
+      case FLOAT:
+        return Json.ordered("type", "number", "format", "float");
+      case INT:
+        return s.getLogicalType() instanceof LogicalTypes.Date ? Json.ordered("type", "string", "format", "date")
+            : Json.ordered("type", "integer", "format", "int32");
+      case LONG:
+        return s.getLogicalType() instanceof LogicalTypes.TimestampMillis
+            || s.getLogicalType() instanceof LogicalTypes.TimestampMicros
+            ? Json.ordered("type", "string", "format", "date-time") : Json.ordered("type", "integer", "format", "int64");
+      case BYTES:
+      case FIXED:
+        return Json.ordered("type", "string", "format", "byte");
+      default:
+        return Json.ordered("type", "string");
     }
-    responses.put("404", Json.ordered("description", "unknown player, team, table or row; or table not computed by this"
-        + " topology", "content", err));
-    responses.put("503", Json.ordered("description", "stores rebalancing or restoring: retry after Retry-After seconds",
-        "content", err));
-    Map<String, Object> op = new LinkedHashMap<>();
-    op.put("summary", summary);
-    op.put("parameters", params);
-    op.put("responses", responses);
-    if (!secured) {
-      op.put("security", List.of());
-    }
-    return Json.ordered("get", op);
-  }
-
-  private static Map<String, Object> path(String name, List<String> values) {
-    return Json.ordered("name", name, "in", "path", "required", true,
-        "schema", Json.ordered("type", "string", "enum", values),
-        "description", "store name, or the table name (e.g. nba_precompute.player_daily_cache or player_daily_cache)");
-  }
-
-  private static Map<String, Object> query(String name, String type, boolean required, String description) {
-    return Json.ordered("name", name, "in", "query", "required", required, "schema", Json.ordered("type", type),
-        "description", description);
-  }
-
-  private static Map<String, Object> playerId() {
-    return Json.ordered("name", "player_id", "in", "path", "required", true,
-        "schema", Json.ordered("type", "integer", "format", "int64", "minimum", 1));
-  }
-
-  private static Map<String, Object> team() {
-    return Json.ordered("name", "team", "in", "path", "required", true,
-        "schema", Json.ordered("type", "string", "pattern", "^[A-Z]{2,3}$"), "description", "NBA abbreviation, e.g. DEN");
-  }
-
-  private static Map<String, Object> gameId() {
-    return Json.ordered("name", "game_id", "in", "path", "required", true,
-        "schema", Json.ordered("type", "string", "pattern", "^\\d{10}$"));
-  }
-
-  private static Map<String, Object> pathDate() {
-    return Json.ordered("name", "date", "in", "path", "required", true, "schema", Json.ordered("type", "string", "format", "date"));
-  }
-
-  private static Map<String, Object> date(boolean required) {
-    return Json.ordered("name", "date", "in", "query", "required", required,
-        "schema", Json.ordered("type", "string", "format", "date"));
-  }
-
-  private static Map<String, Object> asOf() {
-    return query("asOf", "boolean", false, "true: the latest row at or before date (versioned tables)");
-  }
-
-  private static Map<String, Object> stale() {
-    return query("stale", "boolean", false, "true: a standby replica may answer while the owner restores");
   }
 }

@@ -42,6 +42,11 @@ final class QueryMetrics {
   private final Counter remoteCalls = Counter.builder().name("nba_query_instance_calls")
       .help("Calls this instance made to other instances' stores, by outcome").labelNames("outcome")
       .register(registry);
+  private final Counter trainingRows = Counter.builder().name("nba_query_training_rows")
+      .help("Rows of POST /training-set answers written to callers").register(registry);
+  private final Counter rejected = Counter.builder().name("nba_query_rejected")
+      .help("Requests answered 503 before running: worker queue full or request time limit").labelNames("reason")
+      .register(registry);
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
   private volatile Supplier<KafkaStreams> streams = () -> null;
 
@@ -52,6 +57,14 @@ final class QueryMetrics {
   void observe(String route, int status, long nanos) {
     requests.labelValues(route, Integer.toString(status)).inc();
     latency.labelValues(route).observe(nanos / 1e9);
+  }
+
+  void trainingRows(long n) {
+    trainingRows.inc(n);
+  }
+
+  void rejected(String reason) {
+    rejected.labelValues(reason).inc();
   }
 
   void remoteCall(String outcome) {
