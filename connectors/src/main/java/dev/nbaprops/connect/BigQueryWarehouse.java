@@ -213,16 +213,6 @@ public final class BigQueryWarehouse implements Warehouse {
     ensured.add(def);
   }
 
-  @Override
-  public void upsert(TableDef table, List<Struct> rows) {
-    apply(Map.of(table, Changes.upserts(rows)));
-  }
-
-  @Override
-  public void delete(TableDef table, List<List<Object>> keys) {
-    apply(Map.of(table, Changes.deletes(keys)));
-  }
-
   /**
    * Applies every table's changes: stages the deduplicated upserts of all tables (concurrent load jobs) while it
    * deletes (one {@code DELETE} query job per table with deletes, concurrent across tables, of at most

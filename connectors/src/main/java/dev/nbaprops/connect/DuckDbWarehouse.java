@@ -106,16 +106,6 @@ public final class DuckDbWarehouse implements Warehouse {
     ensured.add(def);
   }
 
-  @Override
-  public void upsert(TableDef table, List<Struct> rows) {
-    apply(Map.of(table, Changes.upserts(rows)));
-  }
-
-  @Override
-  public void delete(TableDef table, List<List<Object>> keys) {
-    apply(Map.of(table, Changes.deletes(keys)));
-  }
-
   /**
    * Applies the deletes and upserts of every table in one transaction: all of them, or none. Per table the deletes
    * run first ({@code DELETE ... WHERE k1 = CAST(? AS type) AND ...}, one batched prepared statement), then the

@@ -40,16 +40,20 @@ public interface Warehouse extends AutoCloseable {
   /**
    * Inserts or replaces the rows, as one atomic batch. Rows may be of any schema version of the table that was
    * passed to {@link #ensureTable}; columns a row's schema lacks are written as NULL. When several rows share a
-   * key, the last one wins.
+   * key, the last one wins. One table's {@link #apply}.
    */
-  void upsert(TableDef table, List<Struct> rows);
+  default void upsert(TableDef table, List<Struct> rows) {
+    apply(Map.of(table, Changes.upserts(rows)));
+  }
 
   /**
    * Deletes the rows with these primary keys (each the key column values in key order, as
    * {@link TableDef#parseKey} gives them), as one atomic batch. Idempotent: a key without a row is ignored, and a
-   * table that does not exist is not created (nothing to delete).
+   * table that does not exist is not created (nothing to delete). One table's {@link #apply}.
    */
-  void delete(TableDef table, List<List<Object>> keys);
+  default void delete(TableDef table, List<List<Object>> keys) {
+    apply(Map.of(table, Changes.deletes(keys)));
+  }
 
   /**
    * Upserts into several tables; atomic across the tables where the warehouse supports it (DuckDB does),
@@ -63,20 +67,11 @@ public interface Warehouse extends AutoCloseable {
 
   /**
    * Applies the deletes and upserts of several tables (per table the deletes first, so a key in both ends up
-   * upserted); atomic across the tables where the warehouse supports it (DuckDB does). The default deletes, then
-   * upserts, table by table in map order. Only tables with upserts are created or evolved; a delete from a table
-   * that does not exist is a no-op.
+   * upserted), atomic across the tables where the warehouse supports it (DuckDB does; BigQuery per table). Only
+   * tables with upserts are created or evolved; a delete from a table that does not exist is a no-op. The one
+   * write path of a warehouse: {@link #upsert}, {@link #delete} and {@link #upsertAll} call it.
    */
-  default void apply(Map<TableDef, Changes> changesByTable) {
-    changesByTable.forEach((table, changes) -> {
-      if (!changes.deletes().isEmpty()) {
-        delete(table, changes.deletes());
-      }
-      if (!changes.upserts().isEmpty()) {
-        upsert(table, changes.upserts());
-      }
-    });
-  }
+  void apply(Map<TableDef, Changes> changesByTable);
 
   /** Releases the connection; the warehouse is unusable afterwards. */
   @Override
