@@ -379,46 +379,24 @@ public final class BigQueryWarehouse implements Warehouse {
   private Table evolve(TableDef def, Table existing) {
     Schema schema = schemaOf(existing).orElseThrow(() -> new ConnectException("table " + def.qualifiedName()
         + " in BigQuery project " + project + " has no schema (is it a view?)"));
-    List<String> problems = new ArrayList<>();
     TableConstraints constraints = existing.getTableConstraints();
     List<String> primaryKey = constraints == null || constraints.getPrimaryKey() == null ? null
         : constraints.getPrimaryKey().getColumns();
     if (primaryKey == null) {
       log.warn("table {} has no primary key constraint; cannot check that its key is {}", def.qualifiedName(),
           def.keyColumns());
-    } else if (!lower(primaryKey).equals(lower(def.keyColumns()))) {
-      problems.add("primary key changed from " + primaryKey + " to " + def.keyColumns());
     }
-    Map<String, Field> byName = new LinkedHashMap<>();
-    schema.getFields().forEach(f -> byName.put(f.getName().toLowerCase(Locale.ROOT), f));
-    List<Field> added = new ArrayList<>();
-    Set<String> relaxed = new HashSet<>();
-    for (Column c : def.columns()) {
-      Field f = byName.get(c.name().toLowerCase(Locale.ROOT));
-      StandardSQLTypeName type = standardType(c.type());
-      if (f == null) {
-        if (c.nullable()) {
-          added.add(field(c));
-        } else {
-          problems.add("new required field " + c.name() + " (" + type + " REQUIRED) cannot be added to the"
-              + " existing rows; make it optional (a union with null) or migrate the table");
-        }
-      } else if (f.getType().getStandardType() != type) {
-        problems.add("column " + f.getName() + " changed type from " + f.getType().getStandardType() + " to " + type);
-      } else if (f.getMode() == Field.Mode.REQUIRED && c.nullable()) {
-        relaxed.add(f.getName());
-      }
-    }
-    for (Field f : schema.getFields()) {
-      if (f.getMode() == Field.Mode.REQUIRED
-          && def.columns().stream().noneMatch(c -> c.name().equalsIgnoreCase(f.getName()))) {
-        problems.add("column " + f.getName() + " is REQUIRED but the record schema has no such field");
-      }
-    }
-    if (!problems.isEmpty()) {
+    SchemaEvolution.Plan plan = SchemaEvolution.plan(def, primaryKey, schema.getFields().stream()
+            .map(f -> new SchemaEvolution.Existing(f.getName(), String.valueOf(f.getType().getStandardType()),
+                f.getMode() != Field.Mode.REQUIRED)).toList(),
+        c -> String.valueOf(standardType(c.type())),
+        (e, c) -> e.type().equals(String.valueOf(standardType(c.type()))), "REQUIRED");
+    if (!plan.problems().isEmpty()) {
       throw new ConnectException("table " + def.qualifiedName() + " in BigQuery project " + project
-          + " cannot take the record schema: " + String.join("; ", problems));
+          + " cannot take the record schema: " + String.join("; ", plan.problems()));
     }
+    List<Field> added = plan.added().stream().map(c -> field(c)).toList();
+    Set<String> relaxed = new HashSet<>(plan.relaxed());
     if (added.isEmpty() && relaxed.isEmpty()) {
       return existing;
     }

@@ -174,47 +174,24 @@ public final class DuckDbWarehouse implements Warehouse {
   }
 
   private void evolve(TableDef def, TableState existing) throws SQLException {
-    List<String> problems = new ArrayList<>();
-    if (!lower(existing.primaryKey).equals(lower(def.keyColumns()))) {
-      problems.add("primary key changed from " + existing.primaryKey + " to " + def.keyColumns());
-    }
-    List<Column> added = new ArrayList<>();
-    List<Column> relaxed = new ArrayList<>();
-    for (Column c : def.columns()) {
-      ExistingColumn e = existing.columns.get(c.name().toLowerCase(Locale.ROOT));
-      if (e == null) {
-        if (c.nullable()) {
-          added.add(c);
-        } else {
-          problems.add("new required field " + c.name() + " (" + sqlType(c.type()) + " NOT NULL) cannot be added"
-              + " to the existing rows; make it optional (a union with null) or migrate the table");
-        }
-      } else {
-        if (!sameType(e.sqlType, c.type())) {
-          problems.add("column " + e.name + " changed type from " + e.sqlType + " to " + sqlType(c.type()));
-        } else if (!e.nullable && c.nullable()) {
-          relaxed.add(c);
-        }
-      }
-    }
-    for (ExistingColumn e : existing.columns.values()) {
-      if (!e.nullable && def.columns().stream().noneMatch(c -> c.name().equalsIgnoreCase(e.name))) {
-        problems.add("column " + e.name + " is NOT NULL but the record schema has no such field");
-      }
-    }
-    if (!problems.isEmpty()) {
+    SchemaEvolution.Plan plan = SchemaEvolution.plan(def, existing.primaryKey,
+        existing.columns.values().stream().map(e -> new SchemaEvolution.Existing(e.name, e.sqlType, e.nullable)).toList(),
+        c -> sqlType(c.type()), (e, c) -> sameType(e.type(), c.type()), "NOT NULL");
+    if (!plan.problems().isEmpty()) {
       throw new ConnectException("table " + def.qualifiedName() + " in DuckDB " + path
-          + " cannot take the record schema: " + String.join("; ", problems));
+          + " cannot take the record schema: " + String.join("; ", plan.problems()));
     }
+    List<Column> added = plan.added();
+    List<String> relaxed = plan.relaxed();
     try (Statement s = connection.createStatement()) {
       for (Column c : added) {
         s.execute("ALTER TABLE " + qualified(def) + " ADD COLUMN " + quote(c.name()) + " " + sqlType(c.type()));
         comment(s, def, c);
         log.info("table {}: added column {} {}", def.qualifiedName(), c.name(), sqlType(c.type()));
       }
-      for (Column c : relaxed) {
-        s.execute("ALTER TABLE " + qualified(def) + " ALTER COLUMN " + quote(c.name()) + " DROP NOT NULL");
-        log.info("table {}: column {} is now nullable", def.qualifiedName(), c.name());
+      for (String c : relaxed) {
+        s.execute("ALTER TABLE " + qualified(def) + " ALTER COLUMN " + quote(c) + " DROP NOT NULL");
+        log.info("table {}: column {} is now nullable", def.qualifiedName(), c);
       }
     }
   }
@@ -429,10 +406,6 @@ public final class DuckDbWarehouse implements Warehouse {
 
   private static String key(TableDef def) {
     return def.qualifiedName().toLowerCase(Locale.ROOT);
-  }
-
-  private static List<String> lower(List<String> names) {
-    return names.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
   }
 
   @FunctionalInterface
