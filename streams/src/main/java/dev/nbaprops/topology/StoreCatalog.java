@@ -1,9 +1,26 @@
 package dev.nbaprops.topology;
 
+import dev.nbaprops.avro.analytics.PlayerGameSummary;
+import dev.nbaprops.avro.analytics.TeamDefenseGameSummary;
+import dev.nbaprops.avro.analytics.TeamOffenseGameSummary;
+import dev.nbaprops.avro.analytics.UpcomingPlayerGameContext;
+import dev.nbaprops.avro.analytics.UpcomingTeamGameContext;
+import dev.nbaprops.avro.precompute.MlFeatureStore;
+import dev.nbaprops.avro.precompute.PlayerCompositeFactors;
+import dev.nbaprops.avro.precompute.PlayerDailyCache;
+import dev.nbaprops.avro.precompute.PlayerShotZoneAnalysis;
+import dev.nbaprops.avro.precompute.TeamDefenseZoneAnalysis;
+import dev.nbaprops.serde.TableSpec;
+import dev.nbaprops.topology.game.TeamGameStage;
+import dev.nbaprops.topology.player.PlayerFeatureStage;
+import dev.nbaprops.topology.player.PlayerGameStage;
+import dev.nbaprops.topology.player.UpcomingPlayerContextStage;
+import dev.nbaprops.topology.season.TeamSeasonStage;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
@@ -47,26 +64,32 @@ public final class StoreCatalog {
     }
   }
 
-  public static final Entry PLAYER_GAME_SUMMARY = new Entry("player-game-summary",
-      "nba_analytics.player_game_summary", "player_id|game_date|game_id", Partitioning.BY_PLAYER, false);
-  public static final Entry TEAM_OFFENSE_GAME_SUMMARY = new Entry("team-offense-game-summary",
-      "nba_analytics.team_offense_game_summary", "game_id|team_abbr", Partitioning.BY_GAME, false);
-  public static final Entry TEAM_DEFENSE_GAME_SUMMARY = new Entry("team-defense-game-summary",
-      "nba_analytics.team_defense_game_summary", "game_id|team_abbr", Partitioning.BY_GAME, false);
-  public static final Entry UPCOMING_PLAYER_GAME_CONTEXT = new Entry("upcoming-player-game-context",
-      "nba_analytics.upcoming_player_game_context", "player_id|game_date", Partitioning.BY_PLAYER, true);
-  public static final Entry UPCOMING_TEAM_GAME_CONTEXT = new Entry("upcoming-team-game-context",
-      "nba_analytics.upcoming_team_game_context", "team_abbr|game_date", Partitioning.BY_SEASON_OF_DATE, true);
-  public static final Entry TEAM_DEFENSE_ZONE_ANALYSIS = new Entry("team-defense-zone-analysis",
-      "nba_precompute.team_defense_zone_analysis", "team_abbr|analysis_date", Partitioning.BY_SEASON_OF_DATE, true);
-  public static final Entry PLAYER_SHOT_ZONE_ANALYSIS = new Entry("player-shot-zone-analysis",
-      "nba_precompute.player_shot_zone_analysis", "player_id|analysis_date", Partitioning.BY_PLAYER, true);
-  public static final Entry PLAYER_COMPOSITE_FACTORS = new Entry("player-composite-factors",
-      "nba_precompute.player_composite_factors", "player_id|game_date", Partitioning.BY_PLAYER, true);
-  public static final Entry PLAYER_DAILY_CACHE = new Entry("player-daily-cache",
-      "nba_precompute.player_daily_cache", "player_id|cache_date", Partitioning.BY_PLAYER, true);
-  public static final Entry ML_FEATURE_STORE = new Entry("ml-feature-store",
-      "nba_precompute.ml_feature_store", "player_id|game_date", Partitioning.BY_PLAYER, true);
+  public static final Entry PLAYER_GAME_SUMMARY = entry(PlayerGameStage.SUMMARY_STORE, PlayerGameSummary.class,
+      "player_id|game_date|game_id", Partitioning.BY_PLAYER, false);
+  public static final Entry TEAM_OFFENSE_GAME_SUMMARY = entry(TeamGameStage.OFFENSE_STORE,
+      TeamOffenseGameSummary.class, "game_id|team_abbr", Partitioning.BY_GAME, false);
+  public static final Entry TEAM_DEFENSE_GAME_SUMMARY = entry(TeamGameStage.DEFENSE_STORE,
+      TeamDefenseGameSummary.class, "game_id|team_abbr", Partitioning.BY_GAME, false);
+  public static final Entry UPCOMING_PLAYER_GAME_CONTEXT = entry(UpcomingPlayerContextStage.STORE,
+      UpcomingPlayerGameContext.class, "player_id|game_date", Partitioning.BY_PLAYER, true);
+  public static final Entry UPCOMING_TEAM_GAME_CONTEXT = entry(TeamSeasonStage.UPCOMING_STORE,
+      UpcomingTeamGameContext.class, "team_abbr|game_date", Partitioning.BY_SEASON_OF_DATE, true);
+  public static final Entry TEAM_DEFENSE_ZONE_ANALYSIS = entry(TeamSeasonStage.ZONES_STORE,
+      TeamDefenseZoneAnalysis.class, "team_abbr|analysis_date", Partitioning.BY_SEASON_OF_DATE, true);
+  public static final Entry PLAYER_SHOT_ZONE_ANALYSIS = entry(PlayerFeatureStage.SHOT_ZONE_STORE,
+      PlayerShotZoneAnalysis.class, "player_id|analysis_date", Partitioning.BY_PLAYER, true);
+  public static final Entry PLAYER_COMPOSITE_FACTORS = entry(PlayerFeatureStage.COMPOSITES_STORE,
+      PlayerCompositeFactors.class, "player_id|game_date", Partitioning.BY_PLAYER, true);
+  public static final Entry PLAYER_DAILY_CACHE = entry(PlayerFeatureStage.CACHE_STORE, PlayerDailyCache.class,
+      "player_id|cache_date", Partitioning.BY_PLAYER, true);
+  public static final Entry ML_FEATURE_STORE = entry(PlayerFeatureStage.FEATURE_STORE, MlFeatureStore.class,
+      "player_id|game_date", Partitioning.BY_PLAYER, true);
+
+  /** An entry for the store a stage declares, holding the table of {@code rows} (its name from {@link TableSpec}). */
+  private static Entry entry(String store, Class<? extends SpecificRecord> rows, String keyLayout,
+                             Partitioning partitioning, boolean versionedByDate) {
+    return new Entry(store, TableSpec.from(rows).orElseThrow().table(), keyLayout, partitioning, versionedByDate);
+  }
 
   public static final List<Entry> ALL = List.of(PLAYER_GAME_SUMMARY, TEAM_OFFENSE_GAME_SUMMARY,
       TEAM_DEFENSE_GAME_SUMMARY, UPCOMING_PLAYER_GAME_CONTEXT, UPCOMING_TEAM_GAME_CONTEXT, TEAM_DEFENSE_ZONE_ANALYSIS,
