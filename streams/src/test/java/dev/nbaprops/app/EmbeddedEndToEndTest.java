@@ -127,7 +127,7 @@ class EmbeddedEndToEndTest {
       List<DeadLetter> boxLetters = deadLetters(app.bootstrapServers()).stream()
           .filter(d -> d.getSource().equals("box_scores")).toList();
       assertThat(boxLetters).extracting(DeadLetter::getReason).containsExactlyInAnyOrder(
-          "unparseable line (field count differs from the header)", "missing player_id",
+          "unparseable line (1 fields, the header has 28)", "missing player_id",
           "negative or invalid min (-3)", "FGM > FGA (9 > 8)");
       // The real slice's own reject: one ambiguous prop name (J. Green, two Greens on HOU).
       assertThat(deadLetters(app.bootstrapServers())).hasSize(4 + (int) s.of("props").deadLettered);
