@@ -214,13 +214,13 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
         appearances.put(k(name, a.getGameId(), a.getPlayerId()), a);
         LocalDate horizon = season.horizon();
         season.putAppearance(old, a);
+        // From the appearance's own date (its rows after it change; and its date's team contexts are sent once the
+        // date has a player, whatever order the dates' appearances arrive in).
         LocalDate from = old == null || a.getGameDate().isBefore(old.getGameDate()) ? a.getGameDate() : old.getGameDate();
         if (horizon == null || a.getGameDate().isAfter(horizon)) {
           // The horizon moves: the contexts of the dates it now covers are sent (recomputed from there on).
           LocalDate first = horizon == null ? a.getGameDate() : horizon.plusDays(1);
           from = first.isBefore(from) ? first : from;
-        } else {
-          from = from.plusDays(1);
         }
         markStale(name, from);
       }
