@@ -156,15 +156,15 @@ class CorpusReplayTest {
         assertThat(c.read).as(k + ": read = accepted + dead-lettered").isEqualTo(c.accepted + c.deadLettered);
         assertThat(c.accepted).as(k + " accepted").isEqualTo(expected.get(k.cliName()));
         assertThat(c.produced).as(k + " produced").isEqualTo(c.accepted);
-        assertThat(committedCount(bs, k.topic(), c.accepted)).as(k.topic()).isEqualTo(c.accepted);
+        assertThat(TopicReader.committedCount(bs, List.of(k.topic()), c.accepted)).as(k.topic()).isEqualTo(c.accepted);
       }
 
       // 2. Every bad item is in nba.dlq (read_committed) with file, line, reason and a bounded raw copy.
-      committedCount(bs, Topics.DEAD_LETTER, s.deadLettered());
+      TopicReader.committedCount(bs, List.of(Topics.DEAD_LETTER), s.deadLettered());
       List<DeadLetter> letters = new ArrayList<>();
       TopicReader.readAll(bs, List.of(Topics.DEAD_LETTER),
           r -> letters.add(AvroCodec.of(DeadLetter.class).decode(r.value())));
-      assertThat(committedCount(bs, Topics.DEAD_LETTER, s.deadLettered())).isEqualTo(s.deadLettered());
+      assertThat(TopicReader.committedCount(bs, List.of(Topics.DEAD_LETTER), s.deadLettered())).isEqualTo(s.deadLettered());
       assertThat(letters).hasSize((int) s.deadLettered());
       assertDeadLetters(letters, expectedDeadLetters());
 
@@ -206,19 +206,5 @@ class CorpusReplayTest {
       assertThat(again.produced()).isZero();
       assertThat(notes).anyMatch(n -> n.contains("nothing to resume"));
     }
-  }
-
-  /**
-   * Records a read_committed consumer sees, waiting up to 30 s for {@code expected}: commitTransaction returns
-   * before the broker has written every partition's commit marker, so the last transaction shows up a moment later.
-   */
-  static long committedCount(String bs, String topic, long expected) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 30_000;
-    long n = TopicReader.count(bs, List.of(topic));
-    while (n < expected && System.currentTimeMillis() < deadline) {
-      Thread.sleep(200);
-      n = TopicReader.count(bs, List.of(topic));
-    }
-    return n;
   }
 }

@@ -36,6 +36,20 @@ public final class TopicReader {
     }
   }
 
+  /**
+   * Records a read_committed consumer sees, waiting up to 30 s for {@code expected}: commitTransaction returns
+   * before the broker has written every partition's commit marker, so the last transaction shows up a moment later.
+   */
+  public static long committedCount(String bootstrap, List<String> topics, long expected) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 30_000;
+    long n = count(bootstrap, topics);
+    while (n < expected && System.currentTimeMillis() < deadline) {
+      Thread.sleep(200);
+      n = count(bootstrap, topics);
+    }
+    return n;
+  }
+
   public static long count(String bootstrap, List<String> topics) {
     long[] n = {0};
     readAll(bootstrap, topics, r -> n[0]++);
