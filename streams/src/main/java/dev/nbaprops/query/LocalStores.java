@@ -38,8 +38,7 @@ final class LocalStores implements StoreReader {
    * each player into one summary row (player search).
    */
   record Scan(String store, Set<Integer> partitions, String from, String to, boolean reverse, int limit,
-              Integer dateSegment, String dateField, String date, String matchField, String matchText,
-              List<String> fields, boolean stale, boolean byPlayer) {
+              String matchField, String matchText, List<String> fields, boolean stale, boolean byPlayer) {
     Scan {
       if (limit < 1) {
         throw new IllegalArgumentException("a scan needs a row limit");
@@ -47,43 +46,33 @@ final class LocalStores implements StoreReader {
     }
 
     static Scan range(String store, String from, String to, int limit) {
-      return new Scan(store, null, from, to, false, limit, null, null, null, null, null, List.of(), false, false);
+      return new Scan(store, null, from, to, false, limit, null, null, List.of(), false, false);
     }
 
     Scan withPartitions(Set<Integer> p) {
-      return new Scan(store, p, from, to, reverse, limit, dateSegment, dateField, date, matchField, matchText, fields,
-          stale, byPlayer);
+      return new Scan(store, p, from, to, reverse, limit, matchField, matchText, fields, stale, byPlayer);
     }
 
     Scan descending() {
-      return new Scan(store, partitions, from, to, true, limit, dateSegment, dateField, date, matchField, matchText,
-          fields, stale, byPlayer);
+      return new Scan(store, partitions, from, to, true, limit, matchField, matchText, fields, stale, byPlayer);
     }
 
     Scan limit(int n) {
-      return new Scan(store, partitions, from, to, reverse, n, dateSegment, dateField, date, matchField, matchText,
-          fields, stale, byPlayer);
+      return new Scan(store, partitions, from, to, reverse, n, matchField, matchText, fields, stale, byPlayer);
     }
 
     Scan stale(boolean s) {
-      return new Scan(store, partitions, from, to, reverse, limit, dateSegment, dateField, date, matchField, matchText,
-          fields, s, byPlayer);
+      return new Scan(store, partitions, from, to, reverse, limit, matchField, matchText, fields, s, byPlayer);
     }
 
     /** Keys strictly after {@code key} (the next key in byte order is {@code key + "\0"}). */
     Scan after(String key) {
-      return key == null ? this : new Scan(store, partitions, key + "\0", to, reverse, limit, dateSegment, dateField,
-          date, matchField, matchText, fields, stale, byPlayer);
-    }
-
-    Scan onDate(Integer segment, String field, String d) {
-      return new Scan(store, partitions, from, to, reverse, limit, segment, field, d, matchField, matchText, fields,
-          stale, byPlayer);
+      return key == null ? this
+          : new Scan(store, partitions, key + "\0", to, reverse, limit, matchField, matchText, fields, stale, byPlayer);
     }
 
     Scan matching(String field, String text, List<String> projection, boolean perPlayer) {
-      return new Scan(store, partitions, from, to, reverse, limit, dateSegment, dateField, date, field, text,
-          projection, stale, perPlayer);
+      return new Scan(store, partitions, from, to, reverse, limit, field, text, projection, stale, perPlayer);
     }
   }
 
@@ -135,24 +124,36 @@ final class LocalStores implements StoreReader {
   }
 
   private Map<Integer, Part> scanOrThrow(Scan s) {
-    Integer sub = subtopologyOfStore.get(s.store());
+    return perPartition(s.store(), s.partitions(), s.stale(), (p, standby, more) -> {
+      ReadOnlyKeyValueStore<String, Object> store = open(s.store(), p, standby);
+      return s.byPlayer() ? perPlayer(store, s) : read(store, s, more);
+    });
+  }
+
+  /** One partition's read: its rows, setting {@code more[0]} when there are more past the limit. */
+  private interface PartitionRead {
+    List<Row> read(int partition, boolean standby, boolean[] more);
+  }
+
+  /**
+   * {@code read} on each requested partition of {@code store}'s task this instance can answer for (active, or a
+   * standby when {@code stale}, with its offset lag); a partition whose task moved while it was read is left out.
+   */
+  private Map<Integer, Part> perPartition(String storeName, Set<Integer> partitions, boolean stale, PartitionRead read) {
+    Integer sub = subtopologyOfStore.get(storeName);
     Map<Integer, Part> out = new LinkedHashMap<>();
-    if (sub == null || !readable(s.stale())) {
+    if (sub == null || !readable(stale)) {
       return out;
     }
     Set<Integer> active = new HashSet<>();
     Set<Integer> standby = new HashSet<>();
     tasks(sub, active, standby);
     Map<Integer, LagInfo> lags = null;
-    for (int p : candidates(s, active, standby)) {
+    for (int p : candidates(partitions, stale, active, standby)) {
       boolean isStandby = !active.contains(p);
       try {
-        StoreQueryParameters<ReadOnlyKeyValueStore<String, Object>> params = StoreQueryParameters
-            .<ReadOnlyKeyValueStore<String, Object>>fromNameAndType(s.store(), QueryableStoreTypes.keyValueStore())
-            .withPartition(p);
-        ReadOnlyKeyValueStore<String, Object> store = streams.store(isStandby ? params.enableStaleStores() : params);
         boolean[] more = new boolean[1];
-        List<Row> rows = s.byPlayer() ? perPlayer(store, s) : read(store, s, more);
+        List<Row> rows = read.read(p, isStandby, more);
         if (!isStandby && !stillActive(sub, p)) {
           continue; // the task moved while we read: do not vouch for this partition
         }
@@ -160,7 +161,7 @@ final class LocalStores implements StoreReader {
         if (isStandby) {
           if (lags == null) {
             try {
-              lags = streams.allLocalStorePartitionLags().getOrDefault(s.store(), Map.of());
+              lags = streams.allLocalStorePartitionLags().getOrDefault(storeName, Map.of());
             } catch (RuntimeException e) {
               lags = Map.of(); // lag unknown (reported as -1)
             }
@@ -176,18 +177,27 @@ final class LocalStores implements StoreReader {
     return out;
   }
 
+  /** One partition of a store (a standby's when {@code standby}). */
+  private ReadOnlyKeyValueStore<String, Object> open(String store, int partition, boolean standby) {
+    StoreQueryParameters<ReadOnlyKeyValueStore<String, Object>> params = StoreQueryParameters
+        .<ReadOnlyKeyValueStore<String, Object>>fromNameAndType(store, QueryableStoreTypes.keyValueStore())
+        .withPartition(partition);
+    return streams.store(standby ? params.enableStaleStores() : params);
+  }
+
   private boolean readable(boolean stale) {
     KafkaStreams.State st = streams.state();
     return st == KafkaStreams.State.RUNNING || (stale && st == KafkaStreams.State.REBALANCING);
   }
 
-  private List<Integer> candidates(Scan s, Set<Integer> active, Set<Integer> standby) {
+  private static List<Integer> candidates(Set<Integer> partitions, boolean stale, Set<Integer> active,
+                                          Set<Integer> standby) {
     Set<Integer> all = new java.util.TreeSet<>(active);
-    if (s.stale()) {
+    if (stale) {
       all.addAll(standby);
     }
-    if (s.partitions() != null) {
-      all.retainAll(s.partitions());
+    if (partitions != null) {
+      all.retainAll(partitions);
     }
     return new ArrayList<>(all);
   }
@@ -219,13 +229,6 @@ final class LocalStores implements StoreReader {
 
   private static boolean keep(KeyValue<String, Object> kv, Scan s, String needle) {
     if (kv.value == null) {
-      return false;
-    }
-    if (s.dateSegment() != null && !s.date().equals(segment(kv.key, s.dateSegment()))) {
-      return false;
-    }
-    // Filter on the record's own fields before turning it into JSON: most rows of a scan are filtered out.
-    if (s.dateField() != null && !s.date().equals(fieldText(kv.value, s.dateField()))) {
       return false;
     }
     return needle == null || fold(fieldText(kv.value, s.matchField())).contains(needle);
@@ -286,23 +289,39 @@ final class LocalStores implements StoreReader {
     return rows;
   }
 
+  /**
+   * By the table's date index ({@code dev.nbaprops.topology.TableStore}): the index keys of the date (a range read
+   * in key order), then a point read of each row, so the cost grows with the answer.
+   */
   @Override
   public Map<Integer, Part> rowsOn(Entry table, LocalDate date, String afterKey, int limit, Set<Integer> partitions,
                                    boolean stale) {
-    return scan(onDate(table, date, limit).after(afterKey).withPartitions(partitions).stale(stale));
-  }
-
-  /** A scan of the whole store keeping the rows dated {@code d} (by the key's date part, else by game_date). */
-  static Scan onDate(Entry e, LocalDate d, int limit) {
-    String[] names = e.keyLayout().split("\\|");
-    Integer seg = null;
-    for (int i = 0; i < names.length; i++) {
-      if (names[i].endsWith("date")) {
-        seg = i;
-        break;
-      }
+    String[] range = Entry.indexRange(date.toString(), afterKey);
+    int keyStart = range[0].indexOf(dev.nbaprops.topology.StoreKeys.SEP) + 1;
+    try {
+      return perPartition(table.store(), partitions, stale, (p, standby, more) -> {
+        ReadOnlyKeyValueStore<String, Object> index = open(table.indexStore(), p, standby);
+        ReadOnlyKeyValueStore<String, Object> rows = open(table.store(), p, standby);
+        List<Row> out = new ArrayList<>();
+        try (KeyValueIterator<String, Object> it = index.range(range[0], range[1])) {
+          while (it.hasNext()) {
+            String key = it.next().key.substring(keyStart);
+            Object value = rows.get(key);
+            if (value == null) {
+              continue; // written between the two reads (the index and the rows change in the same commit)
+            }
+            if (out.size() >= limit) {
+              more[0] = true;
+              break;
+            }
+            out.add(new Row(key, Json.tree(value)));
+          }
+        }
+        return out;
+      });
+    } catch (IllegalStateException e) {
+      return Map.of(); // Kafka Streams left RUNNING while we read
     }
-    return Scan.range(e.store(), null, null, limit).onDate(seg, seg == null ? "game_date" : null, d.toString());
   }
 
   @Override

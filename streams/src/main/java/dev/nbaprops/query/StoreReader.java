@@ -14,12 +14,11 @@ import java.util.Set;
  * vouch for (active here, or a standby when {@code stale}); a partition absent from an answer means "not
  * answerable here now", never "empty". {@link LocalStores} implements it over the Kafka Streams stores.
  *
- * <p><b>The date-index hook.</b> {@link #rowsOn} is the only way the API reads "every row of table T dated D"
- * (the {@code /dates} route, {@code /coverage}, and {@code /internal/scan?date=} for the other instances).
- * {@link LocalStores#rowsOn} does it today by scanning each partition and keeping the rows of that date, so its
- * cost grows with the store. A topology that keeps a date index (a store keyed {@code date|key} per table, in the
- * same task as the table's store) plugs in by overriding this one method with a range read of {@code date|} in
- * the index followed by point reads of the table: nothing else in the API changes.
+ * <p><b>Rows of a date.</b> {@link #rowsOn} is the only way the API reads "every row of table T dated D" (the
+ * {@code /dates} route, {@code /coverage}, and {@code /internal/scan?date=} for the other instances).
+ * {@link LocalStores#rowsOn} reads the table's date index (a store keyed {@code date|key}, written with the table by
+ * {@code dev.nbaprops.topology.TableStore} in the same task) and then each row: its cost grows with the answer, not
+ * with the store.
  */
 interface StoreReader {
   /** A key range (with the filters and the row limit of {@code s}) of each requested partition. */

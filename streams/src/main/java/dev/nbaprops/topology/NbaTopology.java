@@ -128,7 +128,7 @@ public final class NbaTopology {
         .merge(propLines, Named.as("player-game-inputs-with-lines"))
         .merge(shots, Named.as("player-game-inputs"))
         .process(() -> new PlayerGameStage(interval, pending), Named.as("player-game"),
-            PlayerGameStage.STORES.toArray(String[]::new));
+            withIndexes(PlayerGameStage.STORES));
     KStream<String, SpecificRecord> summaries = output(playerGame, PlayerGameStage.SUMMARIES);
     toTopic(summaries, PlayerGameSummary.class, v -> StoreKeys.gamePlayer(
         ((PlayerGameSummary) v).getGameId(), ((PlayerGameSummary) v).getPlayerId()),
@@ -141,7 +141,7 @@ public final class NbaTopology {
             .withName("box-scores-by-game"))
         .mapValues(v -> (PlayerBoxScore) v, Named.as("as-box-score"))
         .process(() -> new TeamGameStage(interval, pending), Named.as("team-game"),
-            TeamGameStage.STORES.toArray(String[]::new));
+            withIndexes(TeamGameStage.STORES));
     KStream<String, SpecificRecord> offense = output(teamGame, TeamGameStage.OFFENSE);
     KStream<String, SpecificRecord> defense = output(teamGame, TeamGameStage.DEFENSE);
     toTopic(offense, TeamOffenseGameSummary.class, null, null);
@@ -165,7 +165,7 @@ public final class NbaTopology {
     seasonStores.add(SeasonStartStage.STORE); // read only
     KStream<String, SpecificRecord> teamSeason = output(seasonStart, SeasonStartStage.INPUTS)
         .process(() -> new TeamSeasonStage(interval, pending), Named.as("team-season"),
-            seasonStores.toArray(String[]::new));
+            withIndexes(seasonStores));
     toTopic(output(teamSeason, TeamSeasonStage.TEAM_ZONES), TeamDefenseZoneAnalysis.class, null, null);
     toTopic(output(teamSeason, TeamSeasonStage.UPCOMING_TEAM), UpcomingTeamGameContext.class, null, null);
     KStream<String, SpecificRecord> starts = toEveryPlayerTask(output(seasonStart, SeasonStartStage.STARTS),
@@ -185,7 +185,7 @@ public final class NbaTopology {
         .merge(teamContexts, Named.as("player-features-inputs"))
         .process(() -> new PlayerFeatureStage(PlayerGameStage.PROPS_STORE, interval, pending),
             Named.as("player-features"),
-            featureStores.toArray(String[]::new));
+            withIndexes(featureStores));
     toPlayerTopic(output(features, PlayerFeatureStage.DAILY_CACHE), PlayerDailyCache.class);
     toPlayerTopic(output(features, PlayerFeatureStage.SHOT_ZONES), PlayerShotZoneAnalysis.class);
     toPlayerTopic(output(features, PlayerFeatureStage.FEATURES), MlFeatureStore.class);
@@ -194,7 +194,8 @@ public final class NbaTopology {
     KStream<String, UpcomingPlayerGameContext> contexts = expected
         .merge(output(playerGame, PlayerGameStage.PROPS), Named.as("upcoming-player-inputs"))
         .process(UpcomingPlayerContextStage::new, Named.as("upcoming-player-game-context"),
-            UpcomingPlayerContextStage.STORE, UpcomingPlayerContextStage.EXPECTED_STORE, PlayerGameStage.PROPS_STORE);
+            withIndexes(List.of(UpcomingPlayerContextStage.STORE,
+                UpcomingPlayerContextStage.EXPECTED_STORE, PlayerGameStage.PROPS_STORE)));
     toTopic(contexts.mapValues(v -> (SpecificRecord) v, Named.as("upcoming-player-game-context-any")),
         UpcomingPlayerGameContext.class, null, ByPlayerPartitioner.byGamePlayerKey());
     return builder.build();
@@ -238,6 +239,20 @@ public final class NbaTopology {
       }
     }
     text(TeamSeasonStage.DIRTY_STORE);
+    for (StoreCatalog.Entry table : StoreCatalog.ALL) {
+      uncached(table.indexStore(), Serdes.String()); // written once per row, like the shots
+    }
+  }
+
+  /** A stage's stores, with the date index of each queryable table among them ({@link TableStore}). */
+  private static String[] withIndexes(List<String> stores) {
+    List<String> all = new ArrayList<>(stores);
+    for (StoreCatalog.Entry table : StoreCatalog.ALL) {
+      if (stores.contains(table.store())) {
+        all.add(table.indexStore());
+      }
+    }
+    return all.toArray(String[]::new);
   }
 
   private KeyValueBytesStoreSupplier supplier(String name) {

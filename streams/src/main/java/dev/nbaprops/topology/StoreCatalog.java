@@ -49,6 +49,50 @@ public final class StoreCatalog {
    */
   public record Entry(String store, String table, String keyLayout, Partitioning partitioning,
                       boolean versionedByDate) {
+    /** The table's date index ({@link TableStore}): key {@code date|table key}, in the table's task. */
+    public String indexStore() {
+      return store + "-by-date";
+    }
+
+    /** The index key of a row of {@code date} (ISO) under {@code key}. */
+    public static String indexKey(String date, String key) {
+      return date + StoreKeys.SEP + key;
+    }
+
+    /** The index keys of {@code date} after the table key {@code afterKey} (null: all): {@code [from, to]}. */
+    public static String[] indexRange(String date, String afterKey) {
+      String prefix = date + StoreKeys.SEP;
+      return new String[] {afterKey == null ? prefix : prefix + afterKey + "\0", date + (char) (StoreKeys.SEP + 1)};
+    }
+
+    /**
+     * The position of the date in the key ({@code ..._date} in {@link #keyLayout}), or -1 when the key has none and
+     * the row's {@code game_date} is its date.
+     */
+    public int dateSegment() {
+      String[] names = keyLayout.split("\\|");
+      for (int i = 0; i < names.length; i++) {
+        if (names[i].endsWith("date")) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    /** The date (ISO) of the row stored under {@code key}: the key's date part, else the row's game_date. */
+    public String dateOf(String key, Object row) {
+      int segment = dateSegment();
+      if (segment < 0) {
+        Object d = ((org.apache.avro.generic.GenericRecord) row).get("game_date");
+        return String.valueOf(d);
+      }
+      int start = 0;
+      for (int i = 0; i < segment; i++) {
+        start = key.indexOf(StoreKeys.SEP, start) + 1;
+      }
+      return key.substring(start, start + 10);
+    }
+
     public StreamPartitioner<String, Object> partitioner() {
       return (topic, key, value, n) -> Optional.of(Set.of(partitionOf(key, n)));
     }

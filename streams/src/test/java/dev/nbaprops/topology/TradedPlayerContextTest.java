@@ -127,6 +127,9 @@ class TradedPlayerContextTest {
       t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(store), Serdes.String(),
           AvroSerde.any()).withLoggingDisabled(), "context");
     }
+    t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(
+        StoreCatalog.UPCOMING_PLAYER_GAME_CONTEXT.indexStore()), Serdes.String(), Serdes.String())
+        .withLoggingDisabled(), "context");
     t.addSink("out", "contexts", Serdes.String().serializer(), AvroSerde.of(UpcomingPlayerGameContext.class)
         .serializer(), "context");
     Properties p = new Properties();

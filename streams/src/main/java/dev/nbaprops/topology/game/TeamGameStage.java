@@ -7,7 +7,9 @@ import dev.nbaprops.avro.state.GameTotals;
 import dev.nbaprops.features.TeamGameSummaries;
 import dev.nbaprops.topology.Deferred;
 import dev.nbaprops.topology.PendingWork;
+import dev.nbaprops.topology.StoreCatalog;
 import dev.nbaprops.topology.StoreKeys;
+import dev.nbaprops.topology.TableStore;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
@@ -46,8 +48,8 @@ public final class TeamGameStage implements Processor<String, PlayerBoxScore, St
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, PlayerBoxScore> lines;
   private KeyValueStore<String, GameTotals> totals;
-  private KeyValueStore<String, TeamOffenseGameSummary> offense;
-  private KeyValueStore<String, TeamDefenseGameSummary> defense;
+  private TableStore<TeamOffenseGameSummary> offense;
+  private TableStore<TeamDefenseGameSummary> defense;
   private final Duration interval;
   private final PendingWork pending;
   private Deferred changedGames;
@@ -62,8 +64,8 @@ public final class TeamGameStage implements Processor<String, PlayerBoxScore, St
     this.context = context;
     lines = context.getStateStore(LINES_STORE);
     totals = context.getStateStore(TOTALS_STORE);
-    offense = context.getStateStore(OFFENSE_STORE);
-    defense = context.getStateStore(DEFENSE_STORE);
+    offense = TableStore.open(context, StoreCatalog.TEAM_OFFENSE_GAME_SUMMARY);
+    defense = TableStore.open(context, StoreCatalog.TEAM_DEFENSE_GAME_SUMMARY);
     changedGames = Deferred.schedule(context, context.getStateStore(MARKS_STORE), interval, pending, "games",
         this::emitRows);
   }
@@ -107,18 +109,10 @@ public final class TeamGameStage implements Processor<String, PlayerBoxScore, St
       totals.put(kv.key, t);
       long ts = Long.parseLong(kv.value);
       for (TeamOffenseGameSummary row : TeamGameSummaries.offense(t)) {
-        String key = row.getGameId() + StoreKeys.SEP + row.getTeamAbbr();
-        if (!row.equals(offense.get(key))) {
-          offense.put(key, row);
-          context.forward(new Record<String, SpecificRecord>(key, row, ts), OFFENSE);
-        }
+        offense.emitIfChanged(row.getGameId() + StoreKeys.SEP + row.getTeamAbbr(), row, OFFENSE, ts);
       }
       for (TeamDefenseGameSummary row : TeamGameSummaries.defense(t)) {
-        String key = row.getGameId() + StoreKeys.SEP + row.getTeamAbbr();
-        if (!row.equals(defense.get(key))) {
-          defense.put(key, row);
-          context.forward(new Record<String, SpecificRecord>(key, row, ts), DEFENSE);
-        }
+        defense.emitIfChanged(row.getGameId() + StoreKeys.SEP + row.getTeamAbbr(), row, DEFENSE, ts);
       }
     }
   }

@@ -14,7 +14,9 @@ import dev.nbaprops.features.FeatureVector;
 import dev.nbaprops.features.PlayerFeatures;
 import dev.nbaprops.features.PropConsensus;
 import dev.nbaprops.source.Seasons;
+import dev.nbaprops.topology.StoreCatalog;
 import dev.nbaprops.topology.StoreKeys;
+import dev.nbaprops.topology.TableStore;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -100,11 +102,11 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
   private KeyValueStore<String, String> seasonStarts;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, PlayerSeasonHistory> history;
-  private KeyValueStore<String, PlayerDailyCache> cache;
-  private KeyValueStore<String, PlayerShotZoneAnalysis> zones;
+  private TableStore<PlayerDailyCache> cache;
+  private TableStore<PlayerShotZoneAnalysis> zones;
   private KeyValueStore<String, MlFeatureStore> featureInputs;
-  private KeyValueStore<String, MlFeatureStore> features;
-  private KeyValueStore<String, PlayerCompositeFactors> composites;
+  private TableStore<MlFeatureStore> features;
+  private TableStore<PlayerCompositeFactors> composites;
   private KeyValueStore<String, TeamGameContext> teamContexts;
   private KeyValueStore<String, String> byOpponent;
   private KeyValueStore<String, PlayerGameProps> props;
@@ -131,11 +133,11 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.history = context.getStateStore(HISTORY_STORE);
-    this.cache = context.getStateStore(CACHE_STORE);
-    this.zones = context.getStateStore(SHOT_ZONE_STORE);
+    this.cache = TableStore.open(context, StoreCatalog.PLAYER_DAILY_CACHE);
+    this.zones = TableStore.open(context, StoreCatalog.PLAYER_SHOT_ZONE_ANALYSIS);
     this.featureInputs = context.getStateStore(FEATURE_INPUTS_STORE);
-    this.features = context.getStateStore(FEATURE_STORE);
-    this.composites = context.getStateStore(COMPOSITES_STORE);
+    this.features = TableStore.open(context, StoreCatalog.ML_FEATURE_STORE);
+    this.composites = TableStore.open(context, StoreCatalog.PLAYER_COMPOSITE_FACTORS);
     this.teamContexts = context.getStateStore(TEAM_CONTEXT_STORE);
     this.byOpponent = context.getStateStore(OPPONENT_INDEX_STORE);
     this.props = context.getStateStore(propsStore);
@@ -306,8 +308,8 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
       PlayerGameProps lines = props.get(StoreKeys.gamePlayer(at.getGameId(), playerId));
       PropConsensus.Lines line = PropConsensus.of(lines, PropConsensus.PRA_MARKET).orElse(null);
       String key = StoreKeys.playerDate(playerId, at.getGameDate());
-      emitIfChanged(cache, key, row, DAILY_CACHE, record);
-      emitIfChanged(zones, key, zoneRow, SHOT_ZONES, record);
+      cache.emitIfChanged(key, row, DAILY_CACHE, record.timestamp());
+      zones.emitIfChanged(key, zoneRow, SHOT_ZONES, record.timestamp());
       MlFeatureStore playerSide = FeatureVector.playerSide(row, zoneRow, line);
       MlFeatureStore old = featureInputs.get(key);
       if (!playerSide.equals(old)) {
@@ -331,8 +333,8 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
     TeamGameContext opp = playerSide.getOppAbbr() == null ? null
         : teamContexts.get(playerSide.getOppAbbr() + StoreKeys.SEP + playerSide.getGameDate());
     MlFeatureStore row = FeatureVector.withOpponent(playerSide, opp);
-    if (emitIfChanged(features, key, row, FEATURES, cause)) {
-      emitIfChanged(composites, key, FeatureVector.composites(row), COMPOSITES, cause);
+    if (features.emitIfChanged(key, row, FEATURES, cause.timestamp())) {
+      composites.emitIfChanged(key, FeatureVector.composites(row), COMPOSITES, cause.timestamp());
     }
   }
 
@@ -383,23 +385,9 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
       byOpponent.delete(opponentKey(side.getOppAbbr(), side.getGameDate(), side.getPlayerId()));
     }
     featureInputs.delete(key);
-    for (var out : List.<java.util.Map.Entry<KeyValueStore<String, ?>, String>>of(
-        java.util.Map.entry(cache, DAILY_CACHE), java.util.Map.entry(zones, SHOT_ZONES),
-        java.util.Map.entry(features, FEATURES), java.util.Map.entry(composites, COMPOSITES))) {
-      if (out.getKey().get(key) != null) {
-        out.getKey().delete(key);
-        context.forward(new Record<String, SpecificRecord>(key, null, cause.timestamp()), out.getValue());
-      }
-    }
-  }
-
-  private <V extends SpecificRecord> boolean emitIfChanged(KeyValueStore<String, V> store, String key, V row,
-                                                           String child, Record<String, SpecificRecord> cause) {
-    if (row.equals(store.get(key))) {
-      return false;
-    }
-    store.put(key, row);
-    context.forward(new Record<String, SpecificRecord>(key, row, cause.timestamp()), child);
-    return true;
+    cache.retract(key, key, DAILY_CACHE, cause.timestamp());
+    zones.retract(key, key, SHOT_ZONES, cause.timestamp());
+    features.retract(key, key, FEATURES, cause.timestamp());
+    composites.retract(key, key, COMPOSITES, cause.timestamp());
   }
 }

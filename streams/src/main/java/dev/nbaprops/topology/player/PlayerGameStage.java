@@ -13,7 +13,9 @@ import dev.nbaprops.features.ShotZones;
 import dev.nbaprops.source.EventTimes;
 import dev.nbaprops.topology.Deferred;
 import dev.nbaprops.topology.PendingWork;
+import dev.nbaprops.topology.StoreCatalog;
 import dev.nbaprops.topology.StoreKeys;
+import dev.nbaprops.topology.TableStore;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -65,7 +67,7 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
   private final Duration interval;
   private final PendingWork pending;
   private ProcessorContext<String, SpecificRecord> context;
-  private KeyValueStore<String, PlayerGameSummary> summaries;
+  private TableStore<PlayerGameSummary> summaries;
   private KeyValueStore<String, String> gameDates;
   private KeyValueStore<String, PlayerGameProps> props;
   private KeyValueStore<String, ShotFact> shots;
@@ -80,7 +82,7 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
-    summaries = context.getStateStore(SUMMARY_STORE);
+    summaries = TableStore.open(context, StoreCatalog.PLAYER_GAME_SUMMARY);
     gameDates = context.getStateStore(GAME_DATE_STORE);
     props = context.getStateStore(PROPS_STORE);
     shots = context.getStateStore(SHOT_STORE);

@@ -4,7 +4,9 @@ import dev.nbaprops.avro.analytics.UpcomingPlayerGameContext;
 import dev.nbaprops.avro.state.ExpectedPlayer;
 import dev.nbaprops.avro.state.PlayerGameProps;
 import dev.nbaprops.features.PropConsensus;
+import dev.nbaprops.topology.StoreCatalog;
 import dev.nbaprops.topology.StoreKeys;
+import dev.nbaprops.topology.TableStore;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -25,14 +27,14 @@ public final class UpcomingPlayerContextStage
   public static final String EXPECTED_STORE = "player-expected-games";
 
   private ProcessorContext<String, UpcomingPlayerGameContext> context;
-  private KeyValueStore<String, UpcomingPlayerGameContext> rows;
+  private TableStore<UpcomingPlayerGameContext> rows;
   private KeyValueStore<String, ExpectedPlayer> expected;
   private KeyValueStore<String, PlayerGameProps> props;
 
   @Override
   public void init(ProcessorContext<String, UpcomingPlayerGameContext> context) {
     this.context = context;
-    this.rows = context.getStateStore(STORE);
+    this.rows = TableStore.open(context, StoreCatalog.UPCOMING_PLAYER_GAME_CONTEXT);
     this.expected = context.getStateStore(EXPECTED_STORE);
     this.props = context.getStateStore(PlayerGameStage.PROPS_STORE);
   }
@@ -93,9 +95,7 @@ public final class UpcomingPlayerContextStage
         .setLastGameDate(e.getLastGameDate())
         .build();
     String key = StoreKeys.playerDate(e.getPlayerId(), e.getGameDate());
-    if (!row.equals(rows.get(key))) {
-      rows.put(key, row);
-      context.forward(cause.withKey(StoreKeys.gamePlayer(e.getGameId(), e.getPlayerId())).withValue(row));
-    }
+    rows.emitIfChanged(key, row, rows.get(key), StoreKeys.gamePlayer(e.getGameId(), e.getPlayerId()), null,
+        cause.timestamp());
   }
 }

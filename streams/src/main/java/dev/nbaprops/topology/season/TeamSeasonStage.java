@@ -18,7 +18,9 @@ import dev.nbaprops.features.TeamFeatures;
 import dev.nbaprops.source.Teams;
 import dev.nbaprops.topology.Deferred;
 import dev.nbaprops.topology.PendingWork;
+import dev.nbaprops.topology.StoreCatalog;
 import dev.nbaprops.topology.StoreKeys;
+import dev.nbaprops.topology.TableStore;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -105,9 +107,9 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
   private KeyValueStore<String, PlayerGameZones> playerZones;
   private KeyValueStore<String, PlayerAppearance> appearances;
   private KeyValueStore<String, ExpectedPlayer> expected;
-  private KeyValueStore<String, TeamDefenseZoneAnalysis> zonesOut;
-  private KeyValueStore<String, UpcomingTeamGameContext> upcomingOut;
-  private KeyValueStore<String, TeamGameContext> contextOut;
+  private TableStore<TeamDefenseZoneAnalysis> zonesOut;
+  private TableStore<UpcomingTeamGameContext> upcomingOut;
+  private TableStore<TeamGameContext> contextOut;
   private KeyValueStore<String, SeasonStart> seasonStarts;
   private Deferred stale;
   /** The decoded seasons of this task (reset when the task (re)starts: the stores are the truth). */
@@ -132,9 +134,9 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
     playerZones = context.getStateStore(PLAYER_ZONES_STORE);
     appearances = context.getStateStore(APPEARANCES_STORE);
     expected = context.getStateStore(EXPECTED_STORE);
-    zonesOut = context.getStateStore(ZONES_STORE);
-    upcomingOut = context.getStateStore(UPCOMING_STORE);
-    contextOut = context.getStateStore(CONTEXT_STORE);
+    zonesOut = TableStore.open(context, StoreCatalog.TEAM_DEFENSE_ZONE_ANALYSIS);
+    upcomingOut = TableStore.open(context, StoreCatalog.UPCOMING_TEAM_GAME_CONTEXT);
+    contextOut = TableStore.unindexed(context, CONTEXT_STORE);
     seasonStarts = context.getStateStore(SeasonStartStage.STORE);
     stale = Deferred.schedule(context, context.getStateStore(DIRTY_STORE), interval, pending, "season",
         this::recomputeStale);
@@ -324,13 +326,12 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
     retractGone(season, from, teamDates, expectedKeys, now);
   }
 
-  private <V extends SpecificRecord> void emitIfChanged(KeyValueStore<String, V> store, Map<String, V> memory,
-                                                        String storeKey, V row, String child, String topicKey,
-                                                        long ts) {
-    if (!row.equals(memory.get(storeKey))) {
-      store.put(storeKey, row);
+  /** Against the season's decoded copy of the store ({@code memory}), which follows every write. */
+  private static <V extends SpecificRecord> void emitIfChanged(TableStore<V> store, Map<String, V> memory,
+                                                               String storeKey, V row, String child, String topicKey,
+                                                               long ts) {
+    if (store.emitIfChanged(storeKey, row, memory.get(storeKey), topicKey, child, ts)) {
       memory.put(storeKey, row);
-      context.forward(new Record<String, SpecificRecord>(topicKey, row, ts), child);
     }
   }
 
@@ -384,7 +385,7 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
       try (KeyValueIterator<String, ExpectedPlayer> it = expected.prefixScan(prefix, KEYS)) {
         it.forEachRemaining(kv -> loading.expected.put(kv.key, kv.value));
       }
-      try (KeyValueIterator<String, UpcomingTeamGameContext> it = upcomingOut.all()) { // keyed team|date
+      try (KeyValueIterator<String, UpcomingTeamGameContext> it = upcomingOut.rows().all()) { // keyed team|date
         it.forEachRemaining(kv -> {
           if (kv.value.getSeason().equals(name)) {
             loading.upcomingOut.put(kv.key, kv.value);
