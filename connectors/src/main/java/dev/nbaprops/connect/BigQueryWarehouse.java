@@ -223,11 +223,7 @@ public final class BigQueryWarehouse implements Warehouse {
    */
   @Override
   public void apply(Map<TableDef, Changes> changesByTable) {
-    for (Map.Entry<TableDef, Changes> e : changesByTable.entrySet()) {
-      if (!e.getValue().upserts().isEmpty() && !ensured.contains(e.getKey())) {
-        ensureTable(e.getKey());
-      }
-    }
+    Changes.toEnsure(changesByTable, ensured).forEach(this::ensureTable);
     String what = Changes.describe(changesByTable);
     List<Staging> stagings = new ArrayList<>();
     try {

@@ -22,7 +22,20 @@ public record Changes(List<Struct> upserts, List<List<Object>> deletes) {
     deletes = List.copyOf(deletes);
   }
 
-  /** Only upserts. */
+  /**
+   * The tables of a batch with upserts that are not in {@code ensured} yet: a warehouse creates or evolves them
+   * ({@link Warehouse#ensureTable}) before it writes the batch.
+   */
+  public static List<TableDef> toEnsure(Map<TableDef, Changes> changesByTable, java.util.Set<TableDef> ensured) {
+    List<TableDef> out = new ArrayList<>();
+    changesByTable.forEach((def, changes) -> {
+      if (!changes.upserts().isEmpty() && !ensured.contains(def)) {
+        out.add(def);
+      }
+    });
+    return out;
+  }
+
   /** "upserting into a, b" / "deleting from a" / "upserting into and deleting from a": for error messages. */
   public static String describe(java.util.Map<TableDef, Changes> changesByTable) {
     String names = changesByTable.keySet().stream().map(TableDef::qualifiedName)

@@ -114,11 +114,7 @@ public final class DuckDbWarehouse implements Warehouse {
    */
   @Override
   public void apply(Map<TableDef, Changes> changesByTable) {
-    for (Map.Entry<TableDef, Changes> e : changesByTable.entrySet()) {
-      if (!e.getValue().upserts().isEmpty() && !ensured.contains(e.getKey())) {
-        ensureTable(e.getKey());
-      }
-    }
+    Changes.toEnsure(changesByTable, ensured).forEach(this::ensureTable);
     String what = Changes.describe(changesByTable);
     inTransaction(what, () -> {
       for (Map.Entry<TableDef, Changes> e : changesByTable.entrySet()) {

@@ -252,11 +252,13 @@ final class TableReads {
     String from = prefix + (r[0] == null ? "" : r[0].toString());
     Gathered g = router.gather(Scan.range(e.store(), pageStart(from, prefix, c),
         prefix + (r[1] == null ? HIGH : r[1] + "|" + HIGH), limit(c)).stale(c.stale()));
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("team_abbr", team);
-    body.put("table", e.table());
-    body.put("from", r[0] == null ? null : r[0].toString());
-    body.put("to", r[1] == null ? null : r[1].toString());
+    return page(g, "team_abbr", team, "table", e.table(), "from", r[0] == null ? null : r[0].toString(),
+        "to", r[1] == null ? null : r[1].toString());
+  }
+
+  /** A page of gathered rows: the fields {@code head} (name, value, ...), then count, rows and the next token. */
+  private static Answer page(Gathered g, Object... head) {
+    Map<String, Object> body = Json.ordered(head);
     body.put("count", g.rows().size());
     body.put("rows", values(g.rows()));
     body.put("next", g.next());
@@ -279,13 +281,7 @@ final class TableReads {
     LocalDate d = c.get("date");
     Entry e = c.get("table");
     Gathered g = router.gatherDate(e, d, c.get("after"), limit(c), c.stale());
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("table", e.table());
-    body.put("date", d.toString());
-    body.put("count", g.rows().size());
-    body.put("rows", values(g.rows()));
-    body.put("next", g.next());
-    return g.mark(Answer.json(body));
+    return page(g, "table", e.table(), "date", d.toString());
   }
 
   /** {@code /players?q=name}: players whose name contains q; each instance folds its rows into one per player. */

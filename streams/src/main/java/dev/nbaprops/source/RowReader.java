@@ -89,11 +89,7 @@ final class RowReader {
     if (v == null) {
       return null;
     }
-    try {
-      return Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      throw new BadRow(col + " is not a number: '" + v + "'");
-    }
+    return number(col, v);
   }
 
   /** An ISO-8601 instant ({@code 2023-10-24T23:30:00Z}), or null when the column is absent or empty. */
@@ -129,12 +125,7 @@ final class RowReader {
   /** A whole number in [0, max]. */
   int count(String col, int max) {
     String v = string(col);
-    double d;
-    try {
-      d = Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      throw new BadRow(col + " is not a number: '" + v + "'");
-    }
+    double d = number(col, v);
     if (!Double.isFinite(d)) {
       throw new BadRow(col + " is not a finite number: '" + v + "'");
     }
@@ -160,12 +151,7 @@ final class RowReader {
     if (v == null) {
       return null;
     }
-    double d;
-    try {
-      d = Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      throw new BadRow(col + " is not a number: '" + v + "'");
-    }
+    double d = number(col, v);
     if (!(d >= min && d <= max)) {
       throw new BadRow(col + " out of range: " + v + " (from " + min + " to " + max + ")");
     }
@@ -192,16 +178,20 @@ final class RowReader {
 
   double nonNegative(String col) {
     String v = string(col);
-    double d;
-    try {
-      d = Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      throw new BadRow(col + " is not a number: '" + v + "'");
-    }
+    double d = number(col, v);
     if (!(d >= 0) || Double.isInfinite(d)) {
       throw new BadRow("negative or invalid " + col + " (" + v + ")");
     }
     return d;
+  }
+
+  /** The text {@code v} of column {@code col} as a number (the bounds are the caller's). */
+  private static double number(String col, String v) {
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new BadRow(col + " is not a number: '" + v + "'");
+    }
   }
 
   static void check(boolean ok, String reason) {

@@ -1,19 +1,19 @@
 package dev.nbaprops.warehouse;
 
+import dev.nbaprops.avro.analytics.PlayerGameSummary;
+import dev.nbaprops.avro.precompute.MlFeatureStore;
 import dev.nbaprops.query.TrainingSet;
+import dev.nbaprops.serde.TableSpec;
 import dev.nbaprops.query.TrainingSet.Pair;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 /**
  * {@code export --training-set pairs.csv}: the training table of {@link TrainingSet} from the warehouse (DuckDB),
@@ -31,21 +31,8 @@ public final class TrainingSetExport {
     try (Reader r = Files.newBufferedReader(pairsCsv, StandardCharsets.UTF_8)) {
       pairs = TrainingSet.parseCsv(r);
     }
-    if (!Files.exists(warehouse)) {
-      throw new IllegalArgumentException("no warehouse at " + warehouse + " (run a replay first, or pass --state-dir)");
-    }
-    Properties p = new Properties();
-    p.setProperty("duckdb.read_only", "true");
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + warehouse, p);
-         Statement st = c.createStatement()) {
-      for (String t : List.of("ml_feature_store", "player_game_summary")) {
-        try (var rs = st.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_name = '" + t + "'")) {
-          rs.next();
-          if (rs.getLong(1) == 0) {
-            throw new IllegalArgumentException("table " + t + " is not in the warehouse yet (nothing was written)");
-          }
-        }
-      }
+    return WarehouseExport.<Integer>readOnly(warehouse, List.of(TableSpec.from(MlFeatureStore.class).orElseThrow(),
+        TableSpec.from(PlayerGameSummary.class).orElseThrow()), st -> {
       // The validated pairs, numbered, into a temporary table (read-only databases still take temp tables).
       Path tmp = Files.createTempFile("training-pairs", ".csv");
       try {
@@ -71,16 +58,7 @@ public final class TrainingSetExport {
           + " LEFT JOIN (SELECT * FROM nba_analytics.player_game_summary QUALIFY row_number() OVER"
           + " (PARTITION BY player_id, game_date ORDER BY game_id) = 1) s"
           + " ON s.player_id = p.player_id AND s.game_date = p.date ORDER BY p.n";
-      String target = out.toAbsolutePath().toString().replace("'", "''");
-      String options = format == WarehouseExport.Format.CSV ? "FORMAT CSV, HEADER" : "FORMAT PARQUET";
-      st.execute("COPY (" + sql + ") TO '" + target + "' (" + options + ")");
+      WarehouseExport.copy(st, sql, format, out);
       return pairs.size();
-    } catch (SQLException e) {
-      if (String.valueOf(e.getMessage()).toLowerCase().contains("lock")) {
-        throw new IllegalStateException("the warehouse " + warehouse + " is open in a running app; stop it (Ctrl-C)"
-            + " and export again: " + e.getMessage(), e);
-      }
-      throw e;
-    }
-  }
-}
+    });
+  }}

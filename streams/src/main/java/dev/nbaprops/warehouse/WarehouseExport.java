@@ -1,6 +1,7 @@
 package dev.nbaprops.warehouse;
 
 import dev.nbaprops.serde.TableSpec;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -8,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -21,8 +23,27 @@ public final class WarehouseExport {
   private WarehouseExport() {}
 
   /** Returns the number of rows written. */
-  public static long export(Path warehouse, String table, Format format, Path out) throws SQLException {
+  public static long export(Path warehouse, String table, Format format, Path out) throws SQLException, IOException {
     TableSpec spec = TableSpec.byTable(table); // validates the name: only known tables reach SQL
+    return readOnly(warehouse, List.of(spec), st -> {
+      copy(st, "SELECT * FROM " + spec.table() + " ORDER BY " + String.join(", ", spec.key()), format, out);
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + spec.table())) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  /** Work on the open warehouse. */
+  interface Work<T> {
+    T run(Statement st) throws SQLException, IOException;
+  }
+
+  /**
+   * Runs {@code work} on the warehouse opened read-only, once every table of {@code required} is in it. Errors say
+   * what to do: no warehouse yet, a table not written yet, the file held by a running app.
+   */
+  static <T> T readOnly(Path warehouse, List<TableSpec> required, Work<T> work) throws SQLException, IOException {
     if (!Files.exists(warehouse)) {
       throw new IllegalArgumentException("no warehouse at " + warehouse + " (run a replay first, or pass --state-dir)");
     }
@@ -30,22 +51,17 @@ public final class WarehouseExport {
     p.setProperty("duckdb.read_only", "true");
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + warehouse, p);
          Statement st = c.createStatement()) {
-      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema = '"
-          + spec.dataset() + "' AND table_name = '" + spec.tableName() + "'")) {
-        rs.next();
-        if (rs.getLong(1) == 0) {
-          throw new IllegalArgumentException("table " + table + " is not in the warehouse yet (nothing was written)");
+      for (TableSpec spec : required) {
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema = '"
+            + spec.dataset() + "' AND table_name = '" + spec.tableName() + "'")) {
+          rs.next();
+          if (rs.getLong(1) == 0) {
+            throw new IllegalArgumentException("table " + spec.table() + " is not in the warehouse yet"
+                + " (nothing was written)");
+          }
         }
       }
-      String target = out.toAbsolutePath().toString().replace("'", "''");
-      String options = format == Format.CSV ? "FORMAT CSV, HEADER" : "FORMAT PARQUET";
-      String sql = "COPY (SELECT * FROM " + spec.table() + " ORDER BY " + String.join(", ", spec.key())
-          + ") TO '" + target + "' (" + options + ")";
-      st.execute(sql);
-      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + spec.table())) {
-        rs.next();
-        return rs.getLong(1);
-      }
+      return work.run(st);
     } catch (SQLException e) {
       if (String.valueOf(e.getMessage()).toLowerCase().contains("lock")) {
         throw new IllegalStateException("the warehouse " + warehouse + " is open in a running app; stop it (Ctrl-C)"
@@ -53,5 +69,12 @@ public final class WarehouseExport {
       }
       throw e;
     }
+  }
+
+  /** DuckDB's COPY of {@code query}'s rows to {@code out}: CSV with a header row, or Parquet. */
+  static void copy(Statement st, String query, Format format, Path out) throws SQLException {
+    String target = out.toAbsolutePath().toString().replace("'", "''");
+    String options = format == Format.CSV ? "FORMAT CSV, HEADER" : "FORMAT PARQUET";
+    st.execute("COPY (" + query + ") TO '" + target + "' (" + options + ")");
   }
 }

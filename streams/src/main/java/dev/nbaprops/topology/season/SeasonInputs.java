@@ -7,6 +7,7 @@ import dev.nbaprops.avro.raw.ScheduleGame;
 import dev.nbaprops.avro.state.PlayerAppearance;
 import dev.nbaprops.avro.state.PlayerGameZones;
 import java.time.LocalDate;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -15,41 +16,24 @@ import org.apache.avro.specific.SpecificRecord;
  * a game by zone. The stage's input topic is keyed by {@link #seasonOf}.
  */
 public final class SeasonInputs {
+  /** The season stage's input types; each has the fields {@code season} and {@code game_date}. */
+  private static final Set<Class<? extends SpecificRecord>> TYPES = Set.of(ScheduleGame.class, GameLine.class,
+      PlayerAppearance.class, PlayerGameZones.class, TeamOffenseGameSummary.class, TeamDefenseGameSummary.class);
+
   private SeasonInputs() {}
 
   /** The season of a season-stage input; null for a record that is not one. */
   public static String seasonOf(SpecificRecord v) {
-    if (v instanceof ScheduleGame g) {
-      return g.getSeason();
-    } else if (v instanceof GameLine l) {
-      return l.getSeason();
-    } else if (v instanceof PlayerAppearance a) {
-      return a.getSeason();
-    } else if (v instanceof PlayerGameZones z) {
-      return z.getSeason();
-    } else if (v instanceof TeamOffenseGameSummary o) {
-      return o.getSeason();
-    } else if (v instanceof TeamDefenseGameSummary d) {
-      return d.getSeason();
-    }
-    return null;
+    Object season = field(v, "season");
+    return season == null ? null : season.toString();
   }
 
   /** The game date of a season-stage input; null for a record that is not one. */
   public static LocalDate dateOf(SpecificRecord v) {
-    if (v instanceof ScheduleGame g) {
-      return g.getGameDate();
-    } else if (v instanceof GameLine l) {
-      return l.getGameDate();
-    } else if (v instanceof PlayerAppearance a) {
-      return a.getGameDate();
-    } else if (v instanceof PlayerGameZones z) {
-      return z.getGameDate();
-    } else if (v instanceof TeamOffenseGameSummary o) {
-      return o.getGameDate();
-    } else if (v instanceof TeamDefenseGameSummary d) {
-      return d.getGameDate();
-    }
-    return null;
+    return (LocalDate) field(v, "game_date");
+  }
+
+  private static Object field(SpecificRecord v, String name) {
+    return v == null || !TYPES.contains(v.getClass()) ? null : v.get(v.getSchema().getField(name).pos());
   }
 }
