@@ -117,6 +117,8 @@ public final class ReplayBenchmark {
         System.out.printf("  CPU time app JVM / broker JVM     %.1f s / %.1f s (of %.1f s wall x %d cores)%n",
             appCpu, cpuSeconds(app.brokerPid()), wall, Runtime.getRuntime().availableProcessors());
         System.out.printf("  derived rows written by the sink  %,d%n", derived);
+        java.util.SortedMap<String, Long> byTopic = dev.nbaprops.connect.WarehouseSinkTask.recordsAppliedByTopic();
+        byTopic.forEach((topic, n) -> System.out.printf("    %-46s %,d%n", topic, n));
         if (opts.containsKey("--json")) {
           Map<String, Object> json = new java.util.LinkedHashMap<>();
           json.put("input_records", summary.produced());
@@ -132,6 +134,7 @@ public final class ReplayBenchmark {
           json.put("app_cpu_seconds", round1(appCpu));
           json.put("broker_cpu_seconds", round1(cpuSeconds(app.brokerPid())));
           json.put("derived_rows", derived);
+          json.put("derived_rows_by_topic", byTopic);
           json.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
           json.put("cores", Runtime.getRuntime().availableProcessors());
           json.put("java", System.getProperty("java.version"));

@@ -40,12 +40,20 @@ import org.slf4j.LoggerFactory;
  */
 public class WarehouseSinkTask extends SinkTask {
   private static final Logger log = LoggerFactory.getLogger(WarehouseSinkTask.class);
-  /** Records (rows and deletes) applied to the warehouse by the sink tasks of this process (benchmarks). */
-  private static final java.util.concurrent.atomic.AtomicLong RECORDS_APPLIED = new java.util.concurrent.atomic.AtomicLong();
+  /** Records (rows and deletes) applied to the warehouse by the sink tasks of this process, by topic (benchmarks). */
+  private static final java.util.concurrent.ConcurrentMap<String, java.util.concurrent.atomic.LongAdder> APPLIED =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Records (rows and deletes) the sink tasks of this process have applied to the warehouse so far. */
   public static long recordsApplied() {
-    return RECORDS_APPLIED.get();
+    return APPLIED.values().stream().mapToLong(java.util.concurrent.atomic.LongAdder::sum).sum();
+  }
+
+  /** The same, by topic. */
+  public static java.util.SortedMap<String, Long> recordsAppliedByTopic() {
+    java.util.SortedMap<String, Long> out = new java.util.TreeMap<>();
+    APPLIED.forEach((topic, n) -> out.put(topic, n.sum()));
+    return out;
   }
 
   private WarehouseSinkConnectorConfig config;
@@ -116,7 +124,9 @@ public class WarehouseSinkTask extends SinkTask {
         changes.put(batch.latest, c);
       }
       w.apply(changes);
-      RECORDS_APPLIED.addAndGet(records.size());
+      for (SinkRecord r : records) {
+        APPLIED.computeIfAbsent(r.topic(), t -> new java.util.concurrent.atomic.LongAdder()).increment();
+      }
       if (log.isDebugEnabled()) {
         changes.forEach((def, c) -> log.debug("{}: upserted {} rows, deleted {} keys", def.qualifiedName(),
             c.upserts().size(), c.deletes().size()));

@@ -95,7 +95,40 @@ public final class Json {
 
   /** A store value as a JSON tree (the same tree whether read locally or received from another instance). */
   public static JsonNode tree(Object storeValue) {
-    return COMPACT.valueToTree(plain(storeValue));
+    return node(storeValue);
+  }
+
+  /**
+   * {@link #plain} straight into tree nodes (a date-wide answer renders a few hundred records: no intermediate maps
+   * and no serialization pass); any other value goes the way of {@link #plain}.
+   */
+  private static JsonNode node(Object v) {
+    if (v == null) {
+      return com.fasterxml.jackson.databind.node.NullNode.instance;
+    } else if (v instanceof ValueAndTimestamp<?> vt) {
+      return node(vt.value());
+    } else if (v instanceof GenericRecord r) {
+      com.fasterxml.jackson.databind.node.ObjectNode o = COMPACT.getNodeFactory().objectNode();
+      for (Schema.Field f : r.getSchema().getFields()) {
+        o.set(f.name(), node(r.get(f.pos())));
+      }
+      return o;
+    } else if (v instanceof Integer i) {
+      return com.fasterxml.jackson.databind.node.IntNode.valueOf(i);
+    } else if (v instanceof Long l) {
+      return com.fasterxml.jackson.databind.node.LongNode.valueOf(l);
+    } else if (v instanceof Double d) {
+      return com.fasterxml.jackson.databind.node.DoubleNode.valueOf(d);
+    } else if (v instanceof Boolean b) {
+      return com.fasterxml.jackson.databind.node.BooleanNode.valueOf(b);
+    } else if (v instanceof CharSequence || v instanceof TemporalAccessor || v instanceof Enum<?>) {
+      return com.fasterxml.jackson.databind.node.TextNode.valueOf(v.toString());
+    } else if (v instanceof Collection<?> c) {
+      com.fasterxml.jackson.databind.node.ArrayNode a = COMPACT.getNodeFactory().arrayNode(c.size());
+      c.forEach(x -> a.add(node(x)));
+      return a;
+    }
+    return COMPACT.valueToTree(plain(v));
   }
 
   /**
