@@ -60,7 +60,9 @@ final class InstanceRouter {
     this.token = token;
     this.partitions = partitions;
     this.metrics = metrics;
-    this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    // HTTP/1.1: the instances speak plain http, where the client's default (HTTP/2) adds an h2c upgrade attempt.
+    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
+        .build();
   }
 
   void attach(KafkaStreams streams, StoreReader local, HostInfo self) {
