@@ -8,8 +8,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * A queryable table's state store ({@link StoreCatalog.Entry}) and its date index, written together: the one way a
- * stage writes a table (and, {@link #unindexed}, a store of rows it sends that nobody queries). The index ({@link StoreCatalog.Entry#indexStore()}, key {@code date|table key}, empty
- * value) lists the keys of each date, so the query API reads every row of a date with one range read and a point
+ * stage writes a table (and, {@link #unindexed}, a store of rows it sends that nobody queries). The index
+ * ({@link StoreCatalog.Entry#indexStore()}, key {@code date|table key}, empty value) lists the keys of each date, so the query API reads every row of a date with one range read and a point
  * read per row ({@code query/LocalStores#rowsOn}), at a cost that grows with the answer, not with the store.
  * Both stores sit in the stage's task and are written only here, so they change together in the same transaction.
  *
