@@ -52,7 +52,7 @@ public final class KillHarness {
   static final double TOLERANCE = 1e-9;
   static final List<String> ALL_TARGETS = List.of("app", "producer", "connect", "broker");
 
-  public record Options(Path data, List<String> seasons, long seed, int kills, int bounces, List<String> targets,
+  public record Options(Path data, List<String> seasons, String endDate, long seed, int kills, int bounces, List<String> targets,
                         Path work, String speed, double minGap, double maxGap, Path reference, boolean diskFull,
                         String tmpfsSize) {
     String describe() {
@@ -114,6 +114,18 @@ public final class KillHarness {
       System.out.println(usage());
       return;
     }
+    if (args.length == 3 && args[0].equals("--compare-snapshots")) {
+      // Only the comparison, of two snapshot directories of earlier runs (<work>/reference/snapshot, .../faulted/...).
+      Comparison t = compareTopics(Path.of(args[1]), Path.of(args[2]));
+      Comparison w = compareTables(Path.of(args[1]), Path.of(args[2]));
+      t.notes().forEach(n -> System.out.println("topics: " + n));
+      w.notes().forEach(n -> System.out.println("warehouse: " + n));
+      System.out.printf("kill-harness: topics: %,d keys compared, lost %d, extra %d, differing %d%n", t.compared(),
+          t.lost(), t.extra(), t.differing());
+      System.out.printf("kill-harness: warehouse: %,d rows compared, lost %d, doubled %d, extra %d, differing %d%n",
+          w.compared(), w.lost(), w.doubled(), w.extra(), w.differing());
+      System.exit(t.clean() && w.clean() ? 0 : 1);
+    }
     Options o;
     try {
       o = parse(args);
@@ -130,12 +142,14 @@ public final class KillHarness {
   static String usage() {
     return String.join("\n",
         "usage: bench/kill-harness.sh [--seed N] [--kills N] [--bounces N] [--targets app,producer,connect,broker]",
-        "         [--data DIR] [--seasons S,..] [--speed max|N] [--gap MIN,MAX] [--work DIR] [--reference DIR]",
+        "         [--data DIR] [--seasons S,..] [--end-date YYYY-MM-DD] [--speed max|N] [--gap MIN,MAX] [--work DIR] [--reference DIR]",
         "         [--disk-full [--tmpfs-size 64m]]",
+        "       bench/kill-harness.sh --compare-snapshots REF_SNAPSHOT_DIR RUN_SNAPSHOT_DIR",
         "  --seed       seed of the fault schedule (default: random, printed)",
         "  --kills      kill -9 faults (default 10), targets chosen by the seed among --targets",
         "  --bounces    broker stop/start (SIGTERM) faults (default 0)",
         "  --data       data directory (default: the bundled slice data/nba-slice)",
+        "  --seasons, --end-date  replay only these seasons, only up to this game date",
         "  --speed      the replay's pace (replay --speed; default max)",
         "  --gap        seconds between two faults, drawn from [MIN, MAX] (default 2,8)",
         "  --reference  a reference snapshot directory of an earlier run of the same data (skips the reference run)",
@@ -158,7 +172,7 @@ public final class KillHarness {
       }
     }
     for (String k : a.keySet()) {
-      if (!List.of("--seed", "--kills", "--bounces", "--targets", "--data", "--seasons", "--speed", "--gap", "--work",
+      if (!List.of("--seed", "--kills", "--bounces", "--targets", "--data", "--seasons", "--end-date", "--speed", "--gap", "--work",
           "--reference", "--disk-full", "--tmpfs-size").contains(k)) {
         throw new IllegalArgumentException("unknown option " + k);
       }
@@ -171,6 +185,7 @@ public final class KillHarness {
       throw new IllegalArgumentException("--targets: one or more of " + ALL_TARGETS);
     }
     return new Options(data, a.containsKey("--seasons") ? Arrays.asList(a.get("--seasons").split(",")) : List.of(),
+        a.get("--end-date"),
         seed, Integer.parseInt(a.getOrDefault("--kills", "10")), Integer.parseInt(a.getOrDefault("--bounces", "0")),
         targets, Path.of(a.getOrDefault("--work", "target/kill-harness")).toAbsolutePath(),
         a.getOrDefault("--speed", "max"), Double.parseDouble(gap[0]), Double.parseDouble(gap[gap.length - 1]),
@@ -459,6 +474,9 @@ public final class KillHarness {
           if (!o.seasons().isEmpty()) {
             args.addAll(List.of("--seasons", String.join(",", o.seasons())));
           }
+          if (o.endDate() != null) {
+            args.addAll(List.of("--end-date", o.endDate()));
+          }
           yield java(n, List.of("-Xmx512m"), "dev.nbaprops.cli.Main", args);
         }
         default -> throw new IllegalArgumentException(n);
@@ -559,6 +577,19 @@ public final class KillHarness {
       }
     }
 
+    /** SIGTERM to each at once, then waits for each (kill -9 after the timeout). */
+    void stopAll(List<String> names, Duration timeout) throws InterruptedException {
+      for (String n : names) {
+        Process p = procs.get(n);
+        if (p != null && p.isAlive()) {
+          p.destroy();
+        }
+      }
+      for (String n : names) {
+        stop(n, timeout);
+      }
+    }
+
     /** The derived topics' latest committed values and the warehouse tables, written under {@code snap}. */
     void snapshot(Path snap) throws Exception {
       Files.createDirectories(snap.resolve("topics"));
@@ -582,9 +613,7 @@ public final class KillHarness {
         }
       }
       // DuckDB: one process per file; the sink must be stopped before the export opens the warehouse.
-      stop("producer", Duration.ofSeconds(30));
-      stop("app", Duration.ofSeconds(60));
-      stop("connect", Duration.ofSeconds(60));
+      stopAll(List.of("producer", "app", "connect"), Duration.ofSeconds(60));
       procs.remove("producer");
       procs.remove("app");
       procs.remove("connect");
@@ -603,15 +632,12 @@ public final class KillHarness {
     @Override
     public void close() {
       List<String> names = new ArrayList<>(procs.keySet());
-      java.util.Collections.reverse(names);
       names.remove("broker");
-      names.add("broker");
-      for (String n : names) {
-        try {
-          stop(n, Duration.ofSeconds(30));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+      try {
+        stopAll(names, Duration.ofSeconds(30));
+        stop("broker", Duration.ofSeconds(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
       if (tmpfsMounted) {
         try {
