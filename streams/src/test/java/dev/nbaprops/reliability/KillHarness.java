@@ -64,6 +64,9 @@ public final class KillHarness {
       if (!seasons.isEmpty()) {
         b.append(" --seasons ").append(String.join(",", seasons));
       }
+      if (endDate != null) {
+        b.append(" --end-date ").append(endDate);
+      }
       b.append(" --speed ").append(speed).append(" --gap ").append(minGap).append(',').append(maxGap);
       if (diskFull) {
         b.append(" --disk-full");
@@ -244,6 +247,9 @@ public final class KillHarness {
       try (Cluster c = new Cluster(dir, "ref")) {
         c.replayAndDrain(List.of());
         c.snapshot(refSnap);
+        if (c.restarts > 0) {
+          log("reference run: " + c.restarts + " restarts after a process exited by itself (no fault injected)");
+        }
       }
       refSeconds = (System.nanoTime() - t) / 1_000_000_000L;
       log("reference done in " + refSeconds + " s");
@@ -542,7 +548,8 @@ public final class KillHarness {
     }
 
     void awaitBroker() throws Exception {
-      long deadline = System.nanoTime() + 120_000_000_000L;
+      // 5 minutes: at load averages of 25-45 on 2 cores a broker start took over 2 minutes.
+      long deadline = System.nanoTime() + 300_000_000_000L;
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
           AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
         while (System.nanoTime() < deadline) {
