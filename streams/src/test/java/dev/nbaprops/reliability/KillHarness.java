@@ -346,8 +346,10 @@ public final class KillHarness {
       start("connect");
       start("producer");
       for (Fault f : faults) {
-        sleepSupervising(f.gapSeconds());
         String target = f.target();
+        // A fault hits a process at work, not one still starting: the gap runs from when it is working.
+        awaitWorking(target);
+        sleepSupervising(f.gapSeconds());
         if (target.equals("producer") && producerDone) {
           log("the producer has already finished: this kill goes to the app instead");
           target = "app";
@@ -423,6 +425,44 @@ public final class KillHarness {
       log("space returned; starting the app again");
       start("app");
       done.merge("disk full app", 1, Integer::sum);
+    }
+
+    /**
+     * Waits (supervising, at most 5 minutes) until the process is at work: the app and the sink have printed that
+     * they run, the producer has read 1,000 records since its start (its log's progress bar) and had 3 s more to
+     * commit some (a transaction lasts at most 2 s). The broker is ready already (started and awaited).
+     */
+    void awaitWorking(String n) throws Exception {
+      long deadline = System.nanoTime() + 300_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        if (n.equals("broker") || (n.equals("producer") && producerDone)) {
+          return;
+        }
+        String text = Files.exists(logOf(n)) ? Files.readString(logOf(n), StandardCharsets.ISO_8859_1) : "";
+        boolean working = switch (n) {
+          case "app" -> text.contains("running; query API");
+          case "connect" -> text.contains("sink running into");
+          default -> producerRead(text) >= 1_000;
+        };
+        if (working) {
+          if (n.equals("producer")) {
+            sleepSupervising(3);
+          }
+          return;
+        }
+        sleepSupervising(0.5);
+      }
+      log(n + " not at work after 5 minutes; injecting the fault anyway");
+    }
+
+    /** Records the producer's progress bar says it has read (the last {@code N/TOTAL} on its log), 0 if none. */
+    long producerRead(String log) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9,]+)/[0-9,]+ ").matcher(log);
+      long last = 0;
+      while (m.find()) {
+        last = Long.parseLong(m.group(1).replace(",", ""));
+      }
+      return last;
     }
 
     void sleepSupervising(double seconds) throws Exception {
