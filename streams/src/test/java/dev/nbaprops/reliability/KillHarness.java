@@ -392,6 +392,8 @@ public final class KillHarness {
 
     /** Fills the app's tmpfs until the app stops, then frees the space and starts it again. */
     private void diskFull() throws Exception {
+      awaitWorking("app");
+      awaitWorking("producer");
       sleepSupervising(2);
       Path filler = dir.resolve("app/filler");
       log("disk full: filling the app's state dir (" + o.tmpfsSize() + " tmpfs)");
@@ -430,12 +432,16 @@ public final class KillHarness {
     /**
      * Waits (supervising, at most 5 minutes) until the process is at work: the app and the sink have printed that
      * they run, the producer has read 1,000 records since its start (its log's progress bar) and had 3 s more to
-     * commit some (a transaction lasts at most 2 s). The broker is ready already (started and awaited).
+     * commit some (a transaction lasts at most 2 s). A broker fault waits for the producer likewise (the broker
+     * itself is ready: started and awaited).
      */
     void awaitWorking(String n) throws Exception {
       long deadline = System.nanoTime() + 300_000_000_000L;
       while (System.nanoTime() < deadline) {
-        if (n.equals("broker") || (n.equals("producer") && producerDone)) {
+        if (n.equals("broker")) {
+          n = "producer"; // the broker is ready (awaited); a broker fault is meant for the middle of the replay
+        }
+        if (n.equals("producer") && producerDone) {
           return;
         }
         String text = Files.exists(logOf(n)) ? Files.readString(logOf(n), StandardCharsets.ISO_8859_1) : "";
