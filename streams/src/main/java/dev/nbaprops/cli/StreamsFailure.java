@@ -14,7 +14,7 @@ final class StreamsFailure {
   static String describe(Throwable error, Path stateDir) {
     long free = usableSpace(stateDir);
     if (mentionsNoSpace(error) || (free >= 0 && free < FULL_BELOW)) {
-      return String.format("the disk of the state directory %s is full (%,d bytes free): Kafka Streams cannot write"
+      return String.format("the disk of the state directory %s is full (%,d bytes free now): Kafka Streams cannot write"
           + " its stores and stopped. Free space there (or move --state-dir to a bigger disk) and start the instance"
           + " again; it restores its stores from the changelog topics and continues after its last commit",
           stateDir.toAbsolutePath(), Math.max(0, free));
