@@ -146,7 +146,7 @@ public final class KillHarness {
     return String.join("\n",
         "usage: bench/kill-harness.sh [--seed N] [--kills N] [--bounces N] [--targets app,producer,connect,broker]",
         "         [--data DIR] [--seasons S,..] [--end-date YYYY-MM-DD] [--speed max|N] [--gap MIN,MAX] [--work DIR] [--reference DIR]",
-        "         [--disk-full [--tmpfs-size 256m]]",
+        "         [--disk-full [--tmpfs-size 64m]]",
         "       bench/kill-harness.sh --compare-snapshots REF_SNAPSHOT_DIR RUN_SNAPSHOT_DIR",
         "  --seed       seed of the fault schedule (default: random, printed)",
         "  --kills      kill -9 faults (default 10), targets chosen by the seed among --targets",
@@ -193,7 +193,7 @@ public final class KillHarness {
         targets, Path.of(a.getOrDefault("--work", "target/kill-harness")).toAbsolutePath(),
         a.getOrDefault("--speed", "max"), Double.parseDouble(gap[0]), Double.parseDouble(gap[gap.length - 1]),
         a.containsKey("--reference") ? Path.of(a.get("--reference")).toAbsolutePath() : null,
-        a.containsKey("--disk-full"), a.getOrDefault("--tmpfs-size", "256m"));
+        a.containsKey("--disk-full"), a.getOrDefault("--tmpfs-size", "64m"));
   }
 
   /** The schedule the seed gives: kills (first every target once, in a shuffled order, then any) and bounces. */
