@@ -43,7 +43,7 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
     options.setWriteBufferSize((long) WRITE_BUFFER_MB << 20);
     options.setMaxWriteBufferNumber(2);
     // RocksDB reserves (fallocate) 4 MB for each store instance's MANIFEST when it opens it: ~130 instances asked
-    // for over 500 MB of free disk just to start, so on a small state disk the app could not start again after
+    // for more than 256 MB of free disk just to start (130 x 4 MB), so on a small state disk the app could not start again after
     // a full disk, even with its stores holding a few MB (kill harness, docs/reliability.md). The MANIFEST of a
     // store this size grows by a few KB.
     options.setManifestPreallocationSize(MANIFEST_PREALLOCATION_BYTES);
