@@ -23,6 +23,7 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
   public static final String MEMORY_MB_CONFIG = "nba.rocksdb.memory.mb";
   public static final int DEFAULT_MEMORY_MB = 64;
   public static final int WRITE_BUFFER_MB = 4;
+  static final long MANIFEST_PREALLOCATION_BYTES = 64L << 10;
 
   private static Cache cache;
 
@@ -41,6 +42,11 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
     options.setTableFormatConfig(table);
     options.setWriteBufferSize((long) WRITE_BUFFER_MB << 20);
     options.setMaxWriteBufferNumber(2);
+    // RocksDB reserves (fallocate) 4 MB for each store instance's MANIFEST when it opens it: ~130 instances asked
+    // for more than 256 MB of free disk just to start (130 x 4 MB), so on a small state disk the app could not start again after
+    // a full disk, even with its stores holding a few MB (kill harness, docs/reliability.md). The MANIFEST of a
+    // store this size grows by a few KB.
+    options.setManifestPreallocationSize(MANIFEST_PREALLOCATION_BYTES);
   }
 
   @Override

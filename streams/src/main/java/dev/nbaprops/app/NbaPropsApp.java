@@ -46,6 +46,7 @@ public final class NbaPropsApp implements AutoCloseable {
   private KafkaStreams streams;
   private EmbeddedConnect connect;
   private QueryServer query;
+  private volatile Throwable streamsError;
 
   private NbaPropsApp(AppConfig cfg) {
     this.cfg = cfg;
@@ -98,6 +99,7 @@ public final class NbaPropsApp implements AutoCloseable {
     consumedTopics = consumedTopics(topology, cfg.getString(AppConfig.APPLICATION_ID));
     streams = new KafkaStreams(topology, StreamsSettings.of(cfg, bootstrapServers, appServer));
     streams.setUncaughtExceptionHandler(e -> {
+      streamsError = e;
       LOG.error("Kafka Streams stopped on an unexpected error", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
@@ -152,6 +154,11 @@ public final class NbaPropsApp implements AutoCloseable {
   /** Process id of the embedded broker's JVM, or -1 when Kafka is external. */
   public long brokerPid() {
     return kafka == null ? -1 : kafka.pid();
+  }
+
+  /** The error that stopped Kafka Streams (its uncaught exception handler's), or null. */
+  public Throwable streamsError() {
+    return streamsError;
   }
 
   public KafkaStreams streams() {

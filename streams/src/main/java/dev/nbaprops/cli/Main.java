@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code nba-props-streams}: the command line. */
 @Command(name = "nba-props-streams", mixinStandardHelpOptions = true, version = "nba-props-streams 0.1.0",
     description = "Kafka Streams features for NBA player-prop models.",
-    subcommands = {ReplayCommand.class, RunCommand.class, LiveCommand.class, ExportCommand.class, DrainedCommand.class, CompareCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ReplayCommand.class, RunCommand.class, LiveCommand.class, ExportCommand.class, DrainedCommand.class, CompareCommand.class, ConnectCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @Override
   public void run() {

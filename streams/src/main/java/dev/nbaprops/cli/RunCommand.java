@@ -31,8 +31,8 @@ final class RunCommand implements Callable<Integer> {
       System.out.printf("running; query API on http://localhost:%d (Ctrl-C to stop)%n", app.queryPort());
       while (!stop.await(1, TimeUnit.SECONDS)) {
         if (app.streams().state() == KafkaStreams.State.ERROR) {
-          System.err.println("error: Kafka Streams stopped on an error (see " + cfg.stateDir().resolve("logs")
-              + "/app.log); exiting so that the instance is restarted");
+          System.err.println("error: " + StreamsFailure.describe(app.streamsError(), cfg.stateDir()) + " (see "
+              + cfg.stateDir().resolve("logs") + "/app.log); exiting so that the instance is restarted");
           Runtime.getRuntime().removeShutdownHook(hook);
           return 1;
         }
