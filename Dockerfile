@@ -21,13 +21,15 @@ COPY pom.xml ./
 COPY schemas/pom.xml schemas/pom.xml
 COPY connectors/pom.xml connectors/pom.xml
 COPY streams/pom.xml streams/pom.xml
+COPY embedded/pom.xml embedded/pom.xml
 COPY bench/pom.xml bench/pom.xml
-RUN mvn -B -q -pl schemas,connectors,streams dependency:go-offline -DexcludeGroupIds=dev.nbaprops \
+RUN mvn -B -q -pl schemas,connectors,streams,embedded dependency:go-offline -DexcludeGroupIds=dev.nbaprops \
  || echo "dependency prefetch incomplete; the build below fetches the rest"
 COPY schemas schemas
 COPY connectors connectors
 COPY streams streams
-RUN mvn -B -q -DskipTests -pl streams -am package
+COPY embedded embedded
+RUN mvn -B -q -DskipTests -pl embedded -am package
 
 FROM debian:bookworm-slim
 RUN apt-get update \
@@ -35,8 +37,9 @@ RUN apt-get update \
       openjdk-17-jre-headless curl ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY --from=build /src/streams/target/nba-props-streams.jar /app/
-COPY --from=build /src/streams/target/lib /app/lib
+# The embedded module's distribution: the app (streams) with the broker, Connect and the sink on one classpath.
+COPY --from=build /src/embedded/target/nba-props-streams-embedded.jar /app/
+COPY --from=build /src/embedded/target/lib /app/lib
 COPY --from=build /src/connectors/target/plugin /app/connect-plugin
 COPY --from=build /src/connectors/config /app/connector-config
 COPY data/nba-slice /app/data/nba-slice

@@ -113,7 +113,7 @@ export_tables() {
   docker run --rm --entrypoint bash -v "$vol:/w" -v "$dest:/out" -e TABLES="${TABLES[*]}" "$IMAGE" -c '
     set -e
     for t in $TABLES; do
-      java -Xmx1g -cp "/app/nba-props-streams.jar:/app/lib/*" dev.nbaprops.cli.Main export --state-dir /tmp/x \
+      java -Xmx1g -cp "/app/nba-props-streams-embedded.jar:/app/lib/*" dev.nbaprops.cli.Main export --state-dir /tmp/x \
         --set warehouse.duckdb.path=/w/'"$file"' --table "$t" --format csv --out "/out/$t.csv"
     done' > "$dest.log" 2>&1 || die "export from $vol failed, see $dest.log"
 }

@@ -8,7 +8,7 @@
 # JVM options: JAVA_OPTS (each role has a default heap).
 set -euo pipefail
 APP=/app
-CP="$APP/nba-props-streams.jar:$APP/lib/*"
+CP="$APP/nba-props-streams-embedded.jar:$APP/lib/*"
 role="${1:-run}"
 
 # key=value arguments and defaults -> a properties file (later lines win, so arguments override defaults)

@@ -1,8 +1,6 @@
 package dev.nbaprops.app;
 
 import dev.nbaprops.config.AppConfig;
-import dev.nbaprops.embedded.EmbeddedConnect;
-import dev.nbaprops.embedded.EmbeddedKafka;
 import dev.nbaprops.query.QueryServer;
 import dev.nbaprops.topics.TopicAdmin;
 import dev.nbaprops.topics.Topics;
@@ -39,12 +37,12 @@ public final class NbaPropsApp implements AutoCloseable {
   private final AppConfig cfg;
   private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
   private String bootstrapServers;
-  private EmbeddedKafka kafka;
+  private EmbeddedServices.Broker kafka;
   private List<String> consumedTopics;
   private final dev.nbaprops.topology.PendingWork pendingWork = new dev.nbaprops.topology.PendingWork();
   private Admin admin;
   private KafkaStreams streams;
-  private EmbeddedConnect connect;
+  private EmbeddedServices.SinkWorker connect;
   private QueryServer query;
   private volatile Throwable streamsError;
 
@@ -66,10 +64,12 @@ public final class NbaPropsApp implements AutoCloseable {
   private void startAll() {
     long t0 = System.nanoTime();
     QueryServer.checkExposure(cfg); // before anything starts: no open query API on a reachable address
+    // The embedded broker and Connect worker are in the embedded module (ServiceLoader): fail before anything starts.
+    EmbeddedServices embedded = cfg.embeddedKafka() ? EmbeddedServices.load() : null;
     Path state = cfg.stateDir();
     lockStateDir(state);
     if (cfg.embeddedKafka()) {
-      kafka = new EmbeddedKafka(state, cfg.getInt(AppConfig.EMBEDDED_KAFKA_PORT),
+      kafka = embedded.broker(state, cfg.getInt(AppConfig.EMBEDDED_KAFKA_PORT),
           cfg.getInt(AppConfig.EMBEDDED_CONTROLLER_PORT), cfg.getString(AppConfig.EMBEDDED_KAFKA_HEAP),
           cfg.passThrough("broker."));
       toClose.push(kafka);
@@ -85,7 +85,7 @@ public final class NbaPropsApp implements AutoCloseable {
     LOG.info("start-up: topics ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
 
     if (cfg.embeddedKafka() && cfg.getBoolean(AppConfig.EMBEDDED_CONNECT)) {
-      connect = EmbeddedConnect.start(bootstrapServers, state, cfg.getInt(AppConfig.EMBEDDED_CONNECT_PORT),
+      connect = embedded.startConnect(bootstrapServers, state, cfg.getInt(AppConfig.EMBEDDED_CONNECT_PORT),
           cfg.warehousePath(), cfg.passThrough("connect."));
       toClose.push(connect);
       LOG.info("start-up: Connect worker and sink ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
