@@ -18,13 +18,13 @@ if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
   sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
   set -- --help-usage
 fi
-CP_FILE="$ROOT/streams/target/kill-harness.classpath"
+CP_FILE="$ROOT/embedded/target/kill-harness.classpath"
 if [[ ! -f "$CP_FILE" || "${NBA_PROPS_REBUILD:-1}" == "1" ]]; then
   echo "building (mvn test-compile, offline)..." >&2
-  nice -n "${NICE:-19}" mvn -B -o -q -pl streams -am test-compile dependency:build-classpath \
+  nice -n "${NICE:-19}" mvn -B -o -q -pl embedded -am test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/kill-harness.classpath -Dmdep.includeScope=test >&2
 fi
 JAVA="java"
 [[ -n "${JAVA_HOME:-}" ]] && JAVA="$JAVA_HOME/bin/java"
-CP="$ROOT/streams/target/test-classes:$ROOT/streams/target/classes:$(cat "$CP_FILE")"
+CP="$ROOT/embedded/target/test-classes:$ROOT/embedded/target/classes:$(cat "$CP_FILE")"
 exec nice -n "${NICE:-19}" "$JAVA" -Xmx1g -cp "$CP" dev.nbaprops.reliability.KillHarness "$@"

@@ -1,7 +1,7 @@
 package dev.nbaprops.cli;
 
 import dev.nbaprops.config.AppConfig;
-import dev.nbaprops.embedded.EmbeddedConnect;
+import dev.nbaprops.app.EmbeddedServices;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
  * {@code connect}: only the warehouse sink's Connect worker (the one the embedded default runs inside the app),
  * as its own process against {@code --bootstrap-servers}, writing the DuckDB warehouse of the state directory
  * (or {@code warehouse.duckdb.path}); REST port {@code embedded.connect.port}. For a deployment that keeps the sink
- * apart from the app, and for the reliability harness, which kills it on its own. Exits with status 1 when the
+ * apart from the app, and for the reliability harness, which kills it on its own. The worker comes from the embedded
+ * module ({@link EmbeddedServices}), which the launcher's distribution carries. Exits with status 1 when the
  * sink task fails, so that a supervisor restarts it.
  */
 @Command(name = "connect", mixinStandardHelpOptions = true,
@@ -29,8 +30,9 @@ final class ConnectCommand implements Callable<Integer> {
       throw new IllegalArgumentException("connect needs --bootstrap-servers (the cluster whose derived topics to sink)");
     }
     CountDownLatch stop = new CountDownLatch(1);
-    try (EmbeddedConnect connect = EmbeddedConnect.start(cfg.getString(AppConfig.BOOTSTRAP_SERVERS), cfg.stateDir(),
-        cfg.getInt(AppConfig.EMBEDDED_CONNECT_PORT), cfg.warehousePath(), cfg.passThrough("connect."))) {
+    try (EmbeddedServices.SinkWorker connect = EmbeddedServices.load().startConnect(
+        cfg.getString(AppConfig.BOOTSTRAP_SERVERS), cfg.stateDir(), cfg.getInt(AppConfig.EMBEDDED_CONNECT_PORT),
+        cfg.warehousePath(), cfg.passThrough("connect."))) {
       Thread hook = new Thread(() -> {
         stop.countDown();
         connect.close();

@@ -21,7 +21,7 @@ class KillHarnessTest {
   @Test
   void twoKillsLoseAndDoubleNothing() throws Exception {
     // Not a @TempDir: the processes' logs stay for a look after a failure (the next run deletes them).
-    Path tmp = TestData.projectRoot().resolve("streams/target/kill-harness-test");
+    Path tmp = TestData.projectRoot().resolve("embedded/target/kill-harness-test");
     KillHarness.Options o = KillHarness.parse(new String[] {"--seed", "19", "--kills", "2", "--targets", "app,broker",
         "--data", TestData.slice().toString(), "--seasons", "2023-24", "--end-date", "2023-10-27", "--speed", "max",
         "--gap", "1,3", "--work", tmp.toString()});
