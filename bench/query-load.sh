@@ -70,7 +70,7 @@ paths() { # port -> key-lookup and date-wide paths from the data itself
   KEYS=(); DATES=()
   for d in 2022-10-21 2022-10-28 2022-11-04 2023-10-27 2023-11-01 2023-11-08 2023-11-15; do
     DATES+=("/dates/$d/player-daily-cache")
-    for id in $(curl -s "http://127.0.0.1:$port/dates/$d/player-daily-cache" | grep -o '"player_id" : [0-9]*' \
+    for id in $(curl -s "http://127.0.0.1:$port/dates/$d/player-daily-cache" | grep -o '"player_id" *: *[0-9]*' \
         | grep -o '[0-9]*$' | head -60); do
       KEYS+=("/players/$id/daily-cache?date=$d")
     done
