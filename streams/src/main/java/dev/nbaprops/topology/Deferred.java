@@ -1,45 +1,70 @@
 package dev.nbaprops.topology;
 
+import dev.nbaprops.avro.common.DeadLetter;
+import dev.nbaprops.source.Excerpt;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BinaryOperator;
-import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Work a stage defers to a wall-clock punctuation, written once for every stage that needs it: inputs only
  * {@link #mark} what they made stale (in a changelogged store, so the marks survive a restart or a task move),
- * and every {@code interval} the stage's work runs once over all marks, which are then cleared. Many inputs that
+ * and every {@code interval} the stage's work runs once per mark, and the marks are cleared. Many inputs that
  * touch the same row (a game's shots, a season's results of a night) cost one recomputation, not one each.
  * {@link PendingWork} learns of the marks, so a drain check waits for the work as well as for the input offsets.
+ *
+ * <p>Isolation: the work of one mark that throws (a defect, or input no parser rejected) is not retried and does
+ * not stop the others: its mark is cleared, the error logged, and a {@link DeadLetter} with the stage, key and
+ * reason goes to the stage's output {@link #failedOutput} (wired to {@code nba.dlq}). The rows of that key stay as
+ * they were until its next input marks it again. Kafka's own exceptions (a fenced producer, a migrated task, a
+ * store that cannot be written) are not work failures: they propagate, so Kafka Streams handles them as always.
  */
 public final class Deferred {
+  private static final Logger LOG = LoggerFactory.getLogger(Deferred.class);
+
+  /** The work of one mark: its key and kept value. */
+  @FunctionalInterface
+  public interface Work {
+    void run(String key, String value);
+  }
+
   private final KeyValueStore<String, String> marks;
   private final PendingWork pending;
   private final String id;
-  private final Consumer<List<KeyValue<String, String>>> work;
+  private final String what;
+  private final ProcessorContext<String, SpecificRecord> context;
+  private final Work work;
+  private long failures;
 
-  private Deferred(KeyValueStore<String, String> marks, PendingWork pending, String id,
-                   Consumer<List<KeyValue<String, String>>> work) {
+  private Deferred(ProcessorContext<String, SpecificRecord> context, KeyValueStore<String, String> marks,
+                   PendingWork pending, String what, Work work) {
+    this.context = context;
     this.marks = marks;
     this.pending = pending;
-    this.id = id;
+    this.what = what;
+    this.id = context.taskId() + "/" + what;
     this.work = work;
   }
 
   /**
    * Schedules {@code work} every {@code interval} (wall clock) in the stage's task; {@code what} names the work in
-   * drain reports (e.g. "player-games"). Marks restored from the changelog are owed work at once.
+   * drain reports and dead letters (e.g. "player-games"), and the stage's output for failed work is
+   * {@link #failedOutput}{@code (what)}. Marks restored from the changelog are owed work at once.
    */
-  public static Deferred schedule(ProcessorContext<?, ?> context, KeyValueStore<String, String> marks,
-                                  Duration interval, PendingWork pending, String what,
-                                  Consumer<List<KeyValue<String, String>>> work) {
-    Deferred d = new Deferred(marks, pending, context.taskId() + "/" + what, work);
+  public static Deferred schedule(ProcessorContext<String, SpecificRecord> context, KeyValueStore<String, String> marks,
+                                  Duration interval, PendingWork pending, String what, Work work) {
+    Deferred d = new Deferred(context, marks, pending, what, work);
     context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> d.run());
     try (KeyValueIterator<String, String> it = marks.all()) {
       if (it.hasNext()) {
@@ -47,6 +72,11 @@ public final class Deferred {
       }
     }
     return d;
+  }
+
+  /** The name of the output where a stage's deferred work {@code what} sends the dead letters of failed marks. */
+  public static String failedOutput(String what) {
+    return what + "-failed";
   }
 
   /** Marks {@code key} stale; {@code merge(old, value)} decides the kept value when it is already marked. */
@@ -72,10 +102,39 @@ public final class Deferred {
       marks.delete(kv.key);
     }
     try {
-      work.accept(todo);
+      for (KeyValue<String, String> kv : todo) {
+        try {
+          work.run(kv.key, kv.value);
+        } catch (KafkaException e) {
+          throw e; // Kafka's own failure (fencing, task migration, a store error): Kafka Streams handles it
+        } catch (RuntimeException e) {
+          failed(kv, e);
+        }
+      }
     } finally {
       pending.done(id);
     }
+  }
+
+  private void failed(KeyValue<String, String> kv, RuntimeException e) {
+    failures++;
+    LOG.error("{} {}: the deferred work failed and is not retried; dead-lettered to nba.dlq, its rows stay as they"
+        + " were until its next input (mark {})", what, kv.key, kv.value, e);
+    long now = context.currentSystemTimeMs();
+    DeadLetter letter = DeadLetter.newBuilder()
+        .setSource("topology/" + what)
+        .setSourceFile("task " + context.taskId())
+        .setLineNumber(null)
+        .setReason(Excerpt.reason(what + " " + kv.key + " (from " + kv.value + ") failed: " + e))
+        .setRaw(Excerpt.raw(kv.key + "=" + kv.value))
+        .setRejectedAt(java.time.Instant.ofEpochMilli(now))
+        .build();
+    context.forward(new Record<String, SpecificRecord>(what + ":" + kv.key, letter, now), failedOutput(what));
+  }
+
+  /** How many marks' work failed in this task since it started (for tests and logs). */
+  public long failures() {
+    return failures;
   }
 
   /** The task is closing (moving or shutting down): its next owner does the work (the marks are in the changelog). */

@@ -1,6 +1,7 @@
 package dev.nbaprops.topology;
 
 import dev.nbaprops.avro.analytics.PlayerGameSummary;
+import dev.nbaprops.avro.common.DeadLetter;
 import dev.nbaprops.avro.analytics.TeamDefenseGameSummary;
 import dev.nbaprops.avro.analytics.TeamOffenseGameSummary;
 import dev.nbaprops.avro.analytics.UpcomingPlayerGameContext;
@@ -129,6 +130,7 @@ public final class NbaTopology {
         .merge(shots, Named.as("player-game-inputs"))
         .process(() -> new PlayerGameStage(interval, pending), Named.as("player-game"),
             withIndexes(PlayerGameStage.STORES));
+    deadLetters(playerGame, PlayerGameStage.FAILED);
     KStream<String, SpecificRecord> summaries = output(playerGame, PlayerGameStage.SUMMARIES);
     toTopic(summaries, PlayerGameSummary.class, v -> StoreKeys.gamePlayer(
         ((PlayerGameSummary) v).getGameId(), ((PlayerGameSummary) v).getPlayerId()),
@@ -142,6 +144,7 @@ public final class NbaTopology {
         .mapValues(v -> (PlayerBoxScore) v, Named.as("as-box-score"))
         .process(() -> new TeamGameStage(interval, pending), Named.as("team-game"),
             withIndexes(TeamGameStage.STORES));
+    deadLetters(teamGame, TeamGameStage.FAILED);
     KStream<String, SpecificRecord> offense = output(teamGame, TeamGameStage.OFFENSE);
     KStream<String, SpecificRecord> defense = output(teamGame, TeamGameStage.DEFENSE);
     toTopic(offense, TeamOffenseGameSummary.class, null, null);
@@ -166,6 +169,7 @@ public final class NbaTopology {
     KStream<String, SpecificRecord> teamSeason = output(seasonStart, SeasonStartStage.INPUTS)
         .process(() -> new TeamSeasonStage(interval, pending), Named.as("team-season"),
             withIndexes(seasonStores));
+    deadLetters(teamSeason, TeamSeasonStage.FAILED);
     toTopic(output(teamSeason, TeamSeasonStage.TEAM_ZONES), TeamDefenseZoneAnalysis.class, null, null);
     toTopic(output(teamSeason, TeamSeasonStage.UPCOMING_TEAM), UpcomingTeamGameContext.class, null, null);
     KStream<String, SpecificRecord> starts = toEveryPlayerTask(output(seasonStart, SeasonStartStage.STARTS),
@@ -186,6 +190,7 @@ public final class NbaTopology {
         .process(() -> new PlayerFeatureStage(PlayerGameStage.PROPS_STORE, interval, pending),
             Named.as("player-features"),
             withIndexes(featureStores));
+    deadLetters(features, PlayerFeatureStage.FAILED);
     toPlayerTopic(output(features, PlayerFeatureStage.DAILY_CACHE), PlayerDailyCache.class);
     toPlayerTopic(output(features, PlayerFeatureStage.SHOT_ZONES), PlayerShotZoneAnalysis.class);
     toPlayerTopic(output(features, PlayerFeatureStage.FEATURES), MlFeatureStore.class);
@@ -298,6 +303,13 @@ public final class NbaTopology {
    */
   private static KStream<String, SpecificRecord> output(KStream<String, SpecificRecord> stage, String name) {
     return stage.mapValues(v -> v, Named.as(name));
+  }
+
+  /** A stage's dead letters (deferred work that failed, {@link Deferred}) to {@code nba.dlq}. */
+  private static void deadLetters(KStream<String, SpecificRecord> stage, String output) {
+    output(stage, output).mapValues(v -> (DeadLetter) v, Named.as(output + "-letters"))
+        .to(Topics.DEAD_LETTER, Produced.with(Serdes.String(), AvroSerde.of(DeadLetter.class))
+            .withName(output + "-to-dlq"));
   }
 
   /** A copy of every record to every partition (a small table each player task keeps whole). */

@@ -12,7 +12,6 @@ import dev.nbaprops.topology.StoreKeys;
 import dev.nbaprops.topology.TableStore;
 import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -32,6 +31,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Outputs (named children): {@link #OFFENSE}, {@link #DEFENSE}, keyed game|team.
  */
 public final class TeamGameStage implements Processor<String, PlayerBoxScore, String, SpecificRecord> {
+  /** The name of this stage's deferred work (drain reports, dead letters). */
+  public static final String WORK = "games";
+  /** Dead letters of failed deferred work ({@link Deferred}), to nba.dlq. */
+  public static final String FAILED = Deferred.failedOutput(WORK);
   public static final String LINES_STORE = "box-score-by-game-player";
   public static final String TOTALS_STORE = "game-totals";
   public static final String OFFENSE_STORE = "team-offense-game-summary";
@@ -66,7 +69,7 @@ public final class TeamGameStage implements Processor<String, PlayerBoxScore, St
     totals = context.getStateStore(TOTALS_STORE);
     offense = TableStore.open(context, StoreCatalog.TEAM_OFFENSE_GAME_SUMMARY);
     defense = TableStore.open(context, StoreCatalog.TEAM_DEFENSE_GAME_SUMMARY);
-    changedGames = Deferred.schedule(context, context.getStateStore(MARKS_STORE), interval, pending, "games",
+    changedGames = Deferred.schedule(context, context.getStateStore(MARKS_STORE), interval, pending, WORK,
         this::emitRows);
   }
 
@@ -93,27 +96,25 @@ public final class TeamGameStage implements Processor<String, PlayerBoxScore, St
   }
 
   /** The punctuation: the rows of each marked game, emitted where they changed. */
-  private void emitRows(List<KeyValue<String, String>> marked) {
-    for (KeyValue<String, String> kv : marked) {
-      // The sums from every line of the game in key order (player id): the same bits whatever order the lines
-      // arrived in (floating-point sums depend on their order, and lines reach this task in varying order).
-      GameTotals t = TeamGameSummaries.empty();
-      try (KeyValueIterator<String, PlayerBoxScore> it = lines.prefixScan(kv.key + StoreKeys.SEP, KEYS)) {
-        while (it.hasNext()) {
-          t = TeamGameSummaries.apply(it.next().value, t, +1);
-        }
+  private void emitRows(String key, String value) {
+    // The sums from every line of the game in key order (player id): the same bits whatever order the lines
+    // arrived in (floating-point sums depend on their order, and lines reach this task in varying order).
+    GameTotals t = TeamGameSummaries.empty();
+    try (KeyValueIterator<String, PlayerBoxScore> it = lines.prefixScan(key + StoreKeys.SEP, KEYS)) {
+      while (it.hasNext()) {
+        t = TeamGameSummaries.apply(it.next().value, t, +1);
       }
-      if (t.getTeams().isEmpty()) {
-        continue;
-      }
-      totals.put(kv.key, t);
-      long ts = Long.parseLong(kv.value);
-      for (TeamOffenseGameSummary row : TeamGameSummaries.offense(t)) {
-        offense.emitIfChanged(row.getGameId() + StoreKeys.SEP + row.getTeamAbbr(), row, OFFENSE, ts);
-      }
-      for (TeamDefenseGameSummary row : TeamGameSummaries.defense(t)) {
-        defense.emitIfChanged(row.getGameId() + StoreKeys.SEP + row.getTeamAbbr(), row, DEFENSE, ts);
-      }
+    }
+    if (t.getTeams().isEmpty()) {
+      return;
+    }
+    totals.put(key, t);
+    long ts = Long.parseLong(value);
+    for (TeamOffenseGameSummary row : TeamGameSummaries.offense(t)) {
+      offense.emitIfChanged(row.getGameId() + StoreKeys.SEP + row.getTeamAbbr(), row, OFFENSE, ts);
+    }
+    for (TeamDefenseGameSummary row : TeamGameSummaries.defense(t)) {
+      defense.emitIfChanged(row.getGameId() + StoreKeys.SEP + row.getTeamAbbr(), row, DEFENSE, ts);
     }
   }
 }

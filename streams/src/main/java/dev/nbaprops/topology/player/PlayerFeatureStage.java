@@ -64,6 +64,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * each keyed player|date, tombstones included.
  */
 public final class PlayerFeatureStage implements Processor<String, SpecificRecord, String, SpecificRecord> {
+  /** The name of this stage's deferred work (drain reports, dead letters). */
+  public static final String WORK = "team-contexts";
+  /** Dead letters of failed deferred work ({@link dev.nbaprops.topology.Deferred}), to nba.dlq. */
+  public static final String FAILED = dev.nbaprops.topology.Deferred.failedOutput(WORK);
   public static final String HISTORY_STORE = "player-season-history";
   public static final String CACHE_STORE = "player-daily-cache";
   public static final String SHOT_ZONE_STORE = "player-shot-zone-analysis";
@@ -143,7 +147,7 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
     this.props = context.getStateStore(propsStore);
     this.seasonStarts = context.getStateStore(SEASON_START_STORE);
     this.changedContexts = dev.nbaprops.topology.Deferred.schedule(context, context.getStateStore(CONTEXT_MARKS_STORE),
-        interval, pending, "team-contexts", this::rejoin);
+        interval, pending, WORK, this::rejoin);
   }
 
   @Override
@@ -359,21 +363,18 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
   }
 
   /** The punctuation: the rows facing each changed team context, joined again. */
-  private void rejoin(List<org.apache.kafka.streams.KeyValue<String, String>> marked) {
-    for (org.apache.kafka.streams.KeyValue<String, String> kv : marked) {
-      String key = kv.key;
-      Record<String, SpecificRecord> cause = new Record<>(key, null, Long.parseLong(kv.value));
-      List<String> players = new ArrayList<>();
-      try (KeyValueIterator<String, String> it = byOpponent.prefixScan(key + StoreKeys.SEP, KEYS)) {
-        it.forEachRemaining(e -> players.add(e.key.substring(e.key.lastIndexOf(StoreKeys.SEP) + 1)));
-      }
-      String date = key.substring(key.indexOf(StoreKeys.SEP) + 1);
-      for (String player : players) {
-        String rowKey = player + StoreKeys.SEP + date;
-        MlFeatureStore playerSide = featureInputs.get(rowKey);
-        if (playerSide != null) {
-          join(rowKey, playerSide, cause);
-        }
+  private void rejoin(String key, String value) {
+    Record<String, SpecificRecord> cause = new Record<>(key, null, Long.parseLong(value));
+    List<String> players = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = byOpponent.prefixScan(key + StoreKeys.SEP, KEYS)) {
+      it.forEachRemaining(e -> players.add(e.key.substring(e.key.lastIndexOf(StoreKeys.SEP) + 1)));
+    }
+    String date = key.substring(key.indexOf(StoreKeys.SEP) + 1);
+    for (String player : players) {
+      String rowKey = player + StoreKeys.SEP + date;
+      MlFeatureStore playerSide = featureInputs.get(rowKey);
+      if (playerSide != null) {
+        join(rowKey, playerSide, cause);
       }
     }
   }

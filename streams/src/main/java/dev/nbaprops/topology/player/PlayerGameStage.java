@@ -21,7 +21,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -49,6 +48,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the line); {@link #ZONES} a game's zone counts (for the season stage's team and league totals).
  */
 public final class PlayerGameStage implements Processor<String, SpecificRecord, String, SpecificRecord> {
+  /** The name of this stage's deferred work (drain reports, dead letters). */
+  public static final String WORK = "player-games";
+  /** Dead letters of failed deferred work ({@link Deferred}), to nba.dlq. */
+  public static final String FAILED = Deferred.failedOutput(WORK);
   public static final String SUMMARY_STORE = "player-game-summary";
   public static final String GAME_DATE_STORE = "player-game-date";
   public static final String PROPS_STORE = "player-game-props";
@@ -88,7 +91,7 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
     shots = context.getStateStore(SHOT_STORE);
     zones = context.getStateStore(ZONES_STORE);
     pendingRows = Deferred.schedule(context, context.getStateStore(ZONE_MARKS_STORE), interval, pending,
-        "player-games", this::sendMarked);
+        WORK, this::sendMarked);
   }
 
   @Override
@@ -267,28 +270,26 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
    * The punctuation: each marked game's zone counts to the season stage (when its shots changed), and its summary
    * row, with the zone fields rebuilt, to the feature stage (when its box score or its zone fields changed).
    */
-  private void sendMarked(List<KeyValue<String, String>> marked) {
-    for (KeyValue<String, String> kv : marked) {
-      long ts = Mark.timestamp(kv.value);
-      String[] parts = kv.key.split("\\" + StoreKeys.SEP);
-      long playerId = Long.parseLong(parts[0]);
-      String gameId = parts[2];
-      PlayerGameZones z = zones.get(StoreKeys.gamePlayer(gameId, playerId));
-      if (z != null && Mark.ZONES.in(kv.value)) {
-        context.forward(new Record<String, SpecificRecord>(StoreKeys.player(playerId), z, ts), ZONES);
-      }
-      PlayerGameSummary summary = summaries.get(kv.key);
-      if (summary == null) {
-        continue; // no box score yet (it builds its row with the counts when it comes), or the game moved
-      }
-      PlayerGameSummary updated = GameSummaries.withZones(summary, z);
-      boolean changed = !updated.equals(summary);
-      if (changed) {
-        summaries.put(kv.key, updated);
-      }
-      if (changed || Mark.ROW.in(kv.value)) {
-        context.forward(new Record<String, SpecificRecord>(StoreKeys.player(playerId), updated, ts), SUMMARIES);
-      }
+  private void sendMarked(String key, String value) {
+    long ts = Mark.timestamp(value);
+    String[] parts = key.split("\\" + StoreKeys.SEP);
+    long playerId = Long.parseLong(parts[0]);
+    String gameId = parts[2];
+    PlayerGameZones z = zones.get(StoreKeys.gamePlayer(gameId, playerId));
+    if (z != null && Mark.ZONES.in(value)) {
+      context.forward(new Record<String, SpecificRecord>(StoreKeys.player(playerId), z, ts), ZONES);
+    }
+    PlayerGameSummary summary = summaries.get(key);
+    if (summary == null) {
+      return; // no box score yet (it builds its row with the counts when it comes), or the game moved
+    }
+    PlayerGameSummary updated = GameSummaries.withZones(summary, z);
+    boolean changed = !updated.equals(summary);
+    if (changed) {
+      summaries.put(key, updated);
+    }
+    if (changed || Mark.ROW.in(value)) {
+      context.forward(new Record<String, SpecificRecord>(StoreKeys.player(playerId), updated, ts), SUMMARIES);
     }
   }
 }

@@ -32,7 +32,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -74,6 +73,10 @@ import org.slf4j.LoggerFactory;
  * recomputes, not a scan and decode of the whole season.
  */
 public final class TeamSeasonStage implements Processor<String, SpecificRecord, String, SpecificRecord> {
+  /** The name of this stage's deferred work (drain reports, dead letters). */
+  public static final String WORK = "season";
+  /** Dead letters of failed deferred work ({@link Deferred}), to nba.dlq. */
+  public static final String FAILED = Deferred.failedOutput(WORK);
   private static final Logger LOG = LoggerFactory.getLogger(TeamSeasonStage.class);
 
   public static final String SCHEDULE_STORE = "season-schedule";
@@ -138,7 +141,7 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
     upcomingOut = TableStore.open(context, StoreCatalog.UPCOMING_TEAM_GAME_CONTEXT);
     contextOut = TableStore.unindexed(context, CONTEXT_STORE);
     seasonStarts = context.getStateStore(SeasonStartStage.STORE);
-    stale = Deferred.schedule(context, context.getStateStore(DIRTY_STORE), interval, pending, "season",
+    stale = Deferred.schedule(context, context.getStateStore(DIRTY_STORE), interval, pending, WORK,
         this::recomputeStale);
   }
 
@@ -258,22 +261,18 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
     stale.mark(season, from.toString(), Deferred::earlier);
   }
 
-  /** Recomputes every stale season from its stale date on (a failing season is logged; the others go on). */
-  private void recomputeStale(List<KeyValue<String, String>> marks) {
-    for (KeyValue<String, String> kv : marks) {
-      SeasonStart first = seasonStarts.get(kv.key); // set by the stage upstream before any input of the season
-      if (first == null) {
-        LOG.warn("season {}: no first game date yet (no schedule or game of it reached the season-start stage);"
-            + " its rows are computed when one arrives", kv.key);
-        continue;
-      }
-      try {
-        recompute(season(kv.key), LocalDate.parse(kv.value), first.getFirstGameDate());
-      } catch (RuntimeException e) {
-        LOG.error("season {}: recomputation from {} failed; its rows stay as they were until its next input",
-            kv.key, kv.value, e);
-      }
+  /**
+   * Recomputes a stale season from its stale date on. A season whose recomputation throws is dead-lettered by
+   * {@link Deferred} (reason and season in {@code nba.dlq}); the other seasons of the task go on.
+   */
+  private void recomputeStale(String name, String from) {
+    SeasonStart first = seasonStarts.get(name); // set by the stage upstream before any input of the season
+    if (first == null) {
+      LOG.warn("season {}: no first game date yet (no schedule or game of it reached the season-start stage);"
+          + " its rows are computed when one arrives", name);
+      return;
     }
+    recompute(season(name), LocalDate.parse(from), first.getFirstGameDate());
   }
 
   /** Recomputes the season's rows from {@code from} on (public for tests that drive the stage directly). */

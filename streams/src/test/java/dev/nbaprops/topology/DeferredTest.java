@@ -1,0 +1,109 @@
+package dev.nbaprops.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nbaprops.avro.common.DeadLetter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.errors.TaskMigratedException;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Isolation of deferred work (issue 19, item 5): the work of one mark that throws is dead-lettered with its reason,
+ * the other marks' work runs, and the failed mark is not retried at every punctuation; Kafka's own exceptions are
+ * not swallowed.
+ */
+class DeferredTest {
+  private MockProcessorContext<String, SpecificRecord> context;
+  private KeyValueStore<String, String> marks;
+  private PendingWork pending;
+  private final List<String> ran = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    context = new MockProcessorContext<>();
+    context.setCurrentSystemTimeMs(1_700_000_000_000L);
+    marks = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("marks"), Serdes.String(), Serdes.String())
+        .withLoggingDisabled().build();
+    marks.init(context.getStateStoreContext(), marks);
+    pending = new PendingWork();
+  }
+
+  private Deferred deferred(Deferred.Work work) {
+    return Deferred.schedule(context, marks, Duration.ofSeconds(1), pending, "season", work);
+  }
+
+  @Test
+  void aFailingKeyIsDeadLetteredAndTheOthersGoOn() {
+    Deferred d = deferred((key, value) -> {
+      if (key.equals("2022-23")) {
+        throw new IllegalStateException("no team for game 0022200001");
+      }
+      ran.add(key + "@" + value);
+    });
+    d.mark("2021-22", "2021-10-19", Deferred::earlier);
+    d.mark("2022-23", "2022-11-01", Deferred::earlier);
+    d.mark("2022-23", "2022-10-18", Deferred::earlier);
+    d.mark("2023-24", "2023-10-24", Deferred::earlier);
+
+    d.run();
+
+    assertThat(ran).containsExactly("2021-22@2021-10-19", "2023-24@2023-10-24");
+    assertThat(d.failures()).isEqualTo(1);
+    List<CapturedForward<? extends String, ? extends SpecificRecord>> forwarded = context.forwarded();
+    assertThat(forwarded).hasSize(1);
+    CapturedForward<? extends String, ? extends SpecificRecord> f = forwarded.get(0);
+    assertThat(f.childName()).hasValue(Deferred.failedOutput("season")).hasValue("season-failed");
+    assertThat(f.record().key()).isEqualTo("season:2022-23");
+    DeadLetter letter = (DeadLetter) f.record().value();
+    assertThat(letter.getSource()).isEqualTo("topology/season");
+    assertThat(letter.getReason())
+        .contains("season 2022-23 (from 2022-10-18) failed")
+        .contains("IllegalStateException: no team for game 0022200001");
+    assertThat(letter.getRaw()).isEqualTo("2022-23=2022-10-18");
+    assertThat(pending.pending()).isZero();
+    try (KeyValueIterator<String, String> it = marks.all()) {
+      assertThat(it.hasNext()).as("every mark cleared, the failed one too").isFalse();
+    }
+
+    // Not retried at the next punctuation: only new marks are worked on.
+    ran.clear();
+    context.resetForwards();
+    d.run();
+    assertThat(ran).isEmpty();
+    assertThat(context.forwarded()).isEmpty();
+    assertThat(d.failures()).isEqualTo(1);
+  }
+
+  @Test
+  void aHugeReasonIsCut() {
+    Deferred d = deferred((key, value) -> {
+      throw new IllegalArgumentException("x".repeat(100_000));
+    });
+    d.mark("2023-24", "2023-10-24", Deferred::earlier);
+    d.run();
+    DeadLetter letter = (DeadLetter) context.forwarded().get(0).record().value();
+    assertThat(letter.getReason().length()).isLessThan(1_100);
+  }
+
+  @Test
+  void kafkaExceptionsAreNotSwallowed() {
+    Deferred d = deferred((key, value) -> {
+      throw new TaskMigratedException("moved");
+    });
+    d.mark("2023-24", "2023-10-24", Deferred::earlier);
+    assertThatThrownBy(d::run).isInstanceOf(TaskMigratedException.class);
+    assertThat(context.forwarded()).isEmpty();
+    assertThat(pending.pending()).as("the drain check is told the work ended").isZero();
+  }
+}
