@@ -50,6 +50,7 @@ public final class AppConfig extends AbstractConfig {
   public static final String QUERY_REQUEST_TIMEOUT_MS = "query.request.timeout.ms";
   public static final String QUERY_IDLE_TIMEOUT_MS = "query.idle.timeout.ms";
   public static final String QUERY_MAX_CONNECTIONS = "query.max.connections";
+  public static final String QUERY_DATE_CACHE_MAX_BYTES = "query.date.cache.max.bytes";
   public static final String QUERY_MAX_BODY_BYTES = "query.max.body.bytes";
   public static final String QUERY_MAX_HEADER_BYTES = "query.max.header.bytes";
   public static final String QUERY_INSECURE = "query.insecure";
@@ -124,6 +125,9 @@ public final class AppConfig extends AbstractConfig {
           "A connection that sends or reads nothing for this long is closed (slow or stalled clients).")
       .define(QUERY_MAX_CONNECTIONS, Type.INT, 1024, Range.atLeast(2), Importance.LOW,
           "Open connections the query API accepts at once; further ones wait in the accept backlog.")
+      .define(QUERY_DATE_CACHE_MAX_BYTES, Type.LONG, 32L << 20, Range.atLeast(0), Importance.LOW,
+          "Heap kept for rendered /dates/{D}/{table} answers, served again while no row of that table and date"
+              + " changed (single-instance only; 0 = off). Least recently used answers go first.")
       .define(QUERY_MAX_BODY_BYTES, Type.INT, 8 << 20, Range.atLeast(1024), Importance.LOW,
           "Largest request body (POST /training-set); larger answers 413.")
       .define(QUERY_MAX_HEADER_BYTES, Type.INT, 16 << 10, Range.atLeast(1024), Importance.LOW,

@@ -7,11 +7,7 @@ import dev.nbaprops.query.LocalStores.Row;
 import dev.nbaprops.query.LocalStores.Scan;
 import dev.nbaprops.topology.StoreCatalog.Entry;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -24,12 +20,21 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +52,8 @@ final class InstanceRouter {
   static final int INTERNAL_MAX_ROWS = 5_000;
   /** Largest number of key ranges of one /internal/rows call. */
   static final int INTERNAL_MAX_RANGES = 5_000;
+  /** Largest answer read from another instance (5,000 rows of a wide table are about 10 MB). */
+  private static final int MAX_PEER_ANSWER_BYTES = 64 << 20;
 
   private final HttpClient client;
   private final String token;
@@ -60,15 +67,58 @@ final class InstanceRouter {
     this.token = token;
     this.partitions = partitions;
     this.metrics = metrics;
-    // HTTP/1.1: the instances speak plain http, where the client's default (HTTP/2) adds an h2c upgrade attempt.
-    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
-        .build();
+    // Jetty's client (the server is Jetty too): pooled HTTP/1.1 connections to each instance; on this machine the
+    // JDK's HttpClient cost more CPU per routed lookup than the lookup itself (bench/RESULTS.md).
+    QueuedThreadPool pool = new QueuedThreadPool(32, 2);
+    pool.setName("query-peer-client");
+    pool.setDaemon(true);
+    this.client = new HttpClient();
+    client.setExecutor(pool);
+    client.setConnectTimeout(2_000);
+    client.setFollowRedirects(false);
+    client.setMaxConnectionsPerDestination(64);
+    client.setUserAgentField(null);
+    try {
+      client.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the HTTP client for calls to other instances: " + e, e);
+    }
+  }
+
+  /** Stops the client for calls to other instances. */
+  void close() {
+    try {
+      client.stop();
+    } catch (Exception e) {
+      LOG.debug("stopping the peer HTTP client: {}", e.toString());
+    }
   }
 
   void attach(KafkaStreams streams, StoreReader local, HostInfo self) {
     this.streams = streams;
     this.local = local;
     this.self = self;
+  }
+
+  /**
+   * Whether this instance is RUNNING and the only one of the application, so every active task (every partition of
+   * every store) is here: an answer read from local stores alone is then the whole answer.
+   */
+  boolean aloneAndRunning() {
+    KafkaStreams s = streams;
+    if (s == null || s.state() != KafkaStreams.State.RUNNING) {
+      return false;
+    }
+    try {
+      for (StreamsMetadata md : s.metadataForAllStreamsClients()) {
+        if (md.hostInfo() != null && !md.hostInfo().equals(self)) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IllegalStateException | InvalidStateStoreException e) {
+      return false;
+    }
   }
 
   StoreReader local() {
@@ -306,31 +356,33 @@ final class InstanceRouter {
     return remoteParts(h, qs);
   }
 
-  private HttpRequest.Builder request(HostInfo h, String pathAndQuery) {
-    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://" + h.host() + ":" + h.port() + pathAndQuery))
-        .header(FORWARDED, String.valueOf(self)).timeout(Duration.ofSeconds(5));
-    if (!token.isEmpty()) {
-      req.header("Authorization", "Bearer " + token);
-    }
-    return req;
+  private Request request(HostInfo h, String pathAndQuery, long timeoutSeconds) {
+    return client.newRequest("http://" + h.host() + ":" + h.port() + pathAndQuery)
+        .timeout(timeoutSeconds, TimeUnit.SECONDS)
+        .headers(hs -> {
+          hs.put(FORWARDED, String.valueOf(self));
+          if (!token.isEmpty()) {
+            hs.put(HttpHeader.AUTHORIZATION, "Bearer " + token);
+          }
+        });
   }
 
   /** Another instance's answer to a scan; an unreachable or failing instance contributes no partition. */
   private CompletableFuture<Map<Integer, Part>> remoteParts(HostInfo h, StringBuilder qs) {
-    HttpRequest req = request(h, "/internal/scan?" + qs).GET().build();
-    return client.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()).handle((r, err) -> {
+    Request req = request(h, "/internal/scan?" + qs, 5).method(HttpMethod.GET);
+    return new CompletableResponseListener(req, MAX_PEER_ANSWER_BYTES).send().handle((r, err) -> {
       if (err != null) {
         metrics.remoteCall("unreachable");
         LOG.debug("instance {} unreachable: {}", h, err.toString());
         return Map.<Integer, Part>of();
       }
-      if (r.statusCode() != 200) {
-        metrics.remoteCall("status_" + r.statusCode());
+      if (r.getStatus() != 200) {
+        metrics.remoteCall("status_" + r.getStatus());
         return Map.<Integer, Part>of();
       }
       try {
         Map<Integer, Part> out = new TreeMap<>();
-        JsonNode parts = Json.COMPACT.readTree(r.body()).path("partitions");
+        JsonNode parts = Json.COMPACT.readTree(r.getContent()).path("partitions");
         parts.fields().forEachRemaining(f -> {
           List<Row> rows = new ArrayList<>();
           for (JsonNode row : (ArrayNode) f.getValue().path("rows")) {
@@ -354,15 +406,15 @@ final class InstanceRouter {
     List<List<String>> rs = ranges.stream().map(r -> List.of(r[0], r[1])).toList();
     byte[] body = Json.bytesCompact(Json.ordered("store", e.store(), "partition", partition, "stale", stale,
         "ranges", rs));
-    HttpRequest req = request(h, "/internal/rows").timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    Request req = request(h, "/internal/rows", 10).method(HttpMethod.POST)
+        .body(new BytesRequestContent("application/json", body));
     try {
-      HttpResponse<byte[]> r = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
-      if (r.statusCode() != 200) {
-        metrics.remoteCall("status_" + r.statusCode());
+      ContentResponse r = new CompletableResponseListener(req, MAX_PEER_ANSWER_BYTES).send().get();
+      if (r.getStatus() != 200) {
+        metrics.remoteCall("status_" + r.getStatus());
         return null;
       }
-      JsonNode rows = Json.COMPACT.readTree(r.body()).path("rows");
+      JsonNode rows = Json.COMPACT.readTree(r.getContent()).path("rows");
       if (!rows.isArray() || rows.size() != ranges.size()) {
         metrics.remoteCall("bad_answer");
         return null;
@@ -371,7 +423,7 @@ final class InstanceRouter {
       rows.forEach(n -> out.add(n.isNull() ? null : n));
       metrics.remoteCall("ok");
       return out;
-    } catch (IOException ex) {
+    } catch (ExecutionException | IOException ex) {
       metrics.remoteCall("unreachable");
       return null;
     } catch (InterruptedException ex) {

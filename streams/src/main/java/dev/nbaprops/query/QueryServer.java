@@ -3,9 +3,12 @@ package dev.nbaprops.query;
 import dev.nbaprops.config.AppConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import dev.nbaprops.topology.TableVersions;
 import java.util.List;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +44,7 @@ public final class QueryServer implements AutoCloseable {
   private final HttpLayer http;
   private final InstanceRouter router;
   private final QueryMetrics metrics;
+  private final DateAnswers dateAnswers;
   private volatile KafkaStreams streams;
 
   /**
@@ -88,6 +92,7 @@ public final class QueryServer implements AutoCloseable {
     this.http = http;
     this.router = router;
     this.metrics = metrics;
+    this.dateAnswers = new DateAnswers(cfg.getLong(AppConfig.QUERY_DATE_CACHE_MAX_BYTES));
   }
 
   public int port() {
@@ -97,6 +102,25 @@ public final class QueryServer implements AutoCloseable {
   /** The instance's Kafka Streams and the topology it runs (which catalog stores exist in it). */
   public void attach(KafkaStreams streams, Topology topology) {
     this.streams = streams;
+    // Kept date answers (DateAnswers) are void once stores change without a TableStore write: a restore, a
+    // rebalance (tasks moving), any change of Kafka Streams' state.
+    streams.setStateListener((now, before) -> TableVersions.resetAll());
+    streams.setGlobalStateRestoreListener(new StateRestoreListener() {
+      @Override
+      public void onRestoreStart(TopicPartition tp, String store, long start, long end) {
+        TableVersions.resetAll();
+      }
+
+      @Override
+      public void onBatchRestored(TopicPartition tp, String store, long batchEnd, long restored) {
+        TableVersions.resetAll();
+      }
+
+      @Override
+      public void onRestoreEnd(TopicPartition tp, String store, long restored) {
+        TableVersions.resetAll();
+      }
+    });
     router.attach(streams, new LocalStores(streams, topology.describe()),
         new HostInfo(cfg.getString(AppConfig.QUERY_ADVERTISED_HOST), port()));
     metrics.attach(() -> this.streams);
@@ -108,7 +132,7 @@ public final class QueryServer implements AutoCloseable {
   }
 
   public void start() {
-    TableReads reads = new TableReads(router);
+    TableReads reads = new TableReads(router, dateAnswers);
     Object[] openApi = new Object[1];
     List<Route> routes = Routes.table(reads, new Coverage(router), new TrainingSet.Endpoint(router, metrics),
         metrics, () -> openApi[0], () -> streams == null ? KafkaStreams.State.CREATED : streams.state());
@@ -120,5 +144,6 @@ public final class QueryServer implements AutoCloseable {
   @Override
   public void close() {
     http.close();
+    router.close();
   }
 }

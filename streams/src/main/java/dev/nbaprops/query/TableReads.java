@@ -9,6 +9,7 @@ import dev.nbaprops.query.LocalStores.Scan;
 import dev.nbaprops.query.Route.Call;
 import dev.nbaprops.source.Teams;
 import dev.nbaprops.topology.StoreCatalog;
+import dev.nbaprops.topology.TableVersions;
 import dev.nbaprops.topology.StoreCatalog.Entry;
 import dev.nbaprops.topology.StoreCatalog.Partitioning;
 import java.io.IOException;
@@ -37,9 +38,11 @@ final class TableReads {
   static final int SEARCH_MAX = 200;
 
   private final InstanceRouter router;
+  private final DateAnswers dateAnswers;
 
-  TableReads(InstanceRouter router) {
+  TableReads(InstanceRouter router, DateAnswers dateAnswers) {
     this.router = router;
+    this.dateAnswers = dateAnswers;
   }
 
   Answer tables() {
@@ -280,8 +283,28 @@ final class TableReads {
   Answer dateRows(Call c) {
     LocalDate d = c.get("date");
     Entry e = c.get("table");
-    Gathered g = router.gatherDate(e, d, c.get("after"), limit(c), c.stale());
-    return page(g, "table", e.table(), "date", d.toString());
+    String after = c.get("after");
+    int limit = limit(c);
+    // Kept answers: only when this instance holds every partition (its stores are the whole answer) and the
+    // read is not stale (standby stores change without a counter). Version and epoch are read before the rows.
+    boolean keep = dateAnswers.enabled() && !c.stale() && router.aloneAndRunning();
+    String key = e.store() + "|" + d + "|" + limit + "|" + (after == null ? "" : after);
+    long epoch = TableVersions.epoch();
+    long version = TableVersions.version(e.store(), d.toString());
+    if (keep) {
+      byte[] body = dateAnswers.get(key, epoch, version);
+      if (body != null) {
+        return Answer.bytes(200, body, "application/json");
+      }
+    }
+    Gathered g = router.gatherDate(e, d, after, limit, c.stale());
+    Answer a = page(g, "table", e.table(), "date", d.toString());
+    if (!keep || !a.headers().isEmpty()) {
+      return a;
+    }
+    byte[] body = Json.bytes(a.body());
+    dateAnswers.put(key, epoch, version, body);
+    return Answer.bytes(200, body, "application/json");
   }
 
   /** {@code /players?q=name}: players whose name contains q; each instance folds its rows into one per player. */

@@ -13,7 +13,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * read per row ({@code query/LocalStores#rowsOn}), at a cost that grows with the answer, not with the store.
  * Both stores sit in the stage's task and are written only here, so they change together in the same transaction.
  *
- * <p>{@link #emitIfChanged} is the stages' "compare with the stored row, write, send" step, written once.
+ * <p>{@link #emitIfChanged} is the stages' "compare with the stored row, write, send" step, written once. Every
+ * write of an indexed table counts in {@link TableVersions}, so the query API knows when a date's answer changed.
  */
 public final class TableStore<V extends SpecificRecord> {
   private final StoreCatalog.Entry entry;
@@ -64,7 +65,9 @@ public final class TableStore<V extends SpecificRecord> {
     }
     rows.delete(key);
     if (entry != null) {
-      byDate.delete(StoreCatalog.Entry.indexKey(entry.dateOf(key, old), key));
+      String date = entry.dateOf(key, old);
+      byDate.delete(StoreCatalog.Entry.indexKey(date, key));
+      TableVersions.changed(entry.store(), date);
     }
     return true;
   }
@@ -107,8 +110,10 @@ public final class TableStore<V extends SpecificRecord> {
     if (!date.equals(oldDate)) {
       if (oldDate != null) {
         byDate.delete(StoreCatalog.Entry.indexKey(oldDate, key));
+        TableVersions.changed(entry.store(), oldDate);
       }
       byDate.put(StoreCatalog.Entry.indexKey(date, key), "");
     }
+    TableVersions.changed(entry.store(), date);
   }
 }

@@ -41,12 +41,22 @@ class DateIndexTest {
               && b.getGameDate().equals(LocalDate.of(2023, 11, 6)))
           .map(v -> (PlayerBoxScore) v).findFirst().orElseThrow();
       long late = GameStarts.NONE.endOf(null, LocalDate.of(2023, 11, 21));
+      String pgs = StoreCatalog.PLAYER_GAME_SUMMARY.store();
+      String from = "2023-11-06";
       for (String date : List.of("2023-11-09", "2023-11-08")) {
+        long fromVersion = TableVersions.version(pgs, from);
+        long toVersion = TableVersions.version(pgs, date);
+        long otherVersion = TableVersions.version(pgs, "2023-10-25");
         h.pipe(PlayerBoxScore.newBuilder(game).setGameDate(LocalDate.parse(date)).build(), late);
         for (StoreCatalog.Entry e : StoreCatalog.ALL) {
           assertThat(index(h, e)).as(e.indexStore() + " after moving the game to " + date)
               .isEqualTo(expectedIndex(h, e));
         }
+        // The query API's kept answers of both dates are void (query/DateAnswers); another date's are not.
+        assertThat(TableVersions.version(pgs, from)).as("version of the date the row left").isGreaterThan(fromVersion);
+        assertThat(TableVersions.version(pgs, date)).as("version of the date the row joined").isGreaterThan(toVersion);
+        assertThat(TableVersions.version(pgs, "2023-10-25")).as("an untouched date").isEqualTo(otherVersion);
+        from = date;
       }
       assertThat(index(h, StoreCatalog.PLAYER_GAME_SUMMARY))
           .contains("2023-11-08|203999|2023-11-08|" + game.getGameId())
