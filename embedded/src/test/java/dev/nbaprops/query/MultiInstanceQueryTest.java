@@ -443,7 +443,7 @@ class MultiInstanceQueryTest {
     }
 
     Path png = Chromium.screenshot(url, work, 1000, 1500);
-    Files.copy(png, Files.createDirectories(TestData.projectRoot().resolve("streams/target")).resolve("query-page.png"),
+    Files.copy(png, Files.createDirectories(TestData.projectRoot().resolve("embedded/target")).resolve("query-page.png"),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING); // for a person to look at
     BufferedImage img = ImageIO.read(png.toFile());
     assertThat(img.getWidth()).isEqualTo(1000);
