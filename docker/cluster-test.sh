@@ -29,6 +29,8 @@ INSTANCES="${INSTANCES:-2}"   # app instances: 2, or 1 for a scaling measurement
 KILLS="${KILLS:-1}"           # 0: no kills (a scaling measurement, not the test)
 [[ "$INSTANCES" == 1 ]] && KILLS=0
 IMAGE=nba-props-streams
+# The query API's token (docker-compose.yml passes it to both instances): a fresh one per run unless given.
+export QUERY_AUTH_TOKEN="${QUERY_AUTH_TOKEN:-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}"
 BOOT="kafka1:9092,kafka2:9092,kafka3:9092"
 TABLES=(nba_analytics.player_game_summary nba_analytics.team_offense_game_summary
   nba_analytics.team_defense_game_summary nba_analytics.upcoming_player_game_context
@@ -230,7 +232,8 @@ read -r pid day < <(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "pl
 declare -A bodies=()
 ports=("${APP1_PORT:-7070}"); [[ "$INSTANCES" == 1 ]] || ports+=("${APP2_PORT:-7071}")
 for port in "${ports[@]}"; do
-  body="$(curl -s -w '\n%{http_code}' "http://127.0.0.1:$port/players/$pid/daily-cache?date=$day")"
+  body="$(curl -s -w '\n%{http_code}' -H "Authorization: Bearer $QUERY_AUTH_TOKEN" \
+    "http://127.0.0.1:$port/players/$pid/daily-cache?date=$day")"
   code="${body##*$'\n'}"; body="${body%$'\n'*}"
   if [[ "$code" == 200 && "$body" == *"$pid"* ]]; then
     lookups=$((lookups + 1)); bodies[$port]="$body"
