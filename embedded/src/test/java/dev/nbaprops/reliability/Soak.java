@@ -259,6 +259,10 @@ public final class Soak {
         w.write(String.join(",", COLUMNS) + "\n");
         JvmProbe probe = null;
         boolean up = false;
+        // The lag is read on its own thread: at load 60-76 its Admin calls took tens of seconds and held back the
+        // heap and RSS samples of the first soak (samples 10-110 s apart instead of 10 s).
+        long[] lag = {-1, -1};
+        Thread lagSampler = null;
         long next = start;
         while (System.nanoTime() - start < o.duration().toNanos()) {
           if (!app.isAlive()) {
@@ -281,17 +285,14 @@ public final class Soak {
           }
           double elapsed = (System.nanoTime() - start) / 1e9;
           double[] heap = probe == null ? new double[] {Double.NaN, Double.NaN, Double.NaN} : probe.heap();
-          long rawLag = -1;
-          long sinkLag = -1;
-          if (up) {
-            try {
-              rawLag = watcher.remaining("nba-props-streams", watcher.consumedTopics("nba-props-streams", Topics.RAW));
-              sinkLag = watcher.remaining("connect-duckdb-sink", Topics.derived());
-              live.maxRawLag = Math.max(live.maxRawLag, rawLag);
-              live.maxSinkLag = Math.max(live.maxSinkLag, sinkLag);
-            } catch (RuntimeException e) {
-              // a group not formed yet or rebalancing: not a lag
-            }
+          if (up && lagSampler == null) {
+            lagSampler = lagSampler(watcher, live, lag);
+          }
+          long rawLag;
+          long sinkLag;
+          synchronized (live) {
+            rawLag = lag[0];
+            sinkLag = lag[1];
           }
           double[] row = {elapsed, heap[0], heap[1], heap[2], rssMb(app.pid()), descendantsRssMb(app.pid()), rawLag,
               sinkLag, server.requests(), server.faultTotal()};
@@ -315,6 +316,10 @@ public final class Soak {
         }
         if (probe != null) {
           probe.close();
+        }
+        if (lagSampler != null) {
+          lagSampler.interrupt();
+          lagSampler.join(30_000);
         }
       }
       live.simEnd = clock.instant();
@@ -341,6 +346,34 @@ public final class Soak {
       log("live: snapshot written to " + snap);
     }
     return live;
+  }
+
+  /** Reads the consumer lag of the Streams group (raw topics) and the sink (derived topics) every sample period. */
+  private Thread lagSampler(DrainWatcher watcher, Live live, long[] lag) {
+    Thread t = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        try {
+          long raw = watcher.remaining("nba-props-streams", watcher.consumedTopics("nba-props-streams", Topics.RAW));
+          long sink = watcher.remaining("connect-duckdb-sink", Topics.derived());
+          synchronized (live) {
+            lag[0] = raw;
+            lag[1] = sink;
+            live.maxRawLag = Math.max(live.maxRawLag, raw);
+            live.maxSinkLag = Math.max(live.maxSinkLag, sink);
+          }
+        } catch (RuntimeException e) {
+          // a group not formed yet or rebalancing: not a lag
+        }
+        try {
+          Thread.sleep(o.sample().toMillis());
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "soak-lag");
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   // ---- figures ---------------------------------------------------------------------------------------------
