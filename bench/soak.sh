@@ -9,13 +9,13 @@
 #
 #   bench/soak.sh                                   # 30 minutes, night 2023-10-30, random seed
 #   bench/soak.sh --seed 42 --minutes 30 --fault-rate 0.2
-#   bench/soak.sh --minutes 3 --speed 600           # a quick look (the night in about two minutes)
+#   bench/soak.sh --reference target/soak/reference # reuse the reference replay of an earlier run
 # Every option: bench/soak.sh --help. Runs at niceness 19 (NICE to change it); work dir target/soak.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
   set -- --help-usage
 fi
 CP_FILE="$ROOT/embedded/target/kill-harness.classpath"
@@ -34,7 +34,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do
 done
 rc=0
 nice -n "${NICE:-19}" "$JAVA" -Xmx512m -cp "$CP" dev.nbaprops.reliability.Soak "$@" || rc=$?
-if [[ -f "$WORK/soak.gp" ]]; then
+if [[ "${1:-}" != "--help-usage" && -f "$WORK/soak.gp" ]]; then
   if command -v gnuplot >/dev/null; then
     gnuplot "$WORK/soak.gp" && echo "soak: plot $WORK/soak.png"
   else

@@ -103,7 +103,7 @@ public final class Soak {
         "  --http-timeout PT2S       the live client's fetch timeout (wall time; hangs last longer)",
         "  --xmx 768m                heap of the live process (bin/nba-props-streams' default)",
         "  --reference DIR           reuse the reference snapshot of an earlier run (DIR/snapshot) instead of replaying",
-        "  --work DIR                work directory (default target/soak; emptied first)");
+        "  --work DIR                work directory (default target/soak; its live/ and reference/ are emptied first)");
   }
 
   static Options parse(String[] args) {
