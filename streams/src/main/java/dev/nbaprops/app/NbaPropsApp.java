@@ -73,7 +73,7 @@ public final class NbaPropsApp implements AutoCloseable {
           cfg.getInt(AppConfig.EMBEDDED_CONTROLLER_PORT), cfg.getString(AppConfig.EMBEDDED_KAFKA_HEAP),
           cfg.passThrough("broker."));
       toClose.push(kafka);
-      kafka.start(Duration.ofSeconds(90));
+      kafka.start(Duration.parse(cfg.getString(AppConfig.EMBEDDED_KAFKA_START_TIMEOUT)));
       bootstrapServers = kafka.bootstrapServers();
       LOG.info("start-up: embedded broker ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
     } else {

@@ -61,6 +61,18 @@ final class LiveCommand implements Callable<Integer> {
   @Option(names = "--odds-interval", description = "e.g. PT5M (default).")
   Duration oddsInterval;
 
+  @Option(names = "--clock-start", description = "Play a past night: the pollers' clock reads this instant (e.g."
+      + " 2023-10-30T12:00:00Z) at --clock-origin; for a local feed server serving that night (the soak).")
+  java.time.Instant clockStart;
+
+  @Option(names = "--clock-origin", description = "Wall-clock instant at which the clock reads --clock-start (default:"
+      + " when the command starts), so that a feed server and this process share one clock.")
+  java.time.Instant clockOrigin;
+
+  @Option(names = "--speed", description = "With --clock-start: the clock and every live.* interval and retry delay run"
+      + " this many times as fast as real time (default 1); fetch timeouts stay real time.")
+  Double speed;
+
   @Option(names = "--produce-only", description = "Only poll and produce into --bootstrap-servers (the app runs elsewhere);"
       + " /live is served on --port.")
   boolean produceOnly;
@@ -72,6 +84,7 @@ final class LiveCommand implements Callable<Integer> {
       cfg = cfg.with(Map.of(AppConfig.PROFILE, AppConfig.Profile.LIVE.setting())); // fresh rows over throughput
     }
     LiveConfig live = LiveConfig.from(cfg);
+    Clock clock = clock();
     Path dataDir = data != null ? data : !live.getString(LiveConfig.DATA_DIR).isBlank()
         ? Path.of(live.getString(LiveConfig.DATA_DIR)) : ReplayCommand.defaultData();
     Path stateFile = cfg.stateDir().resolve("live").resolve("sent.tsv");
@@ -86,7 +99,7 @@ final class LiveCommand implements Callable<Integer> {
         TopicAdmin.ensureTopics(admin, cfg.partitions(), cfg.replication());
       }
       LiveMode mode = new LiveMode(live, new KafkaLiveSink(bs, txId, cfg.passThrough("producer.")), stateFile, dataDir,
-          Clock.systemUTC());
+          clock);
       QueryServer.checkExposure(cfg); // /live carries no store data, but the same rule: no open port without a token
       HttpServer http = HttpServer.create(new InetSocketAddress(cfg.getString(AppConfig.QUERY_HOST),
           cfg.getInt(AppConfig.QUERY_PORT)), 16);
@@ -108,9 +121,9 @@ final class LiveCommand implements Callable<Integer> {
     NbaPropsApp app = NbaPropsApp.start(cfg);
     LiveMode mode;
     try {
-      app.awaitRunning(Duration.ofMinutes(2));
+      app.awaitRunning(cfg.appStartTimeout());
       mode = new LiveMode(live, new KafkaLiveSink(app.bootstrapServers(), txId, cfg.passThrough("producer.")),
-          stateFile, dataDir, Clock.systemUTC());
+          stateFile, dataDir, clock);
     } catch (Exception e) {
       app.close();
       throw e;
@@ -127,6 +140,21 @@ final class LiveCommand implements Callable<Integer> {
     printWhereToLook(app.queryPort(), app.bootstrapServers());
     stop.await();
     return 0;
+  }
+
+  /** The real clock, or with --clock-start a night played from that instant at --speed (docs/reliability.md, soak). */
+  private Clock clock() {
+    if (clockStart == null) {
+      if (speed != null || clockOrigin != null) {
+        throw new IllegalArgumentException("--speed and --clock-origin need --clock-start (the night to play)");
+      }
+      return Clock.systemUTC();
+    }
+    Clock c = new dev.nbaprops.live.ScaledClock(clockStart, clockOrigin != null ? clockOrigin : java.time.Instant.now(),
+        speed == null ? 1.0 : speed, Clock.systemUTC());
+    System.out.printf("simulated clock: %s at %s, %sx real time%n", clockStart,
+        clockOrigin != null ? clockOrigin : "start", speed == null ? 1.0 : speed);
+    return c;
   }
 
   private Map<String, String> overrides() {

@@ -111,7 +111,7 @@ final class ReplayCommand implements Callable<Integer> {
     try (NbaPropsApp app = NbaPropsApp.start(cfg)) {
       Thread hook = Shutdown.hook(stop, app);
       Runtime.getRuntime().addShutdownHook(hook);
-      app.awaitRunning(Duration.ofMinutes(2));
+      app.awaitRunning(cfg.appStartTimeout());
       ReplaySummary summary = new Replayer(app.bootstrapServers(), cfg.passThrough("producer."))
           .replay(options, parsers, ProgressBar::forConsole, System.out::println);
       System.out.println(summary.oneLine());

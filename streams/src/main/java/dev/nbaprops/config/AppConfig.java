@@ -27,6 +27,8 @@ public final class AppConfig extends AbstractConfig {
   public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
   public static final String EMBEDDED_CONTROLLER_PORT = "embedded.kafka.controller.port";
   public static final String EMBEDDED_KAFKA_HEAP = "embedded.kafka.heap";
+  public static final String EMBEDDED_KAFKA_START_TIMEOUT = "embedded.kafka.start.timeout";
+  public static final String APP_START_TIMEOUT = "app.start.timeout";
   public static final String EMBEDDED_CONNECT = "embedded.connect.enabled";
   public static final String EMBEDDED_CONNECT_PORT = "embedded.connect.port";
   public static final String STATE_DIR = "state.dir";
@@ -72,6 +74,11 @@ public final class AppConfig extends AbstractConfig {
       .define(EMBEDDED_CONTROLLER_PORT, Type.INT, 19093, Range.between(0, 65535), Importance.LOW,
           "Controller port of the embedded broker (0 = pick a free port).")
       .define(EMBEDDED_KAFKA_HEAP, Type.STRING, "1g", Importance.LOW, "Max heap (-Xmx) of the embedded broker JVM.")
+      .define(EMBEDDED_KAFKA_START_TIMEOUT, Type.STRING, "PT90S", Importance.LOW,
+          "Longest wait for the embedded broker to answer at start (ISO-8601; on a saturated machine a broker start"
+              + " has taken over 100 s).")
+      .define(APP_START_TIMEOUT, Type.STRING, "PT2M", Importance.LOW,
+          "Longest wait of replay and live for Kafka Streams to be RUNNING after start (ISO-8601).")
       .define(EMBEDDED_CONNECT, Type.BOOLEAN, true, Importance.MEDIUM,
           "Run an in-process Kafka Connect worker with the warehouse sink (DuckDB) when Kafka is embedded.")
       .define(EMBEDDED_CONNECT_PORT, Type.INT, 18083, Range.between(0, 65535), Importance.LOW,
@@ -286,5 +293,10 @@ public final class AppConfig extends AbstractConfig {
 
   public Map<String, String> raw() {
     return raw;
+  }
+
+  /** How long replay and live wait for Kafka Streams to be RUNNING ({@code app.start.timeout}). */
+  public java.time.Duration appStartTimeout() {
+    return java.time.Duration.parse(getString(APP_START_TIMEOUT));
   }
 }

@@ -139,7 +139,9 @@ public final class LiveRunner implements AutoCloseable {
     ScheduledExecutorService ex = executor;
     if (ex != null && !ex.isShutdown()) {
       try {
-        ex.schedule(r, Math.max(1, after.toMillis()), TimeUnit.MILLISECONDS);
+        // A night played faster (ScaledClock, live --speed) waits its intervals in the night's time.
+        Duration wait = clock instanceof ScaledClock sc ? sc.wallDuration(after) : after;
+        ex.schedule(r, Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.RejectedExecutionException ignored) {
         // stopping
       }
