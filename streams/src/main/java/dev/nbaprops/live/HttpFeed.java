@@ -1,6 +1,5 @@
 package dev.nbaprops.live;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -13,6 +12,10 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * GET of one feed URL with a per-request timeout. 2xx returns the body; every other outcome is a
@@ -40,14 +43,24 @@ public final class HttpFeed {
         .header("Accept", "application/json").header("User-Agent", "nba-props-streams-live/0.1");
     headers.forEach(b::header);
     HttpResponse<String> r;
+    // The request's own timeout ends at the response headers; the deadline here covers the body too, so a feed
+    // that sends its headers and then drips (or never ends) its body cannot hold the poller.
+    CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
     try {
-      r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (HttpTimeoutException e) {
-      throw new FeedException(FeedException.Kind.TIMEOUT, "timeout after " + timeout + ": " + redact(url), null, e);
-    } catch (IOException e) {
-      throw new FeedException(FeedException.Kind.NETWORK, e.getClass().getSimpleName() + ": " + e.getMessage()
-          + " (" + redact(url) + ")", null, e);
+      r = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
+      throw new FeedException(FeedException.Kind.TIMEOUT, "timeout after " + timeout + " (headers and body): "
+          + redact(url), null, e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof HttpTimeoutException) {
+        throw new FeedException(FeedException.Kind.TIMEOUT, "timeout after " + timeout + ": " + redact(url), null, c);
+      }
+      throw new FeedException(FeedException.Kind.NETWORK, c.getClass().getSimpleName() + ": " + c.getMessage()
+          + " (" + redact(url) + ")", null, c);
     } catch (InterruptedException e) {
+      exchange.cancel(true);
       Thread.currentThread().interrupt();
       throw new FeedException(FeedException.Kind.NETWORK, "interrupted: " + redact(url), null, e);
     }
