@@ -51,14 +51,23 @@ public final class KillHarness {
   /** Numbers are equal within this relative difference (sums of the same doubles in another order). */
   static final double TOLERANCE = 1e-9;
   static final List<String> ALL_TARGETS = List.of("app", "producer", "connect", "broker");
+  /** Every pair of two processes, for {@code --double-kills} (both killed at once, both down together). */
+  static final List<String> ALL_PAIRS = List.of("broker+app", "broker+connect", "broker+producer", "app+connect",
+      "app+producer", "connect+producer");
 
   public record Options(Path data, List<String> seasons, String endDate, long seed, int kills, int bounces, List<String> targets,
                         Path work, String speed, double minGap, double maxGap, Path reference, boolean diskFull,
-                        String tmpfsSize) {
+                        String tmpfsSize, int doubleKills, List<String> pairs) {
     String describe() {
       StringBuilder b = new StringBuilder("--seed " + seed + " --kills " + kills + " --bounces " + bounces);
       if (targets != null) {
         b.append(" --targets ").append(String.join(",", targets));
+      }
+      if (doubleKills > 0) {
+        b.append(" --double-kills ").append(doubleKills);
+        if (pairs != null) {
+          b.append(" --pairs ").append(String.join(",", pairs));
+        }
       }
       b.append(" --data ").append(data);
       if (!seasons.isEmpty()) {
@@ -146,11 +155,13 @@ public final class KillHarness {
     return String.join("\n",
         "usage: bench/kill-harness.sh [--seed N] [--kills N] [--bounces N] [--targets app,producer,connect,broker]",
         "         [--data DIR] [--seasons S,..] [--end-date YYYY-MM-DD] [--speed max|N] [--gap MIN,MAX] [--work DIR] [--reference DIR]",
-        "         [--disk-full [--tmpfs-size 64m]]",
+        "         [--double-kills N [--pairs broker+app,...]] [--disk-full [--tmpfs-size 64m]]",
         "       bench/kill-harness.sh --compare-snapshots REF_SNAPSHOT_DIR RUN_SNAPSHOT_DIR",
         "  --seed       seed of the fault schedule (default: random, printed)",
         "  --kills      kill -9 faults (default 10), targets chosen by the seed among --targets",
         "  --bounces    broker stop/start (SIGTERM) faults (default 0)",
+        "  --double-kills  kill -9 of two processes at once, both down together, restarted after one drawn delay",
+        "               (default 0); the pair is drawn by the seed among --pairs (default: all six pairs)",
         "  --data       data directory (default: the bundled slice data/nba-slice)",
         "  --seasons, --end-date  replay only these seasons, only up to this game date",
         "  --speed      the replay's pace (replay --speed; default max)",
@@ -176,7 +187,7 @@ public final class KillHarness {
     }
     for (String k : a.keySet()) {
       if (!List.of("--seed", "--kills", "--bounces", "--targets", "--data", "--seasons", "--end-date", "--speed", "--gap", "--work",
-          "--reference", "--disk-full", "--tmpfs-size").contains(k)) {
+          "--reference", "--disk-full", "--tmpfs-size", "--double-kills", "--pairs").contains(k)) {
         throw new IllegalArgumentException("unknown option " + k);
       }
     }
@@ -187,13 +198,23 @@ public final class KillHarness {
     if (targets != null && !ALL_TARGETS.containsAll(targets)) {
       throw new IllegalArgumentException("--targets: one or more of " + ALL_TARGETS);
     }
+    List<String> pairs = a.containsKey("--pairs") ? Arrays.asList(a.get("--pairs").split(",")) : null;
+    if (pairs != null && !pairs.stream().allMatch(KillHarness::validPair)) {
+      throw new IllegalArgumentException("--pairs: two different processes joined by '+', e.g. broker+app");
+    }
     return new Options(data, a.containsKey("--seasons") ? Arrays.asList(a.get("--seasons").split(",")) : List.of(),
         a.get("--end-date"),
         seed, Integer.parseInt(a.getOrDefault("--kills", "10")), Integer.parseInt(a.getOrDefault("--bounces", "0")),
         targets, Path.of(a.getOrDefault("--work", "target/kill-harness")).toAbsolutePath(),
         a.getOrDefault("--speed", "max"), Double.parseDouble(gap[0]), Double.parseDouble(gap[gap.length - 1]),
         a.containsKey("--reference") ? Path.of(a.get("--reference")).toAbsolutePath() : null,
-        a.containsKey("--disk-full"), a.getOrDefault("--tmpfs-size", "64m"));
+        a.containsKey("--disk-full"), a.getOrDefault("--tmpfs-size", "64m"),
+        Integer.parseInt(a.getOrDefault("--double-kills", "0")), pairs);
+  }
+
+  static boolean validPair(String pair) {
+    String[] p = pair.split("\\+");
+    return p.length == 2 && !p[0].equals(p[1]) && ALL_TARGETS.contains(p[0]) && ALL_TARGETS.contains(p[1]);
   }
 
   /** The schedule the seed gives: kills (first every target once, in a shuffled order, then any) and bounces. */
@@ -216,6 +237,13 @@ public final class KillHarness {
     for (int i = 0; i < o.bounces(); i++) {
       faults.add(rnd.nextInt(faults.size() + 1), new Fault("bounce", "broker", draw(rnd, o.minGap(), o.maxGap()),
           draw(rnd, 1, 5)));
+    }
+    // Drawn after the rest, so a seed gives the same kills and bounces with or without --double-kills.
+    List<String> pairs = o.pairs() == null ? ALL_PAIRS : o.pairs();
+    for (int i = 0; i < o.doubleKills(); i++) {
+      String pair = pairs.get(rnd.nextInt(pairs.size()));
+      faults.add(rnd.nextInt(faults.size() + 1), new Fault("kill -9", pair, draw(rnd, o.minGap(), o.maxGap()),
+          draw(rnd, 0.5, 4)));
     }
     return faults;
   }
@@ -349,6 +377,10 @@ public final class KillHarness {
       start("producer");
       for (Fault f : faults) {
         String target = f.target();
+        if (target.contains("+")) {
+          doubleKill(f);
+          continue;
+        }
         // A fault hits a process at work, not one still starting: the gap runs from when it is working.
         awaitWorking(target);
         sleepSupervising(f.gapSeconds());
@@ -390,6 +422,44 @@ public final class KillHarness {
       }
       log("drained");
       return done;
+    }
+
+    /**
+     * Two processes down together: both at work, then {@code kill -9} of both at once (no pause between the two
+     * signals), both kept down for the drawn time, then started again, the broker first (and awaited while the
+     * other stays down) when it is one of them. A pair with the producer after it has finished takes another
+     * process instead (the app, or the sink when the app is already in the pair).
+     */
+    private void doubleKill(Fault f) throws Exception {
+      List<String> pair = new ArrayList<>(List.of(f.target().split("\\+")));
+      for (String n : pair) {
+        awaitWorking(n);
+      }
+      sleepSupervising(f.gapSeconds());
+      if (producerDone && pair.contains("producer")) {
+        String other = pair.contains("app") ? "connect" : "app";
+        log("the producer has already finished: this double kill takes the " + other + " instead");
+        pair.set(pair.indexOf("producer"), other);
+      }
+      pair.sort(java.util.Comparator.comparing(n -> !n.equals("broker"))); // the broker first
+      StringBuilder what = new StringBuilder();
+      for (String n : pair) {
+        what.append(what.isEmpty() ? "" : " and ").append(n).append(" (pid ").append(procs.get(n).pid()).append(')');
+      }
+      log("kill -9 " + what + " at once" + (producerDone ? "" : ", replay producing"));
+      for (String n : pair) {
+        procs.get(n).destroyForcibly();
+      }
+      for (String n : pair) {
+        procs.get(n).waitFor(30, TimeUnit.SECONDS);
+      }
+      sleepSupervising(f.downSeconds(), pair);
+      start(pair.get(0));
+      if (pair.get(0).equals("broker")) {
+        awaitBroker(List.of("broker", pair.get(1)));
+      }
+      start(pair.get(1));
+      done.merge(f.kind() + " " + String.join("+", pair), 1, Integer::sum);
     }
 
     /** Fills the app's tmpfs until the app stops, then frees the space and starts it again. */
@@ -474,10 +544,14 @@ public final class KillHarness {
     }
 
     void sleepSupervising(double seconds) throws Exception {
-      sleepSupervising(seconds, null);
+      sleepSupervising(seconds, List.of());
     }
 
     void sleepSupervising(double seconds, String down) throws Exception {
+      sleepSupervising(seconds, down == null ? List.of() : List.of(down));
+    }
+
+    void sleepSupervising(double seconds, List<String> down) throws Exception {
       long end = System.nanoTime() + (long) (seconds * 1e9);
       do {
         superviseExcept(down);
@@ -487,10 +561,15 @@ public final class KillHarness {
 
     /** Restarts any process that exited by itself (the producer only when it did not finish). */
     void superviseExcept(String down) throws Exception {
+      superviseExcept(down == null ? List.of() : List.of(down));
+    }
+
+    /** Restarts any process that exited by itself, except those of {@code down} (killed and kept down). */
+    void superviseExcept(List<String> down) throws Exception {
       for (Map.Entry<String, Process> e : List.copyOf(procs.entrySet())) {
         String n = e.getKey();
         Process p = e.getValue();
-        if (n.equals(down) || p.isAlive()) {
+        if (down.contains(n) || p.isAlive()) {
           continue;
         }
         if (n.equals("producer") && p.exitValue() == 0) {
@@ -596,6 +675,11 @@ public final class KillHarness {
     }
 
     void awaitBroker() throws Exception {
+      awaitBroker(List.of("broker"));
+    }
+
+    /** Waits until the broker answers, supervising every process but those of {@code down}. */
+    void awaitBroker(List<String> down) throws Exception {
       // 5 minutes: at load averages of 25-45 on 2 cores a broker start took over 2 minutes.
       long deadline = System.nanoTime() + 300_000_000_000L;
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
@@ -606,7 +690,7 @@ public final class KillHarness {
             admin.listTopics().names().get(3, TimeUnit.SECONDS);
             return;
           } catch (Exception notYet) {
-            superviseExcept("broker");
+            superviseExcept(down);
             Thread.sleep(200);
           }
         }
