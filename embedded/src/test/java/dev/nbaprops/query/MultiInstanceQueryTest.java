@@ -395,7 +395,9 @@ class MultiInstanceQueryTest {
         .contains("# TYPE nba_query_request_duration_seconds histogram")
         .contains("nba_query_request_duration_seconds_bucket{route=\"/dates/{date}/{table}\",le=\"")
         .contains("kafka_streams_stream_thread_process_rate{")
-        .contains("kafka_streams_stream_state_");
+        .contains("kafka_streams_stream_state_")
+        // Key lookups owned by the other instance were forwarded there and its answer passed on (test 1).
+        .containsPattern("(?m)^nba_query_instance_calls_total\\{outcome=\"forwarded\"} [1-9]");
     Matcher processed = Pattern.compile("(?m)^kafka_streams_stream_thread_process_total\\{[^}]*} ([0-9.eE+]+)$")
         .matcher(text);
     assertThat(processed.find()).as("process_total counter").isTrue();

@@ -301,7 +301,10 @@ final class HttpLayer implements AutoCloseable {
     Route route = match;
     Map<String, String> values = pathValues;
     x.label = route.template();
-    ThreadPoolExecutor pool = route.access() == Access.INTERNAL ? peers : users;
+    // Calls from other instances (their /internal reads, and user requests they forward to the owner of a key) run
+    // on the peer pool: a user request waiting on another instance never waits behind that instance's users.
+    ThreadPoolExecutor pool = route.access() == Access.INTERNAL
+        || x.req.getHeaders().contains(InstanceRouter.FORWARDED) ? peers : users;
     try {
       x.work = pool.submit(() -> run(x, route, values));
     } catch (RejectedExecutionException e) {
@@ -383,7 +386,8 @@ final class HttpLayer implements AutoCloseable {
       }
       body = new Limited(Content.Source.asInputStream(x.req), limits.maxBodyBytes());
     }
-    Call c = new Call(headers, body, x.t0 + TimeUnit.MILLISECONDS.toNanos(limits.requestTimeoutMs()));
+    Call c = new Call(headers, body, x.t0 + TimeUnit.MILLISECONDS.toNanos(limits.requestTimeoutMs()),
+        x.req.getHttpURI().getPathQuery());
     Map<String, Param> byName = new LinkedHashMap<>();
     for (Param p : route.params()) {
       byName.put(p.name(), p);

@@ -6,6 +6,7 @@ import dev.nbaprops.query.LocalStores.Part;
 import dev.nbaprops.query.LocalStores.Row;
 import dev.nbaprops.query.LocalStores.Scan;
 import dev.nbaprops.topology.StoreCatalog.Entry;
+import dev.nbaprops.topology.TableVersions;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +60,9 @@ final class InstanceRouter {
   private final String token;
   private final int partitions;
   private final QueryMetrics metrics;
+  /** Kept owners per store, by partition (see {@link #keyMetadata}). */
+  private final java.util.concurrent.ConcurrentHashMap<String, KeptOwner[]> owners =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile KafkaStreams streams;
   private volatile StoreReader local;
   private volatile HostInfo self;
@@ -95,6 +99,7 @@ final class InstanceRouter {
   }
 
   void attach(KafkaStreams streams, StoreReader local, HostInfo self) {
+    owners.clear();
     this.streams = streams;
     this.local = local;
     this.self = self;
@@ -177,12 +182,7 @@ final class InstanceRouter {
   Owner owner(Entry e, String routingKey, boolean stale) {
     requireComputed(e.store());
     requireQueryable(stale);
-    KeyQueryMetadata md;
-    try {
-      md = streams.queryMetadataForKey(e.store(), routingKey, e.partitioner());
-    } catch (IllegalStateException | InvalidStateStoreException ex) {
-      throw ApiError.unavailable("stores are not ready (" + ex.getMessage() + ")");
-    }
+    KeyQueryMetadata md = keyMetadata(e, routingKey);
     if (md == null || md == KeyQueryMetadata.NOT_AVAILABLE || md.activeHost() == null) {
       throw ApiError.unavailable("the owner of this key is not known yet (rebalancing)");
     }
@@ -192,6 +192,36 @@ final class InstanceRouter {
       hosts.addAll(md.standbyHosts());
     }
     return new Owner(md.partition(), hosts, md.activeHost());
+  }
+
+  /** A kept answer of {@code queryMetadataForKey} for one partition of one store, and when it was asked. */
+  private record KeptOwner(KeyQueryMetadata md, long epoch, long at) {}
+
+  /**
+   * {@code queryMetadataForKey}, kept per (store, partition) under the same rule as {@link LocalStores.Placement}
+   * (while {@link TableVersions#epoch()} stays and for at most a second): Kafka Streams copies its metadata of every
+   * store on each call, which was the largest cost of a key lookup (bench/RESULTS.md). The key's partition comes
+   * from the catalog's partitioner, the same one the call is given.
+   */
+  private KeyQueryMetadata keyMetadata(Entry e, String routingKey) {
+    int partition = e.partitionOf(routingKey, partitions);
+    KeptOwner[] kept = owners.computeIfAbsent(e.store(), k -> new KeptOwner[partitions]);
+    KeptOwner k = kept[partition];
+    long epoch = TableVersions.epoch();
+    long now = System.nanoTime();
+    if (k != null && k.epoch() == epoch && now - k.at() < LocalStores.PLACEMENT_TTL_NANOS) {
+      return k.md();
+    }
+    KeyQueryMetadata md;
+    try {
+      md = streams.queryMetadataForKey(e.store(), routingKey, e.partitioner());
+    } catch (IllegalStateException | InvalidStateStoreException ex) {
+      throw ApiError.unavailable("stores are not ready (" + ex.getMessage() + ")");
+    }
+    if (md != null && md != KeyQueryMetadata.NOT_AVAILABLE && md.activeHost() != null && md.partition() == partition) {
+      kept[partition] = new KeptOwner(md, epoch, now);
+    }
+    return md;
   }
 
   private ApiError notQueryable(Entry e, Owner o, boolean stale) {
@@ -213,6 +243,57 @@ final class InstanceRouter {
       }
     }
     throw notQueryable(e, o, s.stale());
+  }
+
+  /**
+   * A request whose whole answer comes from one key's partition, answered by the instance owning it: the same
+   * request is sent there (marked {@link #FORWARDED}, so it is never sent on again) and its answer passed through as
+   * bytes, as in Confluent's interactive-query examples. Null when this instance is the one to answer (it owns the
+   * partition, or holds a standby that stale reads may use before any remote copy is tried, or the request was
+   * forwarded here already). Its answer is passed on when it is the row (200) or that there is none (404); a copy
+   * that is unreachable or answers anything else (503: not queryable there now) is skipped for the next (a
+   * standby, with stale); none left is a 503.
+   */
+  Answer forwardToOwner(Route.Call c, Entry e, String routingKey) {
+    if (c.forwarded()) {
+      return null;
+    }
+    Owner o = owner(e, routingKey, c.stale());
+    for (HostInfo h : o.hosts()) {
+      if (h.equals(self)) {
+        return null;
+      }
+      Request req = request(h, c.target, 5).method(HttpMethod.GET);
+      String accept = c.header("Accept");
+      if (accept != null) {
+        req.headers(hs -> hs.put(HttpHeader.ACCEPT, accept));
+      }
+      ContentResponse r;
+      try {
+        r = new CompletableResponseListener(req, MAX_PEER_ANSWER_BYTES).send().get();
+      } catch (ExecutionException ex) {
+        metrics.remoteCall("unreachable");
+        LOG.debug("instance {} unreachable: {}", h, ex.getCause() == null ? ex : ex.getCause().toString());
+        continue;
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        throw ApiError.unavailable("interrupted");
+      }
+      if (r.getStatus() != 200 && r.getStatus() != 404) { // 503 (not queryable there now), or a refusal: next copy
+        metrics.remoteCall("status_" + r.getStatus());
+        continue;
+      }
+      metrics.remoteCall("forwarded");
+      String type = r.getHeaders().get(HttpHeader.CONTENT_TYPE);
+      Answer a = Answer.bytes(r.getStatus(), r.getContent(), type == null ? "application/json" : type);
+      r.getHeaders().forEach(f -> {
+        if (f.getName().regionMatches(true, 0, "X-Nba-", 0, 6)) {
+          a.header(f.getName(), f.getValue());
+        }
+      });
+      return a.header("X-Nba-Read-From", h.host() + ":" + h.port());
+    }
+    throw notQueryable(e, o, c.stale());
   }
 
   /** For each range of one partition, its first row (null when none); from the owner or, with stale, a standby. */

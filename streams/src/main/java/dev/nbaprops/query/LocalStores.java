@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.time.LocalDate;
 import dev.nbaprops.topology.StoreCatalog.Entry;
+import dev.nbaprops.topology.TableVersions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.LagInfo;
@@ -84,8 +85,28 @@ final class LocalStores implements StoreReader {
    */
   record Part(boolean standby, long lag, List<Row> rows, boolean more) {}
 
+  /** How long a {@link Placement} is trusted without a state change: a bound on what a missed signal could cost. */
+  static final long PLACEMENT_TTL_NANOS = 1_000_000_000L;
+
   private final KafkaStreams streams;
   private final Map<String, Integer> subtopologyOfStore;
+  private volatile Placement placement;
+
+  /**
+   * Which partitions of each subtopology run here as active and as standby tasks, read from Kafka Streams'
+   * metadata once and kept while {@link TableVersions#epoch()} stays the same (it moves with every state change,
+   * so with every rebalance and every restore) and for at most {@link #PLACEMENT_TTL_NANOS}: reading the metadata
+   * of every local task on every request cost more than the lookup itself (bench/RESULTS.md).
+   */
+  record Placement(long epoch, long at, Map<Integer, Set<Integer>> active, Map<Integer, Set<Integer>> standby) {
+    Set<Integer> active(int sub) {
+      return active.getOrDefault(sub, Set.of());
+    }
+
+    Set<Integer> standby(int sub) {
+      return standby.getOrDefault(sub, Set.of());
+    }
+  }
 
   LocalStores(KafkaStreams streams, TopologyDescription topology) {
     this.streams = streams;
@@ -145,16 +166,15 @@ final class LocalStores implements StoreReader {
     if (sub == null || !readable(stale)) {
       return out;
     }
-    Set<Integer> active = new HashSet<>();
-    Set<Integer> standby = new HashSet<>();
-    tasks(sub, active, standby);
+    Placement pl = placement();
+    Set<Integer> active = pl.active(sub);
     Map<Integer, LagInfo> lags = null;
-    for (int p : candidates(partitions, stale, active, standby)) {
+    for (int p : candidates(partitions, stale, active, pl.standby(sub))) {
       boolean isStandby = !active.contains(p);
       try {
         boolean[] more = new boolean[1];
         List<Row> rows = read.read(p, isStandby, more);
-        if (!isStandby && !stillActive(sub, p)) {
+        if (!isStandby && !stillActive(sub, p, pl)) {
           continue; // the task moved while we read: do not vouch for this partition
         }
         long lag = 0;
@@ -192,6 +212,10 @@ final class LocalStores implements StoreReader {
 
   private static List<Integer> candidates(Set<Integer> partitions, boolean stale, Set<Integer> active,
                                           Set<Integer> standby) {
+    if (partitions != null && partitions.size() == 1) { // a key's partition: the common case, without copies
+      int p = partitions.iterator().next();
+      return active.contains(p) || (stale && standby.contains(p)) ? List.of(p) : List.of();
+    }
     Set<Integer> all = new java.util.TreeSet<>(active);
     if (stale) {
       all.addAll(standby);
@@ -202,29 +226,42 @@ final class LocalStores implements StoreReader {
     return new ArrayList<>(all);
   }
 
-  private void tasks(int sub, Set<Integer> active, Set<Integer> standby) {
+
+  /** The placement of tasks on this instance: the kept one while it is valid, else read anew. */
+  Placement placement() {
+    Placement pl = placement;
+    long epoch = TableVersions.epoch();
+    long now = System.nanoTime();
+    if (pl != null && pl.epoch() == epoch && now - pl.at() < PLACEMENT_TTL_NANOS) {
+      return pl;
+    }
+    Map<Integer, Set<Integer>> active = new HashMap<>();
+    Map<Integer, Set<Integer>> standby = new HashMap<>();
     for (ThreadMetadata t : streams.metadataForLocalThreads()) {
       for (TaskMetadata task : t.activeTasks()) {
-        if (task.taskId().subtopology() == sub) {
-          active.add(task.taskId().partition());
-        }
+        active.computeIfAbsent(task.taskId().subtopology(), k -> new HashSet<>()).add(task.taskId().partition());
       }
       for (TaskMetadata task : t.standbyTasks()) {
-        if (task.taskId().subtopology() == sub) {
-          standby.add(task.taskId().partition());
-        }
+        standby.computeIfAbsent(task.taskId().subtopology(), k -> new HashSet<>()).add(task.taskId().partition());
       }
     }
-    standby.removeAll(active);
+    standby.forEach((sub, parts) -> parts.removeAll(active.getOrDefault(sub, Set.of())));
+    pl = new Placement(epoch, now, active, standby);
+    placement = pl;
+    return pl;
   }
 
-  private boolean stillActive(int sub, int partition) {
+  /**
+   * Whether {@code partition}'s task is still active here after a read that began under {@code before}: nothing
+   * moved when the epoch did not (a task moves only in a rebalance, which changes Kafka Streams' state first);
+   * otherwise asked anew.
+   */
+  private boolean stillActive(int sub, int partition, Placement before) {
     if (streams.state() != KafkaStreams.State.RUNNING) {
       return false;
     }
-    Set<Integer> active = new HashSet<>();
-    tasks(sub, active, new HashSet<>());
-    return active.contains(partition);
+    Placement now = TableVersions.epoch() == before.epoch() ? before : placement();
+    return now.active(sub).contains(partition);
   }
 
   private static boolean keep(KeyValue<String, Object> kv, Scan s, String needle) {
@@ -237,6 +274,18 @@ final class LocalStores implements StoreReader {
   private static List<Row> read(ReadOnlyKeyValueStore<String, Object> store, Scan s, boolean[] more) {
     List<Row> rows = new ArrayList<>();
     String needle = s.matchText() == null ? null : fold(s.matchText());
+    if (s.from() != null && s.from().equals(s.to()) && needle == null) {
+      // One key: a point read (a range read opens a RocksDB iterator and the record cache's merge iterator).
+      Object v = store.get(s.from());
+      if (v != null) {
+        JsonNode value = Json.tree(v);
+        if (!s.fields().isEmpty() && value instanceof ObjectNode obj) {
+          obj.retain(s.fields());
+        }
+        rows.add(new Row(s.from(), value));
+      }
+      return rows;
+    }
     try (KeyValueIterator<String, Object> it = s.reverse() ? store.reverseRange(s.from(), s.to())
         : store.range(s.from(), s.to())) {
       while (it.hasNext()) {
@@ -331,11 +380,9 @@ final class LocalStores implements StoreReader {
       if (sub == null || !readable(stale)) {
         return null;
       }
-      Set<Integer> active = new HashSet<>();
-      Set<Integer> standby = new HashSet<>();
-      tasks(sub, active, standby);
-      boolean isStandby = !active.contains(partition);
-      if (isStandby && !(stale && standby.contains(partition))) {
+      Placement pl = placement();
+      boolean isStandby = !pl.active(sub).contains(partition);
+      if (isStandby && !(stale && pl.standby(sub).contains(partition))) {
         return null;
       }
       StoreQueryParameters<ReadOnlyKeyValueStore<String, Object>> params = StoreQueryParameters
@@ -356,7 +403,7 @@ final class LocalStores implements StoreReader {
         }
         out.add(v == null ? null : Json.tree(v));
       }
-      if (!isStandby && !stillActive(sub, partition)) {
+      if (!isStandby && !stillActive(sub, partition, pl)) {
         return null;
       }
       return out;

@@ -84,19 +84,23 @@ final class TableReads {
         Route.parse(Route.Param.path(n, t, ""), parts[i]);
       }
     }
-    return exact(e, key, c.stale(), "no row with key " + key + " in " + e.table());
+    return exact(c, e, key, "no row with key " + key + " in " + e.table());
   }
 
   Answer gameTeam(Call c, boolean offense) {
     String game = c.get("game_id");
     String team = c.get("team");
     Entry e = offense ? StoreCatalog.TEAM_OFFENSE_GAME_SUMMARY : StoreCatalog.TEAM_DEFENSE_GAME_SUMMARY;
-    return exact(e, game + "|" + team, c.stale(), "no " + (offense ? "offense" : "defense") + " row for team " + team
+    return exact(c, e, game + "|" + team, "no " + (offense ? "offense" : "defense") + " row for team " + team
         + " in game " + game);
   }
 
-  private Answer exact(Entry e, String key, boolean stale, String notFound) {
-    Fetched f = router.fromOwner(e, key, Scan.range(e.store(), key, key, 1).stale(stale));
+  private Answer exact(Call c, Entry e, String key, String notFound) {
+    Answer there = router.forwardToOwner(c, e, key);
+    if (there != null) {
+      return there;
+    }
+    Fetched f = router.fromOwner(e, key, Scan.range(e.store(), key, key, 1).stale(c.stale()));
     if (f.rows().isEmpty()) {
       throw ApiError.notFound(notFound);
     }
@@ -112,8 +116,14 @@ final class TableReads {
       throw ApiError.badRequest("table " + e.table() + " is not versioned by date; asOf does not apply");
     }
     String prefix = player + "|";
+    Answer there = router.forwardToOwner(c, e, prefix);
+    if (there != null) {
+      return there;
+    }
+    // Keys player|date are read by a point read; player|date|game (a game's row) by the range of the date.
+    boolean pointKey = e.keyLayout().indexOf('|') == e.keyLayout().lastIndexOf('|');
     Scan s = asOf ? Scan.range(e.store(), prefix, prefix + d + "|" + HIGH, 1).descending()
-        : Scan.range(e.store(), prefix + d, prefix + d + "|" + HIGH, 1);
+        : Scan.range(e.store(), prefix + d, pointKey ? prefix + d : prefix + d + "|" + HIGH, 1);
     Fetched f = router.fromOwner(e, prefix, s.stale(c.stale()));
     if (f.rows().isEmpty()) {
       requireKnownPlayer(player, c.stale());
