@@ -90,22 +90,18 @@ echo "query load: data $DATA, wrk -t$THREADS -c$CONNECTIONS -d$DURATION after a 
 echo
 echo "| scenario                                     | req/s     | p50 ms   | p99 ms   | non-2xx   |"
 echo "|----------------------------------------------|-----------|----------|----------|-----------|"
+# One setup: N instances started, the paths read from the data, both scenarios, stopped.
+setup() { # n key-label date-label
+  start "$1"
+  P1="${PORTS%%,*}"
+  paths "$P1"
+  K="$(script "keys$1" "${KEYS[@]}")"; D="$(script "dates$1" "${DATES[@]}")"
+  run "${2//%k/${#KEYS[@]}}" "$P1" "$K"
+  run "$3" "$P1" "$D"
+  stop
+}
 INSTANCES="${INSTANCES:-1 2}"
-if [[ " $INSTANCES " == *" 1 "* ]]; then
-  start 1
-  P1="${PORTS%%,*}"
-  paths "$P1"
-  K="$(script keys "${KEYS[@]}")"; D="$(script dates "${DATES[@]}")"
-  run "1 instance: key lookup (${#KEYS[@]} keys)" "$P1" "$K"
-  run "1 instance: date-wide, all players of a date" "$P1" "$D"
-  stop
-fi
-if [[ " $INSTANCES " == *" 2 "* ]]; then
-  start 2
-  P1="${PORTS%%,*}"
-  paths "$P1"
-  K="$(script keys2 "${KEYS[@]}")"; D="$(script dates2 "${DATES[@]}")"
-  run "2 instances: key lookup (half routed)" "$P1" "$K"
-  run "2 instances: date-wide (gathered from both)" "$P1" "$D"
-  stop
-fi
+[[ " $INSTANCES " == *" 1 "* ]] && setup 1 "1 instance: key lookup (%k keys)" "1 instance: date-wide, all players of a date"
+[[ " $INSTANCES " == *" 2 "* ]] && setup 2 "2 instances: key lookup (half routed)" \
+  "2 instances: date-wide (gathered from both)"
+exit 0
