@@ -198,6 +198,17 @@ class MultiInstanceQueryTest {
     return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A GET written on a socket as given (java.net.http refuses characters such as '|' in a URI): status, body. */
+  static String[] rawGet(int port, String rawTarget) throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      s.setSoTimeout(20_000);
+      s.getOutputStream().write(("GET " + rawTarget + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
+          + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return new String[] {answer.substring(9, 12), answer.substring(answer.indexOf("\r\n\r\n") + 4)};
+    }
+  }
+
   static JsonNode json(HttpResponse<String> r) throws Exception {
     return Json.MAPPER.readTree(r.body());
   }
@@ -313,6 +324,22 @@ class MultiInstanceQueryTest {
     }
     // Both instances answered some keys from their own partitions and some from the other instance's.
     assertThat(readFrom).containsExactlyInAnyOrder("A:local", "A:remote", "B:local", "B:remote");
+
+    // A key sent with a raw '|' (as curl sends it) is answered by both instances, whichever owns it: a forwarded
+    // request is built from the decoded parameters, not from the raw target (java.net.URI refuses '|').
+    int rawChecked = 0;
+    for (JsonNode row : json(get(a, "/dates/2023-10-27/player-daily-cache")).get("rows")) {
+      if (rawChecked++ == 12) {
+        break;
+      }
+      String key = row.get("player_id").asText() + "|2023-10-27";
+      String expected = get(a, "/tables/player-daily-cache/rows?key=" + key.replace("|", "%7C")).body();
+      for (int port : new int[] {a.queryPort(), bPort}) {
+        String[] raw = rawGet(port, "/tables/player-daily-cache/rows?key=" + key);
+        assertThat(raw[0]).as("raw '|' key " + key + " on " + port).isEqualTo("200");
+        assertThat(raw[1]).as("raw '|' key " + key + " on " + port).isEqualTo(expected);
+      }
+    }
 
     // The answers are right, not just equal.
     JsonNode cache = json(get(bPort, "/players/203999/daily-cache?date=2023-10-27"));

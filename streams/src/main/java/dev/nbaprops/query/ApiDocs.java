@@ -24,7 +24,8 @@ public final class ApiDocs {
         ps.add(param(p));
       }
       String access = r.access() == Access.OPEN ? " No token." : r.access() == Access.INTERNAL
-          ? " Served by the peer pool." : "";
+          ? " Served by the peer pool." : r.access() == Access.KEY ? " Answered by the instance owning the key"
+          + " (forwarded there)." : "";
       String summary = r.summary().endsWith(".") ? r.summary() : r.summary() + ".";
       b.append("| `").append(r.method()).append(' ').append(r.template()).append("` | ")
           .append(ps.isEmpty() ? "—" : String.join(", ", ps)).append(" | ")

@@ -301,10 +301,11 @@ final class HttpLayer implements AutoCloseable {
     Route route = match;
     Map<String, String> values = pathValues;
     x.label = route.template();
-    // Calls from other instances (their /internal reads, and user requests they forward to the owner of a key) run
-    // on the peer pool: a user request waiting on another instance never waits behind that instance's users.
-    ThreadPoolExecutor pool = route.access() == Access.INTERNAL
-        || x.req.getHeaders().contains(InstanceRouter.FORWARDED) ? peers : users;
+    // Calls from other instances (their /internal reads, and key lookups they forward to the owner of the key) run
+    // on the peer pool, where nothing waits on another instance: a user request waiting on another instance never
+    // waits behind that instance's users. The forwarding mark counts on key routes only.
+    ThreadPoolExecutor pool = route.access() == Access.INTERNAL || (route.access() == Access.KEY
+        && x.req.getHeaders().contains(InstanceRouter.FORWARDED)) ? peers : users;
     try {
       x.work = pool.submit(() -> run(x, route, values));
     } catch (RejectedExecutionException e) {
@@ -386,8 +387,10 @@ final class HttpLayer implements AutoCloseable {
       }
       body = new Limited(Content.Source.asInputStream(x.req), limits.maxBodyBytes());
     }
+    // The open routes (/health, the page) take no parameters: the page reads its own (?player=...) in the browser.
+    Map<String, String> q = route.access() == Access.OPEN ? Map.of() : queryParams(x.req.getHttpURI().getQuery());
     Call c = new Call(headers, body, x.t0 + TimeUnit.MILLISECONDS.toNanos(limits.requestTimeoutMs()),
-        x.req.getHttpURI().getPathQuery());
+        x.req.getHttpURI().getPath(), q);
     Map<String, Param> byName = new LinkedHashMap<>();
     for (Param p : route.params()) {
       byName.put(p.name(), p);
@@ -395,8 +398,6 @@ final class HttpLayer implements AutoCloseable {
         c.values.put(p.name(), Route.parse(p, pathValues.get(p.name())));
       }
     }
-    // The open routes (/health, the page) take no parameters: the page reads its own (?player=...) in the browser.
-    Map<String, String> q = route.access() == Access.OPEN ? Map.of() : queryParams(x.req.getHttpURI().getQuery());
     List<String> allowedQuery = new ArrayList<>();
     route.params().stream().filter(p -> p.in() == Route.In.QUERY).forEach(p -> allowedQuery.add(p.name()));
     for (String k : q.keySet()) {

@@ -232,9 +232,21 @@ final class InstanceRouter {
 
   /** The partition owning {@code routingKey}, read on its active instance (or a standby when stale reads are allowed). */
   Fetched fromOwner(Entry e, String routingKey, Scan s) {
+    return fromOwner(e, routingKey, s, false);
+  }
+
+  /**
+   * As {@link #fromOwner(Entry, String, Scan)}; with {@code localOnly} (a request another instance forwarded here,
+   * served on the peer pool, where nothing may wait on another instance) a partition not answerable here is a 503,
+   * and the forwarding instance reads it itself.
+   */
+  Fetched fromOwner(Entry e, String routingKey, Scan s, boolean localOnly) {
     Owner o = owner(e, routingKey, s.stale());
     Scan one = s.withPartitions(Set.of(o.partition()));
     for (HostInfo h : o.hosts()) {
+      if (localOnly && !h.equals(self)) {
+        continue;
+      }
       Map<Integer, Part> parts = h.equals(self) ? local().scan(one) : join(remoteScan(h, one));
       Part part = parts.get(o.partition());
       if (part != null) {
@@ -246,54 +258,77 @@ final class InstanceRouter {
   }
 
   /**
-   * A request whose whole answer comes from one key's partition, answered by the instance owning it: the same
-   * request is sent there (marked {@link #FORWARDED}, so it is never sent on again) and its answer passed through as
-   * bytes, as in Confluent's interactive-query examples. Null when this instance is the one to answer (it owns the
-   * partition, or holds a standby that stale reads may use before any remote copy is tried, or the request was
-   * forwarded here already). Its answer is passed on when it is the row (200) or that there is none (404); a copy
-   * that is unreachable or answers anything else (503: not queryable there now) is skipped for the next (a
-   * standby, with stale); none left is a 503.
+   * A key lookup ({@code Access.KEY}) answered by the instance owning the key's partition: the same request is sent
+   * there (its path, its decoded query encoded again, the token, {@link #FORWARDED}) and its answer passed on as
+   * bytes, as in Confluent's interactive-query examples. The owner serves it on its peer pool from its local stores
+   * only, and never sends it on. Null (read here, as for any other read) when this instance is the owner, when the
+   * request was forwarded here already, for stale reads (their standby fallback is {@link #fromOwner}'s), and when
+   * the owner answered something else than the row (200) or that there is none (404), e.g. a 503 because it could
+   * not answer from its own stores. An owner that does not answer in time is a 503 here at once: reading it over
+   * {@code /internal/scan} would wait the same time again.
    */
   Answer forwardToOwner(Route.Call c, Entry e, String routingKey) {
-    if (c.forwarded()) {
+    if (c.forwarded() || c.stale()) {
       return null;
     }
-    Owner o = owner(e, routingKey, c.stale());
-    for (HostInfo h : o.hosts()) {
-      if (h.equals(self)) {
-        return null;
-      }
-      Request req = request(h, c.target, 5).method(HttpMethod.GET);
-      String accept = c.header("Accept");
-      if (accept != null) {
-        req.headers(hs -> hs.put(HttpHeader.ACCEPT, accept));
-      }
-      ContentResponse r;
-      try {
-        r = new CompletableResponseListener(req, MAX_PEER_ANSWER_BYTES).send().get();
-      } catch (ExecutionException ex) {
-        metrics.remoteCall("unreachable");
-        LOG.debug("instance {} unreachable: {}", h, ex.getCause() == null ? ex : ex.getCause().toString());
-        continue;
-      } catch (InterruptedException ex) {
-        Thread.currentThread().interrupt();
-        throw ApiError.unavailable("interrupted");
-      }
-      if (r.getStatus() != 200 && r.getStatus() != 404) { // 503 (not queryable there now), or a refusal: next copy
-        metrics.remoteCall("status_" + r.getStatus());
-        continue;
-      }
-      metrics.remoteCall("forwarded");
-      String type = r.getHeaders().get(HttpHeader.CONTENT_TYPE);
-      Answer a = Answer.bytes(r.getStatus(), r.getContent(), type == null ? "application/json" : type);
-      r.getHeaders().forEach(f -> {
-        if (f.getName().regionMatches(true, 0, "X-Nba-", 0, 6)) {
-          a.header(f.getName(), f.getValue());
-        }
-      });
-      return a.header("X-Nba-Read-From", h.host() + ":" + h.port());
+    Owner o = owner(e, routingKey, false);
+    HostInfo h = o.active();
+    if (h.equals(self)) {
+      return null;
     }
-    throw notQueryable(e, o, c.stale());
+    long waitMs = Math.min(5_000, TimeUnit.NANOSECONDS.toMillis(c.deadlineNanos - System.nanoTime()));
+    if (waitMs <= 0) {
+      throw ApiError.unavailable("no time left to ask the owner of this key (" + h + ")");
+    }
+    StringBuilder target = new StringBuilder(c.path);
+    char sep = '?';
+    for (Map.Entry<String, String> q : c.query.entrySet()) {
+      target.append(sep).append(enc(q.getKey())).append('=').append(enc(q.getValue()));
+      sep = '&';
+    }
+    Request req;
+    try {
+      req = client.newRequest("http://" + h.host() + ":" + h.port() + target).method(HttpMethod.GET)
+          .timeout(waitMs, TimeUnit.MILLISECONDS)
+          .headers(hs -> {
+            hs.put(FORWARDED, String.valueOf(self));
+            if (!token.isEmpty()) {
+              hs.put(HttpHeader.AUTHORIZATION, "Bearer " + token);
+            }
+            String accept = c.header("Accept");
+            if (accept != null) {
+              hs.put(HttpHeader.ACCEPT, accept);
+            }
+          });
+    } catch (IllegalArgumentException ex) {
+      LOG.debug("cannot forward {} to {}: {}", c.path, h, ex.toString());
+      return null;
+    }
+    ContentResponse r;
+    try {
+      r = new CompletableResponseListener(req, MAX_PEER_ANSWER_BYTES).send().get();
+    } catch (ExecutionException ex) {
+      metrics.remoteCall("unreachable");
+      LOG.debug("instance {} unreachable: {}", h, ex.getCause() == null ? ex : ex.getCause().toString());
+      throw notQueryable(e, o, false);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      req.abort(ex);
+      throw ApiError.unavailable("interrupted");
+    }
+    if (r.getStatus() != 200 && r.getStatus() != 404) {
+      metrics.remoteCall("status_" + r.getStatus());
+      return null;
+    }
+    metrics.remoteCall("forwarded");
+    String type = r.getHeaders().get(HttpHeader.CONTENT_TYPE);
+    Answer a = Answer.bytes(r.getStatus(), r.getContent(), type == null ? "application/json" : type);
+    r.getHeaders().forEach(f -> {
+      if (f.getName().regionMatches(true, 0, "X-Nba-", 0, 6)) {
+        a.header(f.getName(), f.getValue());
+      }
+    });
+    return a.header("X-Nba-Read-From", h.host() + ":" + h.port());
   }
 
   /** For each range of one partition, its first row (null when none); from the owner or, with stale, a standby. */

@@ -32,7 +32,12 @@ record Route(String method, String template, String summary, List<Param> params,
     /** The bearer token when one is configured; served by the user worker pool. */
     TOKEN,
     /** The token; called by the other instances and served by the peer worker pool. */
-    INTERNAL
+    INTERNAL,
+    /**
+     * The token; one key's row. Asked of an instance that does not own the key, the request is forwarded to the
+     * owner, which serves it on its peer worker pool from its local stores only.
+     */
+    KEY
   }
 
   /** What a 200 carries, for OpenAPI and the docs: a table row, a page of rows, another JSON object, text, a stream. */
@@ -262,14 +267,16 @@ record Route(String method, String template, String summary, List<Param> params,
     final Map<String, String> headers;
     final InputStream body;
     final long deadlineNanos;
-    /** The request's path and query as sent (forwarded as is to the instance owning its key). */
-    final String target;
+    /** The request's path as sent and its decoded query parameters (to forward it to the owner of its key). */
+    final String path;
+    final Map<String, String> query;
 
-    Call(Map<String, String> headers, InputStream body, long deadlineNanos, String target) {
+    Call(Map<String, String> headers, InputStream body, long deadlineNanos, String path, Map<String, String> query) {
       this.headers = headers;
       this.body = body;
       this.deadlineNanos = deadlineNanos;
-      this.target = target;
+      this.path = path;
+      this.query = query;
     }
 
     /** Whether another instance sent this request on (it is then answered here, never forwarded again). */

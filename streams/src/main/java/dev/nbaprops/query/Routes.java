@@ -79,7 +79,7 @@ final class Routes {
     r.add(new Route("GET", "/tables/{table}/rows", "The row of exactly one key (parts joined by `|`, URL-encoded as"
         + " `%7C`)", List.of(path("table", Type.TABLE, tableName), query("key", Type.TEXT, true,
         "the store key, e.g. 203999|2023-10-27").bounded(1, 200), stale()), Reply.row(StoreCatalog.ALL),
-        Access.TOKEN, reads == null ? null : reads::keyRow));
+        Access.KEY, reads == null ? null : reads::keyRow));
     r.add(new Route("GET", "/teams", "The 30 teams", List.of(), Reply.object("{\"teams\": [...]}"), Access.TOKEN,
         c -> reads.teams()));
     r.add(new Route("GET", "/players", "Players whose name contains q (case and accents ignored): id, latest name"
@@ -98,11 +98,11 @@ final class Routes {
         "{\"player_id\", \"rows\", \"next\"}"), Access.TOKEN,
         c -> reads.playerHistory(c, StoreCatalog.PLAYER_GAME_SUMMARY, true)));
     r.add(new Route("GET", "/players/{player_id}/daily-cache", "player_daily_cache row (player_id, date)",
-        List.of(player, date, asOf, stale()), Reply.row(List.of(StoreCatalog.PLAYER_DAILY_CACHE)), Access.TOKEN,
+        List.of(player, date, asOf, stale()), Reply.row(List.of(StoreCatalog.PLAYER_DAILY_CACHE)), Access.KEY,
         c -> reads.playerRow(c, StoreCatalog.PLAYER_DAILY_CACHE)));
     r.add(new Route("GET", "/players/{player_id}/{table}", "The player's row for the date; with asOf=true the latest"
         + " row at or before it", List.of(player, path("table", Type.PLAYER_TABLE, tableName), date, asOf, stale()),
-        Reply.row(playerTables), Access.TOKEN, c -> reads.playerRow(c, c.get("table"))));
+        Reply.row(playerTables), Access.KEY, c -> reads.playerRow(c, c.get("table"))));
     r.add(new Route("GET", "/players/{player_id}/{table}/history", "The player's rows with from <= date <= to, in"
         + " date order", List.of(player, path("table", Type.PLAYER_TABLE, tableName), from, to, limit, after(),
         stale()), Reply.page(playerTables, "{\"player_id\", \"table\", \"from\", \"to\", \"count\", \"rows\", \"next\"}"),
@@ -115,10 +115,10 @@ final class Routes {
         limit, after(), stale()), Reply.page(teamTables, "{\"team_abbr\", \"table\", \"from\", \"to\", \"count\","
         + " \"rows\", \"next\"}"), Access.TOKEN, reads == null ? null : reads::teamHistory));
     r.add(new Route("GET", "/games/{game_id}/teams/{team}/offense", "One team's team_offense_game_summary row",
-        List.of(game, team, stale()), Reply.row(List.of(StoreCatalog.TEAM_OFFENSE_GAME_SUMMARY)), Access.TOKEN,
+        List.of(game, team, stale()), Reply.row(List.of(StoreCatalog.TEAM_OFFENSE_GAME_SUMMARY)), Access.KEY,
         c -> reads.gameTeam(c, true)));
     r.add(new Route("GET", "/games/{game_id}/teams/{team}/defense", "One team's team_defense_game_summary row",
-        List.of(game, team, stale()), Reply.row(List.of(StoreCatalog.TEAM_DEFENSE_GAME_SUMMARY)), Access.TOKEN,
+        List.of(game, team, stale()), Reply.row(List.of(StoreCatalog.TEAM_DEFENSE_GAME_SUMMARY)), Access.KEY,
         c -> reads.gameTeam(c, false)));
     r.add(new Route("GET", "/games/{game_id}/{table}", "Both teams' rows of a game",
         List.of(game, path("table", Type.GAME_TABLE, tableName), stale()),

@@ -100,7 +100,7 @@ final class TableReads {
     if (there != null) {
       return there;
     }
-    Fetched f = router.fromOwner(e, key, Scan.range(e.store(), key, key, 1).stale(c.stale()));
+    Fetched f = router.fromOwner(e, key, Scan.range(e.store(), key, key, 1).stale(c.stale()), c.forwarded());
     if (f.rows().isEmpty()) {
       throw ApiError.notFound(notFound);
     }
@@ -124,9 +124,9 @@ final class TableReads {
     boolean pointKey = e.keyLayout().indexOf('|') == e.keyLayout().lastIndexOf('|');
     Scan s = asOf ? Scan.range(e.store(), prefix, prefix + d + "|" + HIGH, 1).descending()
         : Scan.range(e.store(), prefix + d, pointKey ? prefix + d : prefix + d + "|" + HIGH, 1);
-    Fetched f = router.fromOwner(e, prefix, s.stale(c.stale()));
+    Fetched f = router.fromOwner(e, prefix, s.stale(c.stale()), c.forwarded());
     if (f.rows().isEmpty()) {
-      requireKnownPlayer(player, c.stale());
+      requireKnownPlayer(player, c.stale(), c.forwarded());
       throw ApiError.notFound("player " + player + " has no " + e.table() + " row " + (asOf ? "at or before " : "for ")
           + d + (e.table().startsWith("nba_precompute") ? " (no game that day, or not yet computed)" : ""));
     }
@@ -174,7 +174,7 @@ final class TableReads {
       if (legacy) {
         throw ApiError.notFound("unknown player " + player + " (no games)");
       }
-      requireKnownPlayer(player, c.stale());
+      requireKnownPlayer(player, c.stale(), false);
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("player_id", player);
@@ -220,10 +220,11 @@ final class TableReads {
     return games.mark(Answer.json(body));
   }
 
-  private void requireKnownPlayer(long player, boolean stale) {
+  private void requireKnownPlayer(long player, boolean stale, boolean localOnly) {
     String prefix = player + "|";
     Entry pgs = StoreCatalog.PLAYER_GAME_SUMMARY;
-    if (router.fromOwner(pgs, prefix, Scan.range(pgs.store(), prefix, prefix + HIGH, 1).stale(stale)).rows().isEmpty()) {
+    if (router.fromOwner(pgs, prefix, Scan.range(pgs.store(), prefix, prefix + HIGH, 1).stale(stale), localOnly)
+        .rows().isEmpty()) {
       throw ApiError.notFound("unknown player " + player + " (no games)");
     }
   }
