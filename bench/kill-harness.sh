@@ -11,20 +11,6 @@
 #   bench/kill-harness.sh --kills 0 --bounces 2             # broker bounces only
 #   bench/kill-harness.sh --kills 0 --disk-full             # full disk under the app's state dir (needs root: tmpfs)
 # Every option: bench/kill-harness.sh --help. Runs at niceness 19 (NICE to change it); work dir target/kill-harness.
-set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
-  set -- --help-usage
-fi
-CP_FILE="$ROOT/embedded/target/kill-harness.classpath"
-if [[ ! -f "$CP_FILE" || "${NBA_PROPS_REBUILD:-1}" == "1" ]]; then
-  echo "building (mvn test-compile, offline)..." >&2
-  nice -n "${NICE:-19}" mvn -B -o -q -pl embedded -am test-compile dependency:build-classpath \
-    -Dmdep.outputFile=target/kill-harness.classpath -Dmdep.includeScope=test >&2
-fi
-JAVA="java"
-[[ -n "${JAVA_HOME:-}" ]] && JAVA="$JAVA_HOME/bin/java"
-CP="$ROOT/embedded/target/test-classes:$ROOT/embedded/target/classes:$(cat "$CP_FILE")"
+# shellcheck source=bench/harness-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/harness-env.sh"
 exec nice -n "${NICE:-19}" "$JAVA" -Xmx1g -cp "$CP" dev.nbaprops.reliability.KillHarness "$@"

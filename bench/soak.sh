@@ -11,22 +11,8 @@
 #   bench/soak.sh --seed 42 --minutes 30 --fault-rate 0.2
 #   bench/soak.sh --reference target/soak/reference # reuse the reference replay of an earlier run
 # Every option: bench/soak.sh --help. Runs at niceness 19 (NICE to change it); work dir target/soak.
-set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
-  set -- --help-usage
-fi
-CP_FILE="$ROOT/embedded/target/kill-harness.classpath"
-if [[ ! -f "$CP_FILE" || "${NBA_PROPS_REBUILD:-1}" == "1" ]]; then
-  echo "building (mvn test-compile, offline)..." >&2
-  nice -n "${NICE:-19}" mvn -B -o -q -pl embedded -am test-compile dependency:build-classpath \
-    -Dmdep.outputFile=target/kill-harness.classpath -Dmdep.includeScope=test >&2
-fi
-JAVA="java"
-[[ -n "${JAVA_HOME:-}" ]] && JAVA="$JAVA_HOME/bin/java"
-CP="$ROOT/embedded/target/test-classes:$ROOT/embedded/target/classes:$(cat "$CP_FILE")"
+# shellcheck source=bench/harness-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/harness-env.sh"
 WORK="target/soak"
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do

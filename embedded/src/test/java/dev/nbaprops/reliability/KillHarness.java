@@ -732,40 +732,13 @@ public final class KillHarness {
 
     /** The derived topics' latest committed values and the warehouse tables, written under {@code snap}. */
     void snapshot(Path snap) throws Exception {
-      Files.createDirectories(snap.resolve("topics"));
-      Files.createDirectories(snap.resolve("warehouse"));
-      for (TableSpec t : TableSpec.all()) {
-        Map<String, byte[]> latest = new TreeMap<>();
-        TopicReader.readAll(bootstrap(), List.of(t.topic()), r -> {
-          if (r.value() == null) {
-            latest.remove(r.key());
-          } else {
-            latest.put(r.key(), r.value());
-          }
-        });
-        try (DataOutputStream w = new DataOutputStream(new java.io.BufferedOutputStream(
-            Files.newOutputStream(snap.resolve("topics").resolve(t.topic() + ".bin"))))) {
-          for (Map.Entry<String, byte[]> e : latest.entrySet()) {
-            w.writeUTF(e.getKey());
-            w.writeInt(e.getValue().length);
-            w.write(e.getValue());
-          }
-        }
-      }
+      snapshotTopics(bootstrap(), snap);
       // DuckDB: one process per file; the sink must be stopped before the export opens the warehouse.
       stopAll(List.of("producer", "app", "connect"), Duration.ofSeconds(60));
       procs.remove("producer");
       procs.remove("app");
       procs.remove("connect");
-      Path warehouse = dir.resolve("connect/warehouse.duckdb");
-      for (TableSpec t : TableSpec.all()) {
-        Path csv = snap.resolve("warehouse").resolve(t.table() + ".csv");
-        try {
-          WarehouseExport.export(warehouse, t.table(), WarehouseExport.Format.CSV, csv);
-        } catch (IllegalArgumentException e) {
-          Files.writeString(csv, ""); // no rows written: an empty table
-        }
-      }
+      exportWarehouse(dir.resolve("connect/warehouse.duckdb"), snap);
       log("snapshot written to " + snap);
     }
 
@@ -785,6 +758,45 @@ public final class KillHarness {
         } catch (IOException e) {
           log("umount failed: " + e.getMessage());
         }
+      }
+    }
+  }
+
+  /**
+   * Every derived topic's latest committed value per key (tombstones remove) written under {@code snap/topics}, and
+   * {@code snap/warehouse} created for the tables' export (the kill harness and the soak).
+   */
+  static void snapshotTopics(String bootstrap, Path snap) throws IOException {
+    Files.createDirectories(snap.resolve("topics"));
+    Files.createDirectories(snap.resolve("warehouse"));
+    for (TableSpec t : TableSpec.all()) {
+      Map<String, byte[]> latest = new TreeMap<>();
+      TopicReader.readAll(bootstrap, List.of(t.topic()), r -> {
+        if (r.value() == null) {
+          latest.remove(r.key());
+        } else {
+          latest.put(r.key(), r.value());
+        }
+      });
+      try (DataOutputStream w = new DataOutputStream(new java.io.BufferedOutputStream(
+          Files.newOutputStream(snap.resolve("topics").resolve(t.topic() + ".bin"))))) {
+        for (Map.Entry<String, byte[]> e : latest.entrySet()) {
+          w.writeUTF(e.getKey());
+          w.writeInt(e.getValue().length);
+          w.write(e.getValue());
+        }
+      }
+    }
+  }
+
+  /** Every warehouse table exported as CSV (ordered by key) under {@code snap/warehouse}; none written: empty. */
+  static void exportWarehouse(Path warehouse, Path snap) throws Exception {
+    for (TableSpec t : TableSpec.all()) {
+      Path csv = snap.resolve("warehouse").resolve(t.table() + ".csv");
+      try {
+        WarehouseExport.export(warehouse, t.table(), WarehouseExport.Format.CSV, csv);
+      } catch (IllegalArgumentException e) {
+        Files.writeString(csv, ""); // no rows written: an empty table
       }
     }
   }

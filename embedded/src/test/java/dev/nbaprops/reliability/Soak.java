@@ -5,12 +5,8 @@ import dev.nbaprops.app.DrainWatcher;
 import dev.nbaprops.live.NightFeed;
 import dev.nbaprops.live.ScaledClock;
 import dev.nbaprops.live.SoakFeedServer;
-import dev.nbaprops.serde.TableSpec;
 import dev.nbaprops.testing.TestData;
-import dev.nbaprops.testing.TopicReader;
 import dev.nbaprops.topics.Topics;
-import dev.nbaprops.warehouse.WarehouseExport;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -33,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXConnector;
@@ -203,9 +198,9 @@ public final class Soak {
       throw new IllegalStateException("the reference run did not drain; see logs/reference-drained.log");
     }
     Path snap = dir.resolve("snapshot");
-    snapshotTopics(p.bootstrap(), snap);
+    KillHarness.snapshotTopics(p.bootstrap(), snap);
     stop(app, "reference");
-    exportWarehouse(dir.resolve("state/warehouse.duckdb"), snap);
+    KillHarness.exportWarehouse(dir.resolve("state/warehouse.duckdb"), snap);
     log("reference: snapshot written to " + snap);
     return snap;
   }
@@ -340,9 +335,9 @@ public final class Soak {
       live.drained = drained(p, "live-drained") == 0;
       log("live: drained " + (live.drained ? "yes" : "NO (see logs/live-drained.log)"));
       Path snap = dir.resolve("snapshot");
-      snapshotTopics(p.bootstrap(), snap);
+      KillHarness.snapshotTopics(p.bootstrap(), snap);
       stop(app, "live");
-      exportWarehouse(dir.resolve("state/warehouse.duckdb"), snap);
+      KillHarness.exportWarehouse(dir.resolve("state/warehouse.duckdb"), snap);
       log("live: snapshot written to " + snap);
     }
     return live;
@@ -523,40 +518,6 @@ public final class Soak {
         if (p.isAlive()) {
           p.destroy();
         }
-      }
-    }
-  }
-
-  private static void snapshotTopics(String bootstrap, Path snap) throws IOException {
-    Files.createDirectories(snap.resolve("topics"));
-    Files.createDirectories(snap.resolve("warehouse"));
-    for (TableSpec t : TableSpec.all()) {
-      Map<String, byte[]> latest = new TreeMap<>();
-      TopicReader.readAll(bootstrap, List.of(t.topic()), r -> {
-        if (r.value() == null) {
-          latest.remove(r.key());
-        } else {
-          latest.put(r.key(), r.value());
-        }
-      });
-      try (DataOutputStream w = new DataOutputStream(new java.io.BufferedOutputStream(
-          Files.newOutputStream(snap.resolve("topics").resolve(t.topic() + ".bin"))))) {
-        for (Map.Entry<String, byte[]> e : latest.entrySet()) {
-          w.writeUTF(e.getKey());
-          w.writeInt(e.getValue().length);
-          w.write(e.getValue());
-        }
-      }
-    }
-  }
-
-  private static void exportWarehouse(Path warehouse, Path snap) throws Exception {
-    for (TableSpec t : TableSpec.all()) {
-      Path csv = snap.resolve("warehouse").resolve(t.table() + ".csv");
-      try {
-        WarehouseExport.export(warehouse, t.table(), WarehouseExport.Format.CSV, csv);
-      } catch (IllegalArgumentException e) {
-        Files.writeString(csv, ""); // no rows written: an empty table
       }
     }
   }
