@@ -197,12 +197,7 @@ public final class Soak {
     if (drained(p, "reference-drained") != 0) {
       throw new IllegalStateException("the reference run did not drain; see logs/reference-drained.log");
     }
-    Path snap = dir.resolve("snapshot");
-    KillHarness.snapshotTopics(p.bootstrap(), snap);
-    stop(app, "reference");
-    KillHarness.exportWarehouse(dir.resolve("state/warehouse.duckdb"), snap);
-    log("reference: snapshot written to " + snap);
-    return snap;
+    return snapshot(p, app, dir, "reference");
   }
 
   // ---- the soak --------------------------------------------------------------------------------------------
@@ -334,11 +329,7 @@ public final class Soak {
       log("live: checking that nothing is stuck (drained; the feed server keeps injecting faults)");
       live.drained = drained(p, "live-drained") == 0;
       log("live: drained " + (live.drained ? "yes" : "NO (see logs/live-drained.log)"));
-      Path snap = dir.resolve("snapshot");
-      KillHarness.snapshotTopics(p.bootstrap(), snap);
-      stop(app, "live");
-      KillHarness.exportWarehouse(dir.resolve("state/warehouse.duckdb"), snap);
-      log("live: snapshot written to " + snap);
+      snapshot(p, app, dir, "live");
     }
     return live;
   }
@@ -479,6 +470,16 @@ public final class Soak {
       children.add(p);
     }
     return p;
+  }
+
+  /** The run's topics, then (the app stopped: DuckDB is one process per file) its warehouse, under dir/snapshot. */
+  private Path snapshot(Ports p, Process app, Path dir, String name) throws Exception {
+    Path snap = dir.resolve("snapshot");
+    KillHarness.snapshotTopics(p.bootstrap(), snap);
+    stop(app, name);
+    KillHarness.exportWarehouse(dir.resolve("state/warehouse.duckdb"), snap);
+    log(name + ": snapshot written to " + snap);
+    return snap;
   }
 
   private int drained(Ports p, String name) throws Exception {
