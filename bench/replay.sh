@@ -5,6 +5,7 @@
 #   bench/replay.sh --data DIR                       another data directory
 #   bench/replay.sh --settings precompute.interval.ms=5000   app settings (key=value,key=value)
 #   bench/replay.sh --json FILE                      also write the figures as one JSON object
+#   bench/replay.sh --churn true                     also: versions per derived row and the fields that changed
 #   BENCH_JAVA_OPTS="-Xmx768m -XX:StartFlightRecording=filename=x.jfr,settings=profile" bench/replay.sh   JVM options
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

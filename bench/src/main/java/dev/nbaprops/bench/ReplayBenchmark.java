@@ -34,7 +34,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * (2) end-to-end replay throughput: input records per second from the first record produced until every derived
  * row is committed and written by the sink; (3) wall time; (4) peak RSS of this JVM and of the broker JVM.
  *
- * <p>Usage: {@code bench/replay.sh [--data DIR] [--seasons a,b] [--sources s1,s2] [--settings k=v,k=v] [--json FILE]}
+ * <p>Usage: {@code bench/replay.sh [--data DIR] [--seasons a,b] [--sources s1,s2] [--settings k=v,k=v] [--json FILE]
+ *     [--churn true]} (--churn: versions per row and the fields that changed, {@link ChurnReport})
  * (default
  * ../shared/data/nba, every season, every source, the app's default settings).
  */
@@ -119,6 +120,9 @@ public final class ReplayBenchmark {
         System.out.printf("  derived rows written by the sink  %,d%n", derived);
         java.util.SortedMap<String, Long> byTopic = dev.nbaprops.connect.WarehouseSinkTask.recordsAppliedByTopic();
         byTopic.forEach((topic, n) -> System.out.printf("    %-46s %,d%n", topic, n));
+        if ("true".equals(opts.get("--churn"))) {
+          ChurnReport.print(ChurnReport.measure(app.bootstrapServers()));
+        }
         if (opts.containsKey("--json")) {
           Map<String, Object> json = new java.util.LinkedHashMap<>();
           json.put("input_records", summary.produced());

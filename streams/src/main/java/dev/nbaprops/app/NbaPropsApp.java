@@ -95,7 +95,7 @@ public final class NbaPropsApp implements AutoCloseable {
     toClose.push(query);
     String appServer = cfg.getString(AppConfig.QUERY_ADVERTISED_HOST) + ":" + query.port();
     org.apache.kafka.streams.Topology topology = NbaTopology.build(cfg.seasonStarts(),
-        cfg.precomputeInterval(), NbaTopology.StoreKind.PERSISTENT, pendingWork);
+        cfg.precomputeInterval(), cfg.precomputeSettle(), NbaTopology.StoreKind.PERSISTENT, pendingWork);
     consumedTopics = consumedTopics(topology, cfg.getString(AppConfig.APPLICATION_ID));
     streams = new KafkaStreams(topology, StreamsSettings.of(cfg, bootstrapServers, appServer));
     streams.setUncaughtExceptionHandler(e -> {

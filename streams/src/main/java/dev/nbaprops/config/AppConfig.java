@@ -39,6 +39,7 @@ public final class AppConfig extends AbstractConfig {
   public static final String GUARANTEE = "processing.guarantee";
   public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
   public static final String PRECOMPUTE_INTERVAL_MS = "precompute.interval.ms";
+  public static final String PRECOMPUTE_SETTLE_MS = "precompute.settle.ms";
   public static final String CACHE_MAX_BYTES = "streams.cache.max.bytes";
   public static final String PROFILE = "profile";
   public static final String ROCKSDB_MEMORY_MB = "rocksdb.memory.mb";
@@ -97,11 +98,15 @@ public final class AppConfig extends AbstractConfig {
           "How often (wall clock) the season stage recomputes the team, league and expected-player rows its inputs"
               + " changed, and the shot stage forwards the game summaries its shots changed. Shorter = fresher"
               + " rows, longer = fewer recomputations during a backfill.")
+      .define(PRECOMPUTE_SETTLE_MS, Type.LONG, 3000L, Range.between(0L, 600_000L), Importance.LOW,
+          "The feature stage joins the rows facing a changed team context again once that context has not changed"
+              + " for this long (or has waited 5 times this long), not on every punctuation: during a backfill a"
+              + " date's contexts change with every late result before the date. 0 = on the next punctuation.")
       .define(PROFILE, Type.STRING, Profile.BACKFILL.setting(), ValidString.in("backfill", "live"), Importance.MEDIUM,
           "Defaults tuned for a workload (docs/profiles.md); any setting given explicitly wins. backfill (default):"
-              + " commit.interval.ms=1000, streams.cache.max.bytes=32 MB, precompute.interval.ms=1000. live (the"
-              + " default of the live command): commit.interval.ms=100, streams.cache.max.bytes=4 MB,"
-              + " precompute.interval.ms=200. Both exactly-once.")
+              + " commit.interval.ms=1000, streams.cache.max.bytes=32 MB, precompute.interval.ms=1000,"
+              + " precompute.settle.ms=3000. live (the default of the live command): commit.interval.ms=100,"
+              + " streams.cache.max.bytes=4 MB, precompute.interval.ms=200, precompute.settle.ms=0. Both exactly-once.")
       .define(CACHE_MAX_BYTES, Type.LONG, 32L << 20, Range.atLeast(0), Importance.LOW,
           "Record cache of the stores (all threads together, on the heap): repeated updates of a key between two"
               + " commits reach RocksDB and the changelog once. Larger absorbs more during a backfill; it costs heap.")
@@ -158,8 +163,10 @@ public final class AppConfig extends AbstractConfig {
    * each transaction's fixed cost is spread over many records); a live night wants each new row visible soon.
    */
   public enum Profile {
-    BACKFILL(Map.of(COMMIT_INTERVAL_MS, "1000", CACHE_MAX_BYTES, Long.toString(32L << 20), PRECOMPUTE_INTERVAL_MS, "1000")),
-    LIVE(Map.of(COMMIT_INTERVAL_MS, "100", CACHE_MAX_BYTES, Long.toString(4L << 20), PRECOMPUTE_INTERVAL_MS, "200"));
+    BACKFILL(Map.of(COMMIT_INTERVAL_MS, "1000", CACHE_MAX_BYTES, Long.toString(32L << 20), PRECOMPUTE_INTERVAL_MS, "1000",
+        PRECOMPUTE_SETTLE_MS, "3000")),
+    LIVE(Map.of(COMMIT_INTERVAL_MS, "100", CACHE_MAX_BYTES, Long.toString(4L << 20), PRECOMPUTE_INTERVAL_MS, "200",
+        PRECOMPUTE_SETTLE_MS, "0"));
 
     private final Map<String, String> defaults;
 
@@ -251,6 +258,10 @@ public final class AppConfig extends AbstractConfig {
 
   public java.time.Duration precomputeInterval() {
     return java.time.Duration.ofMillis(getLong(PRECOMPUTE_INTERVAL_MS));
+  }
+
+  public java.time.Duration precomputeSettle() {
+    return java.time.Duration.ofMillis(getLong(PRECOMPUTE_SETTLE_MS));
   }
 
   public int partitions() {

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -102,9 +101,8 @@ public final class Timeline implements AutoCloseable {
     this.selection = selection;
     this.summary = summary;
     this.gameDates = gameDates(layout);
-    List<SourceKind> order = Arrays.asList(SourceKind.values());
     Comparator<Data> byTime = Comparator.comparingLong(Data::eventTime)
-        .thenComparingInt(d -> order.indexOf(d.source()))
+        .thenComparingInt(d -> d.source().tieOrder())
         .thenComparing(Data::file).thenComparingLong(Data::line);
     this.queue = new PriorityQueue<>(Comparator.comparing(Pending::data, byTime));
     for (SourceKind source : SourceKind.values()) {

@@ -24,6 +24,13 @@ import org.slf4j.LoggerFactory;
  * touch the same row (a game's shots, a season's results of a night) cost one recomputation, not one each.
  * {@link PendingWork} learns of the marks, so a drain check waits for the work as well as for the input offsets.
  *
+ * <p>Settling ({@link #schedule(ProcessorContext, KeyValueStore, Duration, Duration, PendingWork, String, Work)}):
+ * a stage whose marks keep being renewed while their cause is still on its way (a team's context of a date
+ * changes with every late result before that date during a backfill) can ask that a mark be worked only once it
+ * has not been renewed for {@code settle}, or once it has waited {@code 5 x settle} since it was first made,
+ * whichever comes first. The work then runs once on the settled value instead of once per punctuation. The times
+ * are kept in memory only: marks restored after a restart are owed at once.
+ *
  * <p>Isolation: the work of one mark that throws (a defect, or input no parser rejected) is not retried and does
  * not stop the others: its mark is cleared, the error logged, and a {@link DeadLetter} with the stage, key and
  * reason goes to the stage's output {@link #failedOutput} (wired to {@code nba.dlq}). The rows of that key stay as
@@ -45,16 +52,23 @@ public final class Deferred {
   private final String what;
   private final ProcessorContext<String, SpecificRecord> context;
   private final Work work;
+  private final long settleMs;
+  private final java.util.function.Predicate<String> waiting;
+  /** Marks renewed since their work last ran: key -> {first marked, last marked} (wall clock ms). */
+  private final java.util.Map<String, long[]> markedAt = new java.util.HashMap<>();
   private long failures;
 
   private Deferred(ProcessorContext<String, SpecificRecord> context, KeyValueStore<String, String> marks,
-                   PendingWork pending, String what, Work work) {
+                   PendingWork pending, String what, Work work, Duration settle,
+                   java.util.function.Predicate<String> waiting) {
     this.context = context;
     this.marks = marks;
     this.pending = pending;
     this.what = what;
     this.id = context.taskId() + "/" + what;
     this.work = work;
+    this.settleMs = settle.toMillis();
+    this.waiting = waiting;
   }
 
   /**
@@ -64,8 +78,25 @@ public final class Deferred {
    */
   public static Deferred schedule(ProcessorContext<String, SpecificRecord> context, KeyValueStore<String, String> marks,
                                   Duration interval, PendingWork pending, String what, Work work) {
-    Deferred d = new Deferred(context, marks, pending, what, work);
-    context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> d.run());
+    return schedule(context, marks, interval, Duration.ZERO, pending, what, work);
+  }
+
+  /** As above, and a mark is worked only once it has settled (see the class comment; zero: every punctuation). */
+  public static Deferred schedule(ProcessorContext<String, SpecificRecord> context, KeyValueStore<String, String> marks,
+                                  Duration interval, Duration settle, PendingWork pending, String what, Work work) {
+    return schedule(context, marks, interval, settle, key -> false, pending, what, work);
+  }
+
+  /**
+   * As above, and a mark for which {@code waiting} is true (what its work needs has not arrived yet) is held until
+   * it is false and the mark has settled, or until it has waited {@code 5 x settle}. With a zero settle nothing is
+   * held.
+   */
+  public static Deferred schedule(ProcessorContext<String, SpecificRecord> context, KeyValueStore<String, String> marks,
+                                  Duration interval, Duration settle, java.util.function.Predicate<String> waiting,
+                                  PendingWork pending, String what, Work work) {
+    Deferred d = new Deferred(context, marks, pending, what, work, settle, waiting);
+    context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, d::runSettled);
     try (KeyValueIterator<String, String> it = marks.all()) {
       if (it.hasNext()) {
         pending.dirty(d.id);
@@ -86,20 +117,52 @@ public final class Deferred {
     if (!kept.equals(old)) {
       marks.put(key, kept);
     }
+    if (settleMs > 0) {
+      long now = context.currentSystemTimeMs();
+      long[] at = markedAt.computeIfAbsent(key, k -> new long[] {now, now});
+      at[1] = now;
+    }
     pending.dirty(id);
   }
 
-  /** Runs the work over every mark now and clears them (public for tests that drive a stage directly). */
-  public void run() {
-    List<KeyValue<String, String>> todo = new ArrayList<>();
+  private boolean owed() {
     try (KeyValueIterator<String, String> it = marks.all()) {
-      it.forEachRemaining(todo::add);
+      return it.hasNext();
+    }
+  }
+
+  /** Whether {@code key} is marked, its work still owed. */
+  public boolean marked(String key) {
+    return marks.get(key) != null;
+  }
+
+  /** Runs the work over every mark now, settled or not, and clears them (public for tests that drive a stage directly). */
+  public void run() {
+    runSettled(Long.MAX_VALUE);
+  }
+
+  /** The punctuation: the work of every mark settled at {@code now}; the others stay owed. */
+  private void runSettled(long now) {
+    List<KeyValue<String, String>> todo = new ArrayList<>();
+    boolean held = false;
+    try (KeyValueIterator<String, String> it = marks.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, String> kv = it.next();
+        long[] at = markedAt.get(kv.key);
+        if (at != null && now != Long.MAX_VALUE && now - at[0] < 5 * settleMs
+            && (now - at[1] < settleMs || waiting.test(kv.key))) {
+          held = true; // still being renewed, or what it needs is still on its way: worked once it settles
+        } else {
+          todo.add(kv);
+        }
+      }
     }
     if (todo.isEmpty()) {
-      return; // nothing owed (done() would also restart the drain check's settle time)
+      return; // nothing due (done() would also restart the drain check's settle time)
     }
     for (KeyValue<String, String> kv : todo) {
       marks.delete(kv.key);
+      markedAt.remove(kv.key);
     }
     try {
       for (KeyValue<String, String> kv : todo) {
@@ -113,6 +176,9 @@ public final class Deferred {
       }
     } finally {
       pending.done(id);
+      if (held || owed()) { // held marks, or marks the work itself made (to be worked on a later punctuation)
+        pending.dirty(id);
+      }
     }
   }
 
@@ -139,6 +205,7 @@ public final class Deferred {
 
   /** The task is closing (moving or shutting down): its next owner does the work (the marks are in the changelog). */
   public void close() {
+    markedAt.clear();
     pending.done(id);
   }
 

@@ -113,10 +113,19 @@ public final class NbaTopology {
    */
   public static Topology build(Map<String, LocalDate> seasonStartOverrides, Duration precomputeInterval,
                                StoreKind storeKind, PendingWork pending) {
-    return new NbaTopology(storeKind, pending).topology(seasonStartOverrides, precomputeInterval);
+    return build(seasonStartOverrides, precomputeInterval, Duration.ZERO, storeKind, pending);
   }
 
-  private Topology topology(Map<String, LocalDate> seasonStartOverrides, Duration interval) {
+  /**
+   * As above; {@code settle} is the setting {@code precompute.settle.ms}: the feature stage joins the rows facing a
+   * changed team context again once the context has not changed for that long ({@link Deferred}).
+   */
+  public static Topology build(Map<String, LocalDate> seasonStartOverrides, Duration precomputeInterval,
+                               Duration settle, StoreKind storeKind, PendingWork pending) {
+    return new NbaTopology(storeKind, pending).topology(seasonStartOverrides, precomputeInterval, settle);
+  }
+
+  private Topology topology(Map<String, LocalDate> seasonStartOverrides, Duration interval, Duration settle) {
     addStores();
     KStream<String, SpecificRecord> boxScores = source(Topics.PLAYER_BOX_SCORE, PlayerBoxScore.class, "box-scores");
     KStream<String, SpecificRecord> propLines = source(Topics.PROP_LINE, PropLine.class, "prop-lines");
@@ -128,7 +137,7 @@ public final class NbaTopology {
     KStream<String, SpecificRecord> playerGame = boxScores
         .merge(propLines, Named.as("player-game-inputs-with-lines"))
         .merge(shots, Named.as("player-game-inputs"))
-        .process(() -> new PlayerGameStage(interval, pending), Named.as("player-game"),
+        .process(() -> new PlayerGameStage(interval, settle, pending), Named.as("player-game"),
             withIndexes(PlayerGameStage.STORES));
     deadLetters(playerGame, PlayerGameStage.FAILED);
     KStream<String, SpecificRecord> summaries = output(playerGame, PlayerGameStage.SUMMARIES);
@@ -142,7 +151,7 @@ public final class NbaTopology {
         .repartition(Repartitioned.<String, SpecificRecord>with(Serdes.String(), AvroSerde.any())
             .withName("box-scores-by-game"))
         .mapValues(v -> (PlayerBoxScore) v, Named.as("as-box-score"))
-        .process(() -> new TeamGameStage(interval, pending), Named.as("team-game"),
+        .process(() -> new TeamGameStage(interval, settle, pending), Named.as("team-game"),
             withIndexes(TeamGameStage.STORES));
     deadLetters(teamGame, TeamGameStage.FAILED);
     KStream<String, SpecificRecord> offense = output(teamGame, TeamGameStage.OFFENSE);
@@ -167,7 +176,7 @@ public final class NbaTopology {
     seasonStores.add(TeamSeasonStage.DIRTY_STORE);
     seasonStores.add(SeasonStartStage.STORE); // read only
     KStream<String, SpecificRecord> teamSeason = output(seasonStart, SeasonStartStage.INPUTS)
-        .process(() -> new TeamSeasonStage(interval, pending), Named.as("team-season"),
+        .process(() -> new TeamSeasonStage(interval, settle, pending), Named.as("team-season"),
             withIndexes(seasonStores));
     deadLetters(teamSeason, TeamSeasonStage.FAILED);
     toTopic(output(teamSeason, TeamSeasonStage.TEAM_ZONES), TeamDefenseZoneAnalysis.class, null, null);
@@ -187,7 +196,7 @@ public final class NbaTopology {
         .merge(output(playerGame, PlayerGameStage.PLAYED_PROPS), Named.as("player-features-inputs-with-lines"))
         .merge(starts, Named.as("player-features-inputs-with-starts"))
         .merge(teamContexts, Named.as("player-features-inputs"))
-        .process(() -> new PlayerFeatureStage(PlayerGameStage.PROPS_STORE, interval, pending),
+        .process(() -> new PlayerFeatureStage(PlayerGameStage.PROPS_STORE, interval, settle, pending),
             Named.as("player-features"),
             withIndexes(featureStores));
     deadLetters(features, PlayerFeatureStage.FAILED);

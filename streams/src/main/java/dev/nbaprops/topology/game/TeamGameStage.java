@@ -25,7 +25,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * and team_defense_game_summary from the sums of the game's player lines per team ({@link TeamGameSummaries}).
  * Each player's line is kept ({@link #LINES_STORE}, key game|player: a corrected line replaces the old one, a
  * re-sent line changes nothing). A game's ~25 lines arrive together, so each only marks the game
- * ({@link #MARKS_STORE}); a wall-clock punctuation ({@link Deferred}) then sums the game's lines in key order
+ * ({@link #MARKS_STORE}); a wall-clock punctuation ({@link Deferred}), once the game's lines have stopped arriving
+ * for {@code precompute.settle.ms} (they come from every player partition), then sums the game's lines in key order
  * ({@link #TOTALS_STORE}, key game: the same bits whatever order the lines arrived in) and builds its rows once. Rows equal
  * to the stored ones ({@link #OFFENSE_STORE}, {@link #DEFENSE_STORE}, key game|team) are not emitted again.
  * Outputs (named children): {@link #OFFENSE}, {@link #DEFENSE}, keyed game|team.
@@ -57,8 +58,12 @@ public final class TeamGameStage implements Processor<String, PlayerBoxScore, St
   private final PendingWork pending;
   private Deferred changedGames;
 
-  public TeamGameStage(Duration interval, PendingWork pending) {
+  private final Duration settle;
+
+  /** {@code settle}: a game's rows are built once its lines have stopped arriving for that long ({@link Deferred}). */
+  public TeamGameStage(Duration interval, Duration settle, PendingWork pending) {
     this.interval = interval;
+    this.settle = settle;
     this.pending = pending;
   }
 
@@ -69,7 +74,7 @@ public final class TeamGameStage implements Processor<String, PlayerBoxScore, St
     totals = context.getStateStore(TOTALS_STORE);
     offense = TableStore.open(context, StoreCatalog.TEAM_OFFENSE_GAME_SUMMARY);
     defense = TableStore.open(context, StoreCatalog.TEAM_DEFENSE_GAME_SUMMARY);
-    changedGames = Deferred.schedule(context, context.getStateStore(MARKS_STORE), interval, pending, WORK,
+    changedGames = Deferred.schedule(context, context.getStateStore(MARKS_STORE), interval, settle, pending, WORK,
         this::emitRows);
   }
 

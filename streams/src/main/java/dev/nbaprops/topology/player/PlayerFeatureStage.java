@@ -116,13 +116,19 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
   private KeyValueStore<String, PlayerGameProps> props;
 
   private final java.time.Duration interval;
+  private final java.time.Duration settle;
   private final dev.nbaprops.topology.PendingWork pending;
   private dev.nbaprops.topology.Deferred changedContexts;
 
-  /** {@code propsStore}: the player-game stage's prop snapshots (read only). */
-  public PlayerFeatureStage(String propsStore, java.time.Duration interval, dev.nbaprops.topology.PendingWork pending) {
+  /**
+   * {@code propsStore}: the player-game stage's prop snapshots (read only); {@code settle}: a changed team context's
+   * rows are joined again once it has not changed for that long (zero: on the next punctuation).
+   */
+  public PlayerFeatureStage(String propsStore, java.time.Duration interval, java.time.Duration settle,
+                            dev.nbaprops.topology.PendingWork pending) {
     this.propsStore = propsStore;
     this.interval = interval;
+    this.settle = settle;
     this.pending = pending;
   }
 
@@ -147,7 +153,7 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
     this.props = context.getStateStore(propsStore);
     this.seasonStarts = context.getStateStore(SEASON_START_STORE);
     this.changedContexts = dev.nbaprops.topology.Deferred.schedule(context, context.getStateStore(CONTEXT_MARKS_STORE),
-        interval, pending, WORK, this::rejoin);
+        interval, settle, key -> teamContexts.get(key) == null, pending, WORK, this::rejoin);
   }
 
   @Override
@@ -321,10 +327,20 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
         if (old != null && old.getOppAbbr() != null && !old.getOppAbbr().equals(playerSide.getOppAbbr())) {
           byOpponent.delete(opponentKey(old.getOppAbbr(), at.getGameDate(), playerId));
         }
-        if (playerSide.getOppAbbr() != null) {
-          byOpponent.put(opponentKey(playerSide.getOppAbbr(), at.getGameDate(), playerId), "");
+        if (playerSide.getOppAbbr() == null) {
+          join(key, playerSide, record);
+          return;
         }
-        join(key, playerSide, record);
+        byOpponent.put(opponentKey(playerSide.getOppAbbr(), at.getGameDate(), playerId), "");
+        String contextKey = playerSide.getOppAbbr() + StoreKeys.SEP + at.getGameDate();
+        if (teamContexts.get(contextKey) != null && !changedContexts.marked(contextKey)) {
+          join(key, playerSide, record);
+        } else {
+          // The opponent's context of the date is not here yet, or is still changing (a backfill's late results
+          // before the date): the row is joined once, with the rows facing that context, when it has settled
+          // (rejoin), instead of now and again with every change.
+          changedContexts.mark(contextKey, Long.toString(record.timestamp()), dev.nbaprops.topology.Deferred::later);
+        }
       }
   }
 
@@ -357,8 +373,8 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
     } else {
       teamContexts.put(key, c);
     }
-    // A team's context of a date changes a few times while a night's results arrive: the rows facing it are joined
-    // again once, on the next punctuation.
+    // A team's context of a date changes a few times while a night's results arrive (during a backfill, with every
+    // late result before the date): the rows facing it are joined again once it has settled (precompute.settle.ms).
     changedContexts.mark(key, Long.toString(cause.timestamp()), dev.nbaprops.topology.Deferred::later);
   }
 

@@ -77,8 +77,12 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
   private KeyValueStore<String, PlayerGameZones> zones;
   private Deferred pendingRows;
 
-  public PlayerGameStage(Duration interval, PendingWork pending) {
+  private final Duration settle;
+
+  /** {@code settle}: a game's row is sent once its shots and line have stopped arriving for that long. */
+  public PlayerGameStage(Duration interval, Duration settle, PendingWork pending) {
     this.interval = interval;
+    this.settle = settle;
     this.pending = pending;
   }
 
@@ -90,7 +94,7 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
     props = context.getStateStore(PROPS_STORE);
     shots = context.getStateStore(SHOT_STORE);
     zones = context.getStateStore(ZONES_STORE);
-    pendingRows = Deferred.schedule(context, context.getStateStore(ZONE_MARKS_STORE), interval, pending,
+    pendingRows = Deferred.schedule(context, context.getStateStore(ZONE_MARKS_STORE), interval, settle, pending,
         WORK, this::sendMarked);
   }
 

@@ -102,6 +102,10 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
   private static final StringSerializer KEYS = new StringSerializer();
 
   private final Duration interval;
+  /** {@code precompute.settle.ms}: see {@link #releasedUntil}. */
+  private final long settleMs;
+  /** Wall-clock time of each season's latest input (in memory: a restarted task starts out quiet). */
+  private final Map<String, Long> lastInputMs = new HashMap<>();
   private final PendingWork pending;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, ScheduleGame> schedule;
@@ -122,8 +126,9 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
    * The season's first game date comes from {@link SeasonStartStage}'s store (read only), which sees every input
    * of the season before this stage does.
    */
-  public TeamSeasonStage(Duration interval, PendingWork pending) {
+  public TeamSeasonStage(Duration interval, Duration settle, PendingWork pending) {
     this.interval = interval;
+    this.settleMs = settle.toMillis();
     this.pending = pending;
   }
 
@@ -258,6 +263,7 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
   }
 
   private void markStale(String season, LocalDate from) {
+    lastInputMs.put(season, context.currentSystemTimeMs());
     stale.mark(season, from.toString(), Deferred::earlier);
   }
 
@@ -272,15 +278,61 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
           + " its rows are computed when one arrives", name);
       return;
     }
-    recompute(season(name), LocalDate.parse(from), first.getFirstGameDate());
+    Season season = season(name);
+    LocalDate until = releasedUntil(season);
+    LocalDate start = LocalDate.parse(from);
+    if (until != null && until.isBefore(start)) {
+      stale.mark(name, from, Deferred::earlier); // nothing due yet: still owed
+      return;
+    }
+    recompute(season, start, until, first.getFirstGameDate());
+    if (until != null) {
+      stale.mark(name, until.plusDays(1).toString(), Deferred::earlier); // the later dates are still owed
+    }
   }
+
+  /**
+   * The last date whose rows a recomputation may send now, or null for every date. With a settle time (the backfill
+   * profile's {@code precompute.settle.ms}) and while the season's inputs are still arriving, a date's rows wait
+   * until they are final: every row of D is a function of the season's games before D, which are still on their
+   * way during a backfill (results reach this stage a hop later than the appearances that move the horizon), and
+   * rows sent early are sent again with every late result (bench/RESULTS.md, the churn report). So rows are sent up
+   * to the first date some scheduled game before which has no result yet (a game on or before the horizon), or the
+   * horizon minus {@value #RESULT_WAIT_DAYS} days if that is later (a postponed game never gets a result), and
+   * never past the horizon. Once the season's inputs have been quiet for the settle time (the end of a backfill,
+   * or any pause), and always with a zero settle (the live profile), every date is sent.
+   */
+  private LocalDate releasedUntil(Season season) {
+    Long last = lastInputMs.get(season.name);
+    if (settleMs == 0 || last == null || context.currentSystemTimeMs() - last >= settleMs) {
+      return null;
+    }
+    LocalDate horizon = season.horizon();
+    if (horizon == null) {
+      return LocalDate.MIN;
+    }
+    LocalDate complete = horizon;
+    for (ScheduleGame g : season.gamesByDate.headMap(horizon.plusDays(1).toString(), false).values()) {
+      if (!season.facts.containsKey(k2(g.getGameId(), g.getHomeTeamAbbr()))
+          || !season.facts.containsKey(k2(g.getGameId(), g.getAwayTeamAbbr()))) {
+        complete = g.getGameDate();
+        break;
+      }
+    }
+    LocalDate floor = horizon.minusDays(RESULT_WAIT_DAYS);
+    return complete.isBefore(floor) ? floor : complete;
+  }
+
+  /** How far behind the horizon a date's rows may wait for a missing result (see {@link #releasedUntil}). */
+  static final int RESULT_WAIT_DAYS = 2;
 
   /** Recomputes the season's rows from {@code from} on (public for tests that drive the stage directly). */
   public void flush() {
     stale.run();
   }
 
-  private void recompute(Season season, LocalDate from, LocalDate seasonFirst) {
+  /** The rows of dates from {@code from} to {@code until} (null: the season's last), emitted where they changed. */
+  private void recompute(Season season, LocalDate from, LocalDate until, LocalDate seasonFirst) {
     Map<LocalDate, TeamFeatures.League> leagues = new HashMap<>();
     Set<String> teamDates = new HashSet<>();
     Set<String> expectedKeys = new HashSet<>();
@@ -288,6 +340,9 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
     LocalDate horizon = season.horizon();
     for (ScheduleGame g : new ArrayList<>(season.gamesByDate.tailMap(from.toString(), true).values())) {
       LocalDate d = g.getGameDate();
+      if (until != null && d.isAfter(until)) {
+        break; // games by date: the rest is owed
+      }
       TeamFeatures.League league = leagues.computeIfAbsent(d, season::league);
       GameLine line = season.lines.get(g.getGameId());
       for (boolean home : new boolean[] {true, false}) {
@@ -322,7 +377,7 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
         }
       }
     }
-    retractGone(season, from, teamDates, expectedKeys, now);
+    retractGone(season, from, until, teamDates, expectedKeys, now);
   }
 
   /** Against the season's decoded copy of the store ({@code memory}), which follows every write. */
@@ -335,10 +390,12 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
   }
 
   /** Rows and expectations of this season from {@code from} on that the current schedule no longer has. */
-  private void retractGone(Season season, LocalDate from, Set<String> teamDates, Set<String> expectedKeys, long ts) {
+  private void retractGone(Season season, LocalDate from, LocalDate until, Set<String> teamDates,
+                           Set<String> expectedKeys, long ts) {
     List<UpcomingTeamGameContext> gone = new ArrayList<>();
     for (Map.Entry<String, UpcomingTeamGameContext> e : season.upcomingOut.entrySet()) {
-      if (!e.getValue().getGameDate().isBefore(from) && !teamDates.contains(e.getKey())) {
+      if (!e.getValue().getGameDate().isBefore(from) && (until == null || !e.getValue().getGameDate().isAfter(until))
+          && !teamDates.contains(e.getKey())) {
         gone.add(e.getValue());
       }
     }
@@ -357,7 +414,8 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
     }
     List<Map.Entry<String, ExpectedPlayer>> retracted = new ArrayList<>();
     for (Map.Entry<String, ExpectedPlayer> e : season.expected.entrySet()) {
-      if (!e.getValue().getGameDate().isBefore(from) && !expectedKeys.contains(e.getKey())) {
+      if (!e.getValue().getGameDate().isBefore(from) && (until == null || !e.getValue().getGameDate().isAfter(until))
+          && !expectedKeys.contains(e.getKey())) {
         retracted.add(e);
       }
     }
