@@ -46,6 +46,8 @@ public final class CsvSource implements Iterator<SourceRow>, AutoCloseable {
   private final String name;
   private LineReader lines;
   private List<String> header = List.of();
+  /** Column name -> index of its (last) column in the header, shared by every row's fields. */
+  private Map<String, Integer> columns = Map.of();
   private long lineNumber = 1;
   private SourceRow next;
   private SourceRow fileProblem;
@@ -84,6 +86,11 @@ public final class CsvSource implements Iterator<SourceRow>, AutoCloseable {
         return;
       }
       header = h;
+      Map<String, Integer> cols = new HashMap<>();
+      for (int i = 0; i < h.size(); i++) {
+        cols.put(h.get(i), i); // a repeated column name: the last one counts, as when rows were HashMaps
+      }
+      columns = cols;
     } catch (ZipException e) {
       fail(1, "not a gzip file (" + e.getMessage() + ")");
     } catch (EOFException e) {
@@ -179,19 +186,76 @@ public final class CsvSource implements Iterator<SourceRow>, AutoCloseable {
       return SourceRow.unreadable(file, lineNumber, lenient(0), "invalid UTF-8 at byte " + (lines.badByte + 1)
           + " of the line");
     }
-    List<String> values = parse(line);
-    if (values == null) {
-      return SourceRow.unreadable(file, lineNumber, line, "unparseable line (unbalanced quotes)");
+    String[] values;
+    if (line.indexOf('"') < 0) {
+      int n = 1;
+      for (int i = line.indexOf(','); i >= 0; i = line.indexOf(',', i + 1)) {
+        n++;
+      }
+      if (n != header.size()) {
+        return fieldCount(line, n);
+      }
+      values = new String[n];
+      int from = 0;
+      for (int i = 0; i < n - 1; i++) {
+        int comma = line.indexOf(',', from);
+        values[i] = line.substring(from, comma);
+        from = comma + 1;
+      }
+      values[n - 1] = line.substring(from);
+    } else {
+      List<String> parsed = parse(line);
+      if (parsed == null) {
+        return SourceRow.unreadable(file, lineNumber, line, "unparseable line (unbalanced quotes)");
+      }
+      if (parsed.size() != header.size()) {
+        return fieldCount(line, parsed.size());
+      }
+      values = parsed.toArray(new String[0]);
     }
-    if (values.size() != header.size()) {
-      return SourceRow.unreadable(file, lineNumber, line, "unparseable line (" + values.size()
-          + " fields, the header has " + header.size() + ")");
+    return new SourceRow(file, lineNumber, line, new RowFields(columns, values));
+  }
+
+  private SourceRow fieldCount(String line, int n) {
+    return SourceRow.unreadable(file, lineNumber, line, "unparseable line (" + n + " fields, the header has "
+        + header.size() + ")");
+  }
+
+  /**
+   * A row's fields by column name: its values and the file's column index (one map per file, not one per row).
+   * Read-only; equal to the {@code HashMap} of the same entries.
+   */
+  static final class RowFields extends java.util.AbstractMap<String, String> {
+    private final Map<String, Integer> columns;
+    private final String[] values;
+
+    RowFields(Map<String, Integer> columns, String[] values) {
+      this.columns = columns;
+      this.values = values;
     }
-    Map<String, String> fields = new HashMap<>();
-    for (int i = 0; i < values.size(); i++) {
-      fields.put(header.get(i), values.get(i));
+
+    @Override
+    public String get(Object column) {
+      Integer i = columns.get(column);
+      return i == null ? null : values[i];
     }
-    return new SourceRow(file, lineNumber, line, fields);
+
+    @Override
+    public boolean containsKey(Object column) {
+      return columns.containsKey(column);
+    }
+
+    @Override
+    public int size() {
+      return columns.size();
+    }
+
+    @Override
+    public java.util.Set<Entry<String, String>> entrySet() {
+      java.util.Set<Entry<String, String>> out = new java.util.LinkedHashSet<>();
+      columns.forEach((c, i) -> out.add(new java.util.AbstractMap.SimpleImmutableEntry<>(c, values[i])));
+      return java.util.Collections.unmodifiableSet(out);
+    }
   }
 
   /** A NUL byte in the line from {@code from}: binary data, not CSV text. */

@@ -8,7 +8,6 @@ import java.time.format.DateTimeParseException;
  * column, so a parser is a straight list of reads and checks.
  */
 final class RowReader {
-  private static final java.util.regex.Pattern GAME_ID = java.util.regex.Pattern.compile("\\d{10}");
   private final SourceRow row;
 
   RowReader(SourceRow row) {
@@ -70,7 +69,7 @@ final class RowReader {
 
   String gameId(String col) {
     String v = string(col);
-    if (!GAME_ID.matcher(v).matches()) {
+    if (!FastText.isDigits(v, 10)) { // \d{10}
       throw new BadRow(col + " must be a 10-digit NBA game id, got '" + v + "'");
     }
     return v;
@@ -99,7 +98,7 @@ final class RowReader {
       return null;
     }
     try {
-      return java.time.Instant.parse(v.trim());
+      return FastText.isoInstant(v.trim());
     } catch (DateTimeParseException e) {
       throw new BadRow(col + " is not an ISO-8601 UTC instant: '" + v + "'");
     }
@@ -108,7 +107,7 @@ final class RowReader {
   LocalDate date(String col) {
     String v = string(col);
     try {
-      return LocalDate.parse(v);
+      return FastText.isoDate(v);
     } catch (DateTimeParseException e) {
       throw new BadRow(col + " is not a YYYY-MM-DD date: '" + v + "'");
     }
@@ -188,7 +187,7 @@ final class RowReader {
   /** The text {@code v} of column {@code col} as a number (the bounds are the caller's). */
   private static double number(String col, String v) {
     try {
-      return Double.parseDouble(v);
+      return FastText.parseDouble(v);
     } catch (NumberFormatException e) {
       throw new BadRow(col + " is not a number: '" + v + "'");
     }
