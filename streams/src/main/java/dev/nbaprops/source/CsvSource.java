@@ -88,7 +88,9 @@ public final class CsvSource implements Iterator<SourceRow>, AutoCloseable {
       header = h;
       Map<String, Integer> cols = new HashMap<>();
       for (int i = 0; i < h.size(); i++) {
-        cols.put(h.get(i), i); // a repeated column name: the last one counts, as when rows were HashMaps
+        // Interned: parsers look columns up by literal, so the map finds them by identity before equals.
+        // A repeated column name: the last one counts, as when rows were HashMaps.
+        cols.put(h.get(i).intern(), i);
       }
       columns = cols;
     } catch (ZipException e) {
@@ -186,34 +188,30 @@ public final class CsvSource implements Iterator<SourceRow>, AutoCloseable {
       return SourceRow.unreadable(file, lineNumber, lenient(0), "invalid UTF-8 at byte " + (lines.badByte + 1)
           + " of the line");
     }
-    String[] values;
     if (line.indexOf('"') < 0) {
+      // Field i is line[bounds[i], bounds[i + 1] - 1): the bounds are the positions after each comma.
+      int[] bounds = new int[header.size() + 1];
       int n = 1;
       for (int i = line.indexOf(','); i >= 0; i = line.indexOf(',', i + 1)) {
+        if (n < bounds.length) {
+          bounds[n] = i + 1;
+        }
         n++;
       }
       if (n != header.size()) {
         return fieldCount(line, n);
       }
-      values = new String[n];
-      int from = 0;
-      for (int i = 0; i < n - 1; i++) {
-        int comma = line.indexOf(',', from);
-        values[i] = line.substring(from, comma);
-        from = comma + 1;
-      }
-      values[n - 1] = line.substring(from);
-    } else {
-      List<String> parsed = parse(line);
-      if (parsed == null) {
-        return SourceRow.unreadable(file, lineNumber, line, "unparseable line (unbalanced quotes)");
-      }
-      if (parsed.size() != header.size()) {
-        return fieldCount(line, parsed.size());
-      }
-      values = parsed.toArray(new String[0]);
+      bounds[n] = line.length() + 1;
+      return new SourceRow(file, lineNumber, line, new RowFields(columns, line, bounds, new String[n]));
     }
-    return new SourceRow(file, lineNumber, line, new RowFields(columns, values));
+    List<String> parsed = parse(line);
+    if (parsed == null) {
+      return SourceRow.unreadable(file, lineNumber, line, "unparseable line (unbalanced quotes)");
+    }
+    if (parsed.size() != header.size()) {
+      return fieldCount(line, parsed.size());
+    }
+    return new SourceRow(file, lineNumber, line, new RowFields(columns, null, null, parsed.toArray(new String[0])));
   }
 
   private SourceRow fieldCount(String line, int n) {
@@ -222,22 +220,37 @@ public final class CsvSource implements Iterator<SourceRow>, AutoCloseable {
   }
 
   /**
-   * A row's fields by column name: its values and the file's column index (one map per file, not one per row).
-   * Read-only; equal to the {@code HashMap} of the same entries.
+   * A row's fields by column name, through the file's column index (one map per file, not one per row). A line
+   * without quotes is kept with its field bounds and a field is cut from it when first read (a reader of a few
+   * columns does not pay for all of them); a quoted line comes with its values. Read-only; equal to the
+   * {@code HashMap} of the same entries.
    */
   static final class RowFields extends java.util.AbstractMap<String, String> {
     private final Map<String, Integer> columns;
+    private final String line;
+    private final int[] bounds;
     private final String[] values;
 
-    RowFields(Map<String, Integer> columns, String[] values) {
+    RowFields(Map<String, Integer> columns, String line, int[] bounds, String[] values) {
       this.columns = columns;
+      this.line = line;
+      this.bounds = bounds;
       this.values = values;
+    }
+
+    private String value(int i) {
+      String v = values[i];
+      if (v == null) {
+        v = line.substring(bounds[i], bounds[i + 1] - 1);
+        values[i] = v;
+      }
+      return v;
     }
 
     @Override
     public String get(Object column) {
       Integer i = columns.get(column);
-      return i == null ? null : values[i];
+      return i == null ? null : value(i);
     }
 
     @Override
@@ -253,7 +266,7 @@ public final class CsvSource implements Iterator<SourceRow>, AutoCloseable {
     @Override
     public java.util.Set<Entry<String, String>> entrySet() {
       java.util.Set<Entry<String, String>> out = new java.util.LinkedHashSet<>();
-      columns.forEach((c, i) -> out.add(new java.util.AbstractMap.SimpleImmutableEntry<>(c, values[i])));
+      columns.forEach((c, i) -> out.add(new java.util.AbstractMap.SimpleImmutableEntry<>(c, value(i))));
       return java.util.Collections.unmodifiableSet(out);
     }
   }
