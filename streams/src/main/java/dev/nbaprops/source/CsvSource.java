@@ -253,6 +253,31 @@ public final class CsvSource implements Iterator<SourceRow>, AutoCloseable {
       return i == null ? null : value(i);
     }
 
+    /**
+     * The field as a plain whole number, read in place: 1 to 18 ASCII digits, no sign; else -1 (absent, empty,
+     * signed, decimal, anything else: the caller then reads the text as before).
+     */
+    long plainDigits(String column) {
+      Integer col = line == null ? null : columns.get(column);
+      if (col == null) {
+        return -1;
+      }
+      int from = bounds[col];
+      int to = bounds[col + 1] - 1;
+      if (to <= from || to - from > 18) {
+        return -1;
+      }
+      long v = 0;
+      for (int i = from; i < to; i++) {
+        char c = line.charAt(i);
+        if (c < '0' || c > '9') {
+          return -1;
+        }
+        v = v * 10 + (c - '0');
+      }
+      return v;
+    }
+
     @Override
     public boolean containsKey(Object column) {
       return columns.containsKey(column);

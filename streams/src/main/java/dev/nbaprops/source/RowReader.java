@@ -54,7 +54,16 @@ final class RowReader {
     return row.get(col);
   }
 
+  /** The column as a plain whole number read in place (no substring), else -1 ({@link CsvSource.RowFields}). */
+  private long plainDigits(String col) {
+    return row.fields() instanceof CsvSource.RowFields f ? f.plainDigits(col) : -1;
+  }
+
   long id(String col) {
+    long plain = plainDigits(col);
+    if (plain > 0) {
+      return plain; // what Long.parseLong gives for plain digits, and a positive id
+    }
     String v = string(col);
     try {
       long id = Long.parseLong(v);
@@ -123,6 +132,10 @@ final class RowReader {
 
   /** A whole number in [0, max]. */
   int count(String col, int max) {
+    long plain = plainDigits(col);
+    if (plain >= 0 && plain <= max) {
+      return (int) plain; // what the checks below accept for plain digits
+    }
     String v = string(col);
     double d = number(col, v);
     if (!Double.isFinite(d)) {
