@@ -101,10 +101,18 @@ public final class Timeline implements AutoCloseable {
     this.selection = selection;
     this.summary = summary;
     this.gameDates = gameDates(layout);
-    Comparator<Data> byTime = Comparator.comparingLong(Data::eventTime)
-        .thenComparingInt(d -> d.source().tieOrder())
-        .thenComparing(Data::file).thenComparingLong(Data::line);
-    this.queue = new PriorityQueue<>(Comparator.comparing(Pending::data, byTime));
+    // (event time, source order at equal time (SourceKind.tieOrder), file, line)
+    Comparator<Data> byTime = (a, b) -> {
+      int c = Long.compare(a.eventTime(), b.eventTime());
+      if (c == 0) {
+        c = Integer.compare(a.source().tieOrder(), b.source().tieOrder());
+      }
+      if (c == 0) {
+        c = a.file().compareTo(b.file());
+      }
+      return c != 0 ? c : Long.compare(a.line(), b.line());
+    };
+    this.queue = new PriorityQueue<>((a, b) -> byTime.compare(a.data(), b.data()));
     for (SourceKind source : SourceKind.values()) {
       if (!selection.source(source)) {
         continue;
@@ -196,8 +204,8 @@ public final class Timeline implements AutoCloseable {
     /** This file's index in {@code seenFiles}, once it has a key. */
     int fileIndex = -1;
     /** Accepted rows read ahead of the one queued, earliest event time first (then file order). */
-    final PriorityQueue<Data> ahead = new PriorityQueue<>(Comparator.comparingLong(Data::eventTime)
-        .thenComparingLong(Data::line));
+    final PriorityQueue<Data> ahead = new PriorityQueue<>((a, b) -> a.eventTime() != b.eventTime()
+        ? Long.compare(a.eventTime(), b.eventTime()) : Long.compare(a.line(), b.line()));
     long lastRead = Long.MIN_VALUE;
 
     Reader(SourceKind source, Path path, ParserFactory parsers) {
@@ -311,7 +319,7 @@ public final class Timeline implements AutoCloseable {
       java.nio.ByteBuffer k = java.nio.ByteBuffer.wrap(sha256.digest((source.cliName() + "|" + key)
           .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       KeyHash h = new KeyHash(k.getLong(), k.getLong());
-      long digest = digest(value).getLong();
+      long digest = digest(value, sha256).getLong();
       Seen first = seenKeys.get(h);
       if (first == null) {
         if (fileIndex < 0) {
@@ -353,13 +361,9 @@ public final class Timeline implements AutoCloseable {
 
   /** SHA-256 of the record's Avro encoding: equal exactly when the values are equal. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static java.nio.ByteBuffer digest(SpecificRecord value) {
-    try {
-      byte[] bytes = ((dev.nbaprops.serde.AvroCodec) dev.nbaprops.serde.AvroCodec.of(value.getClass())).encode(value);
-      return java.nio.ByteBuffer.wrap(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  private static java.nio.ByteBuffer digest(SpecificRecord value, java.security.MessageDigest sha256) {
+    byte[] bytes = ((dev.nbaprops.serde.AvroCodec) dev.nbaprops.serde.AvroCodec.of(value.getClass())).encode(value);
+    return java.nio.ByteBuffer.wrap(sha256.digest(bytes));
   }
 
   private static LocalDate bestEffortDate(SourceRow row) {

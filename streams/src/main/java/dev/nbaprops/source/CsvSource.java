@@ -46,6 +46,8 @@ public final class CsvSource implements Iterator<SourceRow>, AutoCloseable {
   private final String name;
   private LineReader lines;
   private List<String> header = List.of();
+  /** Column name -> index of its (last) column in the header, shared by every row's fields. */
+  private Map<String, Integer> columns = Map.of();
   private long lineNumber = 1;
   private SourceRow next;
   private SourceRow fileProblem;
@@ -84,6 +86,13 @@ public final class CsvSource implements Iterator<SourceRow>, AutoCloseable {
         return;
       }
       header = h;
+      Map<String, Integer> cols = new HashMap<>();
+      for (int i = 0; i < h.size(); i++) {
+        // Interned: parsers look columns up by literal, so the map finds them by identity before equals.
+        // A repeated column name: the last one counts, as when rows were HashMaps.
+        cols.put(h.get(i).intern(), i);
+      }
+      columns = cols;
     } catch (ZipException e) {
       fail(1, "not a gzip file (" + e.getMessage() + ")");
     } catch (EOFException e) {
@@ -179,19 +188,112 @@ public final class CsvSource implements Iterator<SourceRow>, AutoCloseable {
       return SourceRow.unreadable(file, lineNumber, lenient(0), "invalid UTF-8 at byte " + (lines.badByte + 1)
           + " of the line");
     }
-    List<String> values = parse(line);
-    if (values == null) {
+    if (line.indexOf('"') < 0) {
+      // Field i is line[bounds[i], bounds[i + 1] - 1): the bounds are the positions after each comma.
+      int[] bounds = new int[header.size() + 1];
+      int n = 1;
+      for (int i = line.indexOf(','); i >= 0; i = line.indexOf(',', i + 1)) {
+        if (n < bounds.length) {
+          bounds[n] = i + 1;
+        }
+        n++;
+      }
+      if (n != header.size()) {
+        return fieldCount(line, n);
+      }
+      bounds[n] = line.length() + 1;
+      return new SourceRow(file, lineNumber, line, new RowFields(columns, line, bounds, new String[n]));
+    }
+    List<String> parsed = parse(line);
+    if (parsed == null) {
       return SourceRow.unreadable(file, lineNumber, line, "unparseable line (unbalanced quotes)");
     }
-    if (values.size() != header.size()) {
-      return SourceRow.unreadable(file, lineNumber, line, "unparseable line (" + values.size()
-          + " fields, the header has " + header.size() + ")");
+    if (parsed.size() != header.size()) {
+      return fieldCount(line, parsed.size());
     }
-    Map<String, String> fields = new HashMap<>();
-    for (int i = 0; i < values.size(); i++) {
-      fields.put(header.get(i), values.get(i));
+    return new SourceRow(file, lineNumber, line, new RowFields(columns, null, null, parsed.toArray(new String[0])));
+  }
+
+  private SourceRow fieldCount(String line, int n) {
+    return SourceRow.unreadable(file, lineNumber, line, "unparseable line (" + n + " fields, the header has "
+        + header.size() + ")");
+  }
+
+  /**
+   * A row's fields by column name, through the file's column index (one map per file, not one per row). A line
+   * without quotes is kept with its field bounds and a field is cut from it when first read (a reader of a few
+   * columns does not pay for all of them); a quoted line comes with its values. Read-only; equal to the
+   * {@code HashMap} of the same entries.
+   */
+  static final class RowFields extends java.util.AbstractMap<String, String> {
+    private final Map<String, Integer> columns;
+    private final String line;
+    private final int[] bounds;
+    private final String[] values;
+
+    RowFields(Map<String, Integer> columns, String line, int[] bounds, String[] values) {
+      this.columns = columns;
+      this.line = line;
+      this.bounds = bounds;
+      this.values = values;
     }
-    return new SourceRow(file, lineNumber, line, fields);
+
+    private String value(int i) {
+      String v = values[i];
+      if (v == null) {
+        v = line.substring(bounds[i], bounds[i + 1] - 1);
+        values[i] = v;
+      }
+      return v;
+    }
+
+    @Override
+    public String get(Object column) {
+      Integer i = columns.get(column);
+      return i == null ? null : value(i);
+    }
+
+    /**
+     * The field as a plain whole number, read in place: 1 to 18 ASCII digits, no sign; else -1 (absent, empty,
+     * signed, decimal, anything else: the caller then reads the text as before).
+     */
+    long plainDigits(String column) {
+      Integer col = line == null ? null : columns.get(column);
+      if (col == null) {
+        return -1;
+      }
+      int from = bounds[col];
+      int to = bounds[col + 1] - 1;
+      if (to <= from || to - from > 18) {
+        return -1;
+      }
+      long v = 0;
+      for (int i = from; i < to; i++) {
+        char c = line.charAt(i);
+        if (c < '0' || c > '9') {
+          return -1;
+        }
+        v = v * 10 + (c - '0');
+      }
+      return v;
+    }
+
+    @Override
+    public boolean containsKey(Object column) {
+      return columns.containsKey(column);
+    }
+
+    @Override
+    public int size() {
+      return columns.size();
+    }
+
+    @Override
+    public java.util.Set<Entry<String, String>> entrySet() {
+      java.util.Set<Entry<String, String>> out = new java.util.LinkedHashSet<>();
+      columns.forEach((c, i) -> out.add(new java.util.AbstractMap.SimpleImmutableEntry<>(c, value(i))));
+      return java.util.Collections.unmodifiableSet(out);
+    }
   }
 
   /** A NUL byte in the line from {@code from}: binary data, not CSV text. */

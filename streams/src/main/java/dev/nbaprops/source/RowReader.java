@@ -8,7 +8,6 @@ import java.time.format.DateTimeParseException;
  * column, so a parser is a straight list of reads and checks.
  */
 final class RowReader {
-  private static final java.util.regex.Pattern GAME_ID = java.util.regex.Pattern.compile("\\d{10}");
   private final SourceRow row;
 
   RowReader(SourceRow row) {
@@ -55,7 +54,16 @@ final class RowReader {
     return row.get(col);
   }
 
+  /** The column as a plain whole number read in place (no substring), else -1 ({@link CsvSource.RowFields}). */
+  private long plainDigits(String col) {
+    return row.fields() instanceof CsvSource.RowFields f ? f.plainDigits(col) : -1;
+  }
+
   long id(String col) {
+    long plain = plainDigits(col);
+    if (plain > 0) {
+      return plain; // what Long.parseLong gives for plain digits, and a positive id
+    }
     String v = string(col);
     try {
       long id = Long.parseLong(v);
@@ -70,7 +78,7 @@ final class RowReader {
 
   String gameId(String col) {
     String v = string(col);
-    if (!GAME_ID.matcher(v).matches()) {
+    if (!FastText.isDigits(v, 10)) { // \d{10}
       throw new BadRow(col + " must be a 10-digit NBA game id, got '" + v + "'");
     }
     return v;
@@ -99,7 +107,7 @@ final class RowReader {
       return null;
     }
     try {
-      return java.time.Instant.parse(v.trim());
+      return FastText.isoInstant(v.trim());
     } catch (DateTimeParseException e) {
       throw new BadRow(col + " is not an ISO-8601 UTC instant: '" + v + "'");
     }
@@ -108,7 +116,7 @@ final class RowReader {
   LocalDate date(String col) {
     String v = string(col);
     try {
-      return LocalDate.parse(v);
+      return FastText.isoDate(v);
     } catch (DateTimeParseException e) {
       throw new BadRow(col + " is not a YYYY-MM-DD date: '" + v + "'");
     }
@@ -124,6 +132,10 @@ final class RowReader {
 
   /** A whole number in [0, max]. */
   int count(String col, int max) {
+    long plain = plainDigits(col);
+    if (plain >= 0 && plain <= max) {
+      return (int) plain; // what the checks below accept for plain digits
+    }
     String v = string(col);
     double d = number(col, v);
     if (!Double.isFinite(d)) {
@@ -188,7 +200,7 @@ final class RowReader {
   /** The text {@code v} of column {@code col} as a number (the bounds are the caller's). */
   private static double number(String col, String v) {
     try {
-      return Double.parseDouble(v);
+      return FastText.parseDouble(v);
     } catch (NumberFormatException e) {
       throw new BadRow(col + " is not a number: '" + v + "'");
     }

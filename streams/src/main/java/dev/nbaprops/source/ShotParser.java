@@ -38,6 +38,8 @@ public final class ShotParser {
         lastGame = gameId;
         seq = 0;
       }
+      Double locX = r.optDouble("loc_x", -100, 100);
+      Double locY = r.optDouble("loc_y", -100, 100);
       Shot s = Shot.newBuilder().setSeason(r.string("season")).setGameId(gameId).setGameDate(date)
           .setHomeTeam(r.team("home_team")).setAwayTeam(r.team("away_team"))
           .setTeamId(r.id("team_id")).setPlayerId(r.id("player_id"))
@@ -45,8 +47,7 @@ public final class ShotParser {
           .setShotMade(made.equals("1")).setShotType(type).setActionType(r.string("action_type"))
           .setZoneBasic(zone).setZoneArea(r.string("zone_area")).setZoneAbb(r.string("zone_abb"))
           .setZoneRange(r.string("zone_range")).setShotDistance(r.count("shot_distance", 100))
-          .setLocX(r.optDouble("loc_x", -100, 100) == null ? 0 : r.optDouble("loc_x"))
-          .setLocY(r.optDouble("loc_y", -100, 100) == null ? 0 : r.optDouble("loc_y"))
+          .setLocX(locX == null ? 0 : locX).setLocY(locY == null ? 0 : locY)
           .setSeq(seq++).build();
       RowReader.check(Seasons.seasonOfGameId(gameId).equals(s.getSeason()),
           "season " + s.getSeason() + " does not match game id " + gameId);

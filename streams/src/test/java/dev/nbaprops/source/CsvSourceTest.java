@@ -29,9 +29,25 @@ class CsvSourceTest {
     }
     assertThat(rows).extracting(SourceRow::lineNumber).containsExactly(2L, 4L, 5L);
     assertThat(rows.get(0).get("b")).isEqualTo("2");
+    assertThat(rows.get(0).fields()).isEqualTo(java.util.Map.of("a", "1", "b", "2")).hasSize(2);
     assertThat(rows.get(1).fields()).isEmpty();
     assertThat(rows.get(1).line()).isEqualTo("broken");
     assertThat(rows.get(2).get("b")).isEqualTo("4,5");
+  }
+
+  @Test
+  void aRepeatedColumnNameReadsTheLastColumnAndFieldCountsAreChecked(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("x.csv");
+    Files.writeString(f, "a,b,a\n1,2,3\n1,2\n1,2,3,4\n\"1\",\"2,x\",3\n");
+    List<SourceRow> rows = new ArrayList<>();
+    try (CsvSource s = new CsvSource(f)) {
+      s.forEachRemaining(rows::add);
+    }
+    assertThat(rows.get(0).fields()).isEqualTo(java.util.Map.of("a", "3", "b", "2"));
+    assertThat(rows.get(1).problem()).isEqualTo("unparseable line (2 fields, the header has 3)");
+    assertThat(rows.get(2).problem()).isEqualTo("unparseable line (4 fields, the header has 3)");
+    assertThat(rows.get(3).get("b")).isEqualTo("2,x");
+    assertThat(rows.get(3).get("a")).isEqualTo("3");
   }
 
   @Test

@@ -35,7 +35,7 @@ final class Odds {
   static double parseLine(String s, String what) {
     check(s != null && !s.isBlank(), "missing " + what);
     try {
-      return line(Double.parseDouble(s.trim()), what);
+      return line(dev.nbaprops.source.FastText.parseDouble(s.trim()), what);
     } catch (NumberFormatException e) {
       throw new BadInput(what + " is not a number: '" + s + "'");
     }
@@ -66,7 +66,7 @@ final class Odds {
       return null;
     }
     try {
-      return american(Double.parseDouble(s.trim()), what);
+      return american(dev.nbaprops.source.FastText.parseDouble(s.trim()), what);
     } catch (NumberFormatException e) {
       throw new BadInput(what + " is not a number: '" + s + "'");
     }

@@ -161,7 +161,7 @@ public final class PlayerDirectory {
             continue;
           }
           try {
-            add(season, LocalDate.parse(date), team, Long.parseLong(id), name);
+            add(season, dev.nbaprops.source.FastText.isoDate(date), team, Long.parseLong(id), name);
           } catch (NumberFormatException | DateTimeParseException e) {
             rowsSkipped++;
           }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Player-name normalisation shared by the directory (NBA spellings) and the matcher (feed spellings).
@@ -18,6 +19,14 @@ import java.util.Set;
  */
 public final class PlayerNames {
   private static final Set<String> SUFFIXES = Set.of("jr", "sr", "ii", "iii", "iv");
+  private static final Pattern PARENS = Pattern.compile("\\([^)]*\\)");
+  private static final Pattern BRACKETS = Pattern.compile("\\[[^]]*]");
+  private static final Pattern SPACES = Pattern.compile("\\s+");
+  private static final Pattern DROPPED = Pattern.compile("['’‘`´ʼ.]");
+  private static final Pattern OTHER = Pattern.compile("[^a-z0-9]+");
+  private static final Pattern NOT_LETTER = Pattern.compile("[^a-z]");
+  private static final Pattern INITIALS = Pattern.compile("(\\p{L}\\.){2,}");
+  private static final Pattern MARKS = Pattern.compile("\\p{M}+");
 
   private PlayerNames() {}
 
@@ -26,7 +35,7 @@ public final class PlayerNames {
     if (feedName == null) {
       return "";
     }
-    String s = feedName.replaceAll("\\([^)]*\\)", " ").replaceAll("\\[[^]]*]", " ").trim();
+    String s = BRACKETS.matcher(PARENS.matcher(feedName).replaceAll(" ")).replaceAll(" ").trim();
     int comma = s.indexOf(',');
     if (comma > 0 && s.indexOf(',', comma + 1) < 0) {
       String last = s.substring(0, comma).trim();
@@ -38,14 +47,14 @@ public final class PlayerNames {
         s = last + " " + first;
       }
     }
-    return s.replaceAll("\\s+", " ").trim();
+    return SPACES.matcher(s).replaceAll(" ").trim();
   }
 
   /** The normalised tokens of a name (after {@link #clean}). */
   public static List<String> tokens(String name) {
     String s = fold(clean(name));
-    s = s.replaceAll("['’‘`´ʼ.]", "");
-    s = s.replaceAll("[^a-z0-9]+", " ").trim();
+    s = DROPPED.matcher(s).replaceAll("");
+    s = OTHER.matcher(s).replaceAll(" ").trim();
     if (s.isEmpty()) {
       return List.of();
     }
@@ -76,16 +85,16 @@ public final class PlayerNames {
       return false;
     }
     String first = c.substring(0, sp);
-    String letters = fold(first).replaceAll("[^a-z]", "");
+    String letters = NOT_LETTER.matcher(fold(first)).replaceAll("");
     if (letters.length() == 1) {
       return true;
     }
-    return first.endsWith(".") && !first.matches("(\\p{L}\\.){2,}");
+    return first.endsWith(".") && !INITIALS.matcher(first).matches();
   }
 
   /** Lower case, accents stripped, and the few Latin letters NFKD leaves alone mapped to ASCII. */
   static String fold(String s) {
-    String d = Normalizer.normalize(s, Normalizer.Form.NFKD).replaceAll("\\p{M}+", "");
+    String d = MARKS.matcher(Normalizer.normalize(s, Normalizer.Form.NFKD)).replaceAll("");
     d = d.toLowerCase(Locale.ROOT);
     StringBuilder b = new StringBuilder(d.length());
     for (int i = 0; i < d.length(); i++) {

@@ -37,7 +37,7 @@ public final class PropsCsvParser {
       String eventDateText = required(row, "event_date");
       LocalDate eventDate;
       try {
-        eventDate = LocalDate.parse(eventDateText);
+        eventDate = dev.nbaprops.source.FastText.isoDate(eventDateText);
       } catch (DateTimeParseException e) {
         throw new Odds.BadInput("event_date is not a YYYY-MM-DD date: '" + eventDateText + "'");
       }
@@ -74,7 +74,7 @@ public final class PropsCsvParser {
   private static Instant instant(SourceRow row, String col) {
     String v = required(row, col);
     try {
-      return Instant.parse(v);
+      return dev.nbaprops.source.FastText.isoInstant(v);
     } catch (DateTimeParseException e) {
       throw new Odds.BadInput(col + " is not an ISO-8601 UTC timestamp: '" + v + "'");
     }
