@@ -127,8 +127,16 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private void awaitReady(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
+    // First until the port accepts connections (a plain connect every 50 ms): an admin client whose only broker
+    // refuses connections re-bootstraps in a tight loop, burning the CPU the starting broker needs.
+    while (System.nanoTime() < deadline && process.isAlive() && !accepts(port)) {
+      Thread.sleep(50);
+    }
+    // Then until it answers as a broker. Retries every 100 ms: the client's default backs off exponentially up to 1 s.
     Map<String, Object> cfg = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
+        AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 50, AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 100,
+        AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 50, AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 100);
     try (Admin admin = Admin.create(cfg)) {
       while (System.nanoTime() < deadline) {
         if (!process.isAlive()) {
@@ -140,13 +148,22 @@ public final class EmbeddedKafka implements AutoCloseable {
           admin.listTopics().names().get(3, TimeUnit.SECONDS);
           return;
         } catch (Exception notYet) {
-          Thread.sleep(200);
+          Thread.sleep(100);
         }
       }
     }
     close();
     throw new IllegalStateException("the embedded broker did not become ready in " + timeout + "; see "
         + dir.resolve("broker.log"));
+  }
+
+  private static boolean accepts(int port) {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress("localhost", port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static void assertPortFree(int port, String setting) {

@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -68,27 +69,28 @@ public final class NbaPropsApp implements AutoCloseable {
     EmbeddedServices embedded = cfg.embeddedKafka() ? EmbeddedServices.load() : null;
     Path state = cfg.stateDir();
     lockStateDir(state);
+    // Start-up runs what does not depend on each other side by side (2 cores): the broker's JVM starts while this
+    // one binds the query API and builds the topology; once the topics exist, the Connect worker starts while Kafka Streams forms its group. start() returns only when both
+    // are up, as before; on close Kafka Streams still stops first and the broker last.
+    CompletableFuture<Void> brokerUp;
     if (cfg.embeddedKafka()) {
       kafka = embedded.broker(state, cfg.getInt(AppConfig.EMBEDDED_KAFKA_PORT),
           cfg.getInt(AppConfig.EMBEDDED_CONTROLLER_PORT), cfg.getString(AppConfig.EMBEDDED_KAFKA_HEAP),
           cfg.passThrough("broker."));
-      toClose.push(kafka);
-      kafka.start(Duration.parse(cfg.getString(AppConfig.EMBEDDED_KAFKA_START_TIMEOUT)));
-      bootstrapServers = kafka.bootstrapServers();
-      LOG.info("start-up: embedded broker ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
+      Duration timeout = Duration.parse(cfg.getString(AppConfig.EMBEDDED_KAFKA_START_TIMEOUT));
+      brokerUp = runAsync("embedded-broker-start", () -> {
+        kafka.start(timeout);
+        LOG.info("start-up: embedded broker ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
+      });
+      EmbeddedServices.Broker broker = kafka;
+      toClose.push(() -> {
+        awaitQuietly(brokerUp); // a start still in progress would otherwise launch the broker after its close
+        broker.close();
+      });
+      bootstrapServers = kafka.bootstrapServers(); // its ports are chosen before it starts
     } else {
+      brokerUp = CompletableFuture.completedFuture(null);
       bootstrapServers = cfg.getString(AppConfig.BOOTSTRAP_SERVERS);
-    }
-    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-    toClose.push(admin);
-    TopicAdmin.ensureTopics(admin, cfg.partitions(), cfg.replication());
-    LOG.info("start-up: topics ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
-
-    if (cfg.embeddedKafka() && cfg.getBoolean(AppConfig.EMBEDDED_CONNECT)) {
-      connect = embedded.startConnect(bootstrapServers, state, cfg.getInt(AppConfig.EMBEDDED_CONNECT_PORT),
-          cfg.warehousePath(), cfg.passThrough("connect."));
-      toClose.push(connect);
-      LOG.info("start-up: Connect worker and sink ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
     }
 
     query = QueryServer.bind(cfg.getString(AppConfig.QUERY_HOST), cfg.getInt(AppConfig.QUERY_PORT), cfg);
@@ -97,6 +99,38 @@ public final class NbaPropsApp implements AutoCloseable {
     org.apache.kafka.streams.Topology topology = NbaTopology.build(cfg.seasonStarts(),
         cfg.precomputeInterval(), cfg.precomputeSettle(), NbaTopology.StoreKind.PERSISTENT, pendingWork);
     consumedTopics = consumedTopics(topology, cfg.getString(AppConfig.APPLICATION_ID));
+    LOG.info("start-up: topology built after {} ms", (System.nanoTime() - t0) / 1_000_000);
+
+    join(brokerUp);
+    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    toClose.push(admin);
+    if (cfg.embeddedKafka()) {
+      // A new broker creates its consumer-offsets and transaction-state topics only when a client first asks for a
+      // coordinator; ask now, while the app's topics are created, instead of on the Streams threads' first group
+      // join and first transaction. The answers do not matter (no such group or transaction).
+      admin.listConsumerGroupOffsets("nba-props-start-up-warm-up");
+      admin.describeTransactions(List.of("nba-props-start-up-warm-up"));
+    }
+    TopicAdmin.ensureTopics(admin, cfg.partitions(), cfg.replication());
+    LOG.info("start-up: topics ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
+
+    CompletableFuture<EmbeddedServices.SinkWorker> connectUp = null;
+    if (cfg.embeddedKafka() && cfg.getBoolean(AppConfig.EMBEDDED_CONNECT)) {
+      connectUp = CompletableFuture.supplyAsync(() -> {
+        EmbeddedServices.SinkWorker w = embedded.startConnect(bootstrapServers, state,
+            cfg.getInt(AppConfig.EMBEDDED_CONNECT_PORT), cfg.warehousePath(), cfg.passThrough("connect."));
+        LOG.info("start-up: Connect worker and sink ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
+        return w;
+      }, daemonExecutor("embedded-connect-start"));
+      CompletableFuture<EmbeddedServices.SinkWorker> started = connectUp;
+      toClose.push(() -> {
+        EmbeddedServices.SinkWorker w = awaitQuietly(started);
+        if (w != null) {
+          w.close();
+        }
+      });
+    }
+    // The Kafka Streams client is made only now that the broker answers: its admin client would spin reconnecting.
     streams = new KafkaStreams(topology, StreamsSettings.of(cfg, bootstrapServers, appServer));
     streams.setUncaughtExceptionHandler(e -> {
       streamsError = e;
@@ -105,13 +139,55 @@ public final class NbaPropsApp implements AutoCloseable {
     });
     // Leave the group on close, so a restart (or the other instances) gets the partitions at once instead of
     // after session.timeout.ms.
-    toClose.push(() -> streams.close(CloseOptions.groupMembershipOperation(
-        CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30))));
+    AutoCloseable closeStreams = () -> streams.close(CloseOptions.groupMembershipOperation(
+        CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
+    toClose.push(closeStreams); // on close Kafka Streams stops first (its last exactly-once commit), the broker last
     query.attach(streams, topology);
+
     streams.start();
     query.start();
     LOG.info("start-up: Kafka Streams started after {} ms (running once the group has formed)",
         (System.nanoTime() - t0) / 1_000_000);
+    if (connectUp != null) {
+      connect = join(connectUp);
+    }
+  }
+
+  private static CompletableFuture<Void> runAsync(String thread, Runnable r) {
+    return CompletableFuture.runAsync(r, daemonExecutor(thread));
+  }
+
+  /** A one-task executor: a daemon thread of that name (a stuck start never holds the JVM open). */
+  private static java.util.concurrent.Executor daemonExecutor(String thread) {
+    return r -> {
+      Thread t = new Thread(r, thread);
+      t.setDaemon(true);
+      t.start();
+    };
+  }
+
+  /** The result, with the start step's own exception (not a CompletionException) on failure. */
+  private static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
+  }
+
+  /** Waits for a start step that may still run (when start-up fails elsewhere); null when it failed. */
+  private static <T> T awaitQuietly(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (RuntimeException e) {
+      return null; // it failed and cleaned up after itself; start() reports the first failure
+    }
   }
 
   /** Every topic the topology reads: the raw topics and its repartition topics (named {@code <app id>-...}). */
