@@ -34,7 +34,9 @@ final class DrainedCommand implements Callable<Integer> {
   @Option(names = "--timeout", description = "Longest wait, e.g. PT30M (default ${DEFAULT-VALUE}).")
   Duration timeout = Duration.ofMinutes(60);
 
-  @Option(names = "--settle", description = "How long nothing may move before it counts as drained (default ${DEFAULT-VALUE}).")
+  @Option(names = "--settle", description = {"How long nothing may move before it counts as drained (default ${DEFAULT-VALUE}).",
+      "Keep it above 2 x precompute.settle.ms + 2 x precompute.interval.ms + commit.interval.ms of the app",
+      "(rows held until they settle are not visible in offsets)."})
   Duration settle = Duration.ofSeconds(20);
 
   @Override

@@ -99,9 +99,11 @@ public final class AppConfig extends AbstractConfig {
               + " changed, and the shot stage forwards the game summaries its shots changed. Shorter = fresher"
               + " rows, longer = fewer recomputations during a backfill.")
       .define(PRECOMPUTE_SETTLE_MS, Type.LONG, 3000L, Range.between(0L, 600_000L), Importance.LOW,
-          "The feature stage joins the rows facing a changed team context again once that context has not changed"
-              + " for this long (or has waited 5 times this long), not on every punctuation: during a backfill a"
-              + " date's contexts change with every late result before the date. 0 = on the next punctuation.")
+          "Deferred work is done once its mark has not been renewed for this long (or has waited 5 times this"
+              + " long), not on every punctuation: the player-game, game and feature stages' marks, and the season"
+              + " stage's dates, held until every result before them is in or the season's inputs have been quiet"
+              + " this long. During a backfill rows are then sent once they are final, not again with every late"
+              + " result. 0 (live) = on the next punctuation, every row at once.")
       .define(PROFILE, Type.STRING, Profile.BACKFILL.setting(), ValidString.in("backfill", "live"), Importance.MEDIUM,
           "Defaults tuned for a workload (docs/profiles.md); any setting given explicitly wins. backfill (default):"
               + " commit.interval.ms=1000, streams.cache.max.bytes=32 MB, precompute.interval.ms=1000,"

@@ -40,8 +40,9 @@ public final class ReplayProgress {
    * Bumped whenever the timeline's order or content rules change (parsers, matching, ordering), so a resume never
    * continues a position computed by other rules.
    */
-  // 2: real game starts and ends, per-file reorder window; 3: file faults, overlong and non-UTF-8 lines as items
-  public static final int TIMELINE_VERSION = 3;
+  // 2: real game starts and ends, per-file reorder window; 3: file faults, overlong and non-UTF-8 lines as items;
+  // 4: shots before box scores at equal event time (SourceKind.tieOrder)
+  public static final int TIMELINE_VERSION = 4;
 
   /**
    * The committed position: items of the timeline sent (records and dead letters), the file and line of the last

@@ -176,9 +176,9 @@ public final class Deferred {
       }
     } finally {
       pending.done(id);
-      if (held || owed()) { // held marks, or marks the work itself made (to be worked on a later punctuation)
-        pending.dirty(id);
-      }
+    }
+    if (held || owed()) { // held marks, or marks the work itself made (to be worked on a later punctuation)
+      pending.dirty(id);
     }
   }
 

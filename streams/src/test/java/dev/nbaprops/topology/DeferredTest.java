@@ -106,4 +106,51 @@ class DeferredTest {
     assertThat(context.forwarded()).isEmpty();
     assertThat(pending.pending()).as("the drain check is told the work ended").isZero();
   }
+
+  /** Settling (precompute.settle.ms): a mark is worked once not renewed for the settle time, or after 5 x settle. */
+  @Test
+  void aMarkIsWorkedOnceItHasSettled() {
+    long t0 = context.currentSystemTimeMs();
+    java.util.Set<String> missing = new java.util.HashSet<>(List.of("needs"));
+    Deferred d = Deferred.schedule(context, marks, Duration.ofSeconds(1), Duration.ofSeconds(3), missing::contains,
+        pending, "features", (key, value) -> ran.add(key + "@" + value));
+    org.apache.kafka.streams.processor.Punctuator punctuate = context.scheduledPunctuators().get(0).getPunctuator();
+
+    d.mark("quiet", "1", Deferred::later);
+    d.mark("busy", "1", Deferred::later);
+    d.mark("needs", "1", Deferred::later);
+    for (int s = 1; s <= 16; s++) {
+      context.setCurrentSystemTimeMs(t0 + s * 1000L);
+      if (s < 15) {
+        d.mark("busy", Integer.toString(s), Deferred::later); // renewed every second, never settles by itself
+      }
+      if (s == 2) {
+        d.mark("quiet", "2", Deferred::later); // renewed once: settles 3 s later
+      }
+      punctuate.punctuate(context.currentSystemTimeMs());
+      if (s == 4) {
+        assertThat(ran).as("nothing settled yet").isEmpty();
+        assertThat(pending.pending()).as("held work keeps the drain check waiting").isPositive();
+      }
+      if (s == 5) {
+        assertThat(ran).containsExactly("quiet@2");
+      }
+      if (s == 6) {
+        missing.clear(); // what 'needs' waited for has arrived, and it was not renewed for 5 s
+      }
+    }
+    // 'needs' when its input arrived; 'busy' once it had waited 5 x settle (15 s), with its latest value.
+    assertThat(ran).containsExactly("quiet@2", "needs@1", "busy@14");
+    assertThat(pending.pending()).isZero();
+  }
+
+  @Test
+  void withoutASettleTimeEveryMarkIsWorkedOnTheNextPunctuation() {
+    Deferred d = Deferred.schedule(context, marks, Duration.ofSeconds(1), Duration.ZERO, key -> true, pending,
+        "features", (key, value) -> ran.add(key + "@" + value));
+    d.mark("a", "1", Deferred::later);
+    context.scheduledPunctuators().get(0).getPunctuator().punctuate(context.currentSystemTimeMs());
+    assertThat(ran).containsExactly("a@1");
+    assertThat(pending.pending()).isZero();
+  }
 }

@@ -333,8 +333,8 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
         }
         byOpponent.put(opponentKey(playerSide.getOppAbbr(), at.getGameDate(), playerId), "");
         String contextKey = playerSide.getOppAbbr() + StoreKeys.SEP + at.getGameDate();
-        if (teamContexts.get(contextKey) != null && !changedContexts.marked(contextKey)) {
-          join(key, playerSide, record);
+        if (settle.isZero() || (teamContexts.get(contextKey) != null && !changedContexts.marked(contextKey))) {
+          join(key, playerSide, record); // live (settle 0): at once, and again when the context changes
         } else {
           // The opponent's context of the date is not here yet, or is still changing (a backfill's late results
           // before the date): the row is joined once, with the rows facing that context, when it has settled

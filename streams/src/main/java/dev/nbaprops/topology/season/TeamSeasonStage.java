@@ -136,6 +136,7 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     seasons.clear();
+    lastInputMs.clear();
     schedule = context.getStateStore(SCHEDULE_STORE);
     lines = context.getStateStore(LINES_STORE);
     facts = context.getStateStore(FACTS_STORE);
