@@ -95,7 +95,8 @@ public final class ReplayBenchmark {
         summary = new Replayer(app.bootstrapServers(), Map.of()).replay(new Replayer.Options(data, selection),
             SourceParsers.forLayout(layout), ProgressBar::forConsole, System.out::println);
         double produceSecs = (System.nanoTime() - t0) / 1e9;
-        app.awaitDrained(Duration.ofMinutes(60), s -> System.out.println("  waiting: " + s));
+        app.awaitDrained(Duration.ofMinutes(60),
+            s -> System.out.printf("  %5.1f s waiting: %s%n", (System.nanoTime() - t0) / 1e9, s));
         double e2eSecs = (System.nanoTime() - t0) / 1e9;
         double wall = (System.nanoTime() - wall0) / 1e9;
         long derived = dev.nbaprops.connect.WarehouseSinkTask.recordsApplied();

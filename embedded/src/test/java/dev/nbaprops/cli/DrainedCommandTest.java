@@ -97,4 +97,63 @@ class DrainedCommandTest {
       assertThat(out).contains("drained: topology 0 records to process, sink 0 rows to write, 0 open transactions");
     }
   }
+
+  /**
+   * The watcher's count on transactional (exactly-once) topics: committed data records only (an aborted
+   * transaction's records and commit markers are not data), whether the group's offset stops before a commit
+   * marker or after it; a far-behind group counts its gap; an open transaction counts until it ends.
+   */
+  @Test
+  void countsCommittedDataRecordsOnly() throws Exception {
+    String topic = "drain-watcher-test";
+    String group = "drain-watcher-group";
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+         dev.nbaprops.app.DrainWatcher watcher = new dev.nbaprops.app.DrainWatcher(admin, kafka.bootstrapServers())) {
+      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1))).all().get();
+      TopicPartition tp = new TopicPartition(topic, 0);
+      Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+          ProducerConfig.TRANSACTIONAL_ID_CONFIG, "drain-watcher-test");
+      try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+        producer.initTransactions();
+        producer.beginTransaction(); // offsets 0-2, marker 3
+        for (int i = 0; i < 3; i++) {
+          producer.send(new ProducerRecord<>(topic, "k", "committed " + i));
+        }
+        producer.commitTransaction();
+        producer.beginTransaction(); // offsets 4-5 aborted, marker 6
+        producer.send(new ProducerRecord<>(topic, "k", "aborted 1"));
+        producer.send(new ProducerRecord<>(topic, "k", "aborted 2"));
+        producer.flush();
+        producer.abortTransaction();
+
+        commit(admin, group, tp, 0);
+        assertThat(watcher.remaining(group, List.of(topic))).as("three committed records, two aborted").isEqualTo(3);
+        commit(admin, group, tp, 2);
+        assertThat(watcher.remaining(group, List.of(topic))).isEqualTo(1);
+        commit(admin, group, tp, 3); // after the last data record, before its commit marker
+        assertThat(watcher.remaining(group, List.of(topic))).isZero();
+        commit(admin, group, tp, 7); // past every marker
+        assertThat(watcher.remaining(group, List.of(topic))).isZero();
+
+        producer.beginTransaction(); // an open transaction: not drained while it lasts
+        producer.send(new ProducerRecord<>(topic, "k", "open"));
+        producer.flush();
+        assertThat(watcher.remaining(group, List.of(topic))).isEqualTo(1);
+        assertThat(watcher.openTransactions(List.of(topic))).isEqualTo(1);
+        for (int i = 0; i < 199; i++) {
+          producer.send(new ProducerRecord<>(topic, "k", "bulk " + i));
+        }
+        producer.commitTransaction();
+      }
+      // 200 records past the group's offset (7), marker at 207: a long gap is counted, not read.
+      assertThat(watcher.remaining(group, List.of(topic))).isEqualTo(201);
+      assertThat(watcher.openTransactions(List.of(topic))).isZero();
+      commit(admin, group, tp, 207);
+      assertThat(watcher.remaining(group, List.of(topic))).isZero();
+    }
+  }
+
+  private static void commit(Admin admin, String group, TopicPartition tp, long offset) throws Exception {
+    admin.alterConsumerGroupOffsets(group, Map.of(tp, new OffsetAndMetadata(offset))).all().get();
+  }
 }

@@ -20,10 +20,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Answers "has consumer group G processed everything in topics T?" from Kafka's own offsets. The target per
- * partition is the offset after the last committed data record: with transactional (exactly-once) writers the
- * log ends in a commit marker that a consumer's committed offset may or may not pass, so comparing with the log
- * end offset would be wrong either way.
+ * Answers "has consumer group G processed everything in topics T?" from Kafka's own offsets. A partition is done
+ * when no committed data record lies between the group's committed offset and the read_committed end: with
+ * transactional (exactly-once) writers the log ends in a commit marker that a consumer's committed offset may or
+ * may not pass, so comparing offsets alone would be wrong either way; the few records of a short gap are read.
  */
 public final class DrainWatcher implements AutoCloseable {
   private static final int TAIL = 64;
@@ -58,21 +58,38 @@ public final class DrainWatcher implements AutoCloseable {
     return topics;
   }
 
-  /** Records the group has still to process, over all partitions of the topics (0 when drained). */
+  /**
+   * Records the group has still to process, over all partitions of the topics (0 when drained). A partition whose
+   * committed offset is at its read_committed end has nothing left; one far behind counts its gap; for the rest
+   * (a short gap: often only a transaction's commit marker) the records in the gap are read, all such partitions
+   * in one consumer, to count the data records among them.
+   */
   public long remaining(String group, Collection<String> topics) {
     try {
-      Map<TopicPartition, Long> targets = dataEnds(topics);
+      List<TopicPartition> parts = partitions(topics);
+      Map<TopicPartition, Long> ends = offsets(parts, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
+      Map<TopicPartition, Long> starts = offsets(parts, OffsetSpec.earliest(), IsolationLevel.READ_UNCOMMITTED);
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
       long remaining = 0;
-      for (Map.Entry<TopicPartition, Long> e : targets.entrySet()) {
-        OffsetAndMetadata c = committed.get(e.getKey());
-        long at = c == null ? 0 : c.offset();
-        remaining += Math.max(0, e.getValue() - at);
+      Map<TopicPartition, Long> gaps = new HashMap<>();
+      for (TopicPartition tp : parts) {
+        OffsetAndMetadata c = committed.get(tp);
+        long at = Math.max(c == null ? 0 : c.offset(), starts.get(tp));
+        long end = ends.get(tp);
+        if (at >= end) {
+          continue;
+        }
+        if (end - at > TAIL) {
+          remaining += end - at;
+        } else {
+          gaps.put(tp, at);
+        }
       }
+      remaining += dataRecords(gaps, ends);
       // A transaction still open or being completed (its markers not yet written) hides records from the
       // read_committed end: not drained until the committed end has caught up with the log end.
-      return remaining + inFlightTransactions(targets.keySet());
+      return remaining + inFlightTransactions(new java.util.HashSet<>(parts));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -84,11 +101,8 @@ public final class DrainWatcher implements AutoCloseable {
   /** The sum of the log-end offsets of every partition of the topics (changes whenever anything is written). */
   public long endOffsets(Collection<String> topics) {
     try {
-      Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get();
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      described.values().forEach(d -> d.partitions().forEach(
-          p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
-      return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+      return offsets(partitions(topics), OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED).values().stream()
+          .mapToLong(Long::longValue).sum();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -103,10 +117,7 @@ public final class DrainWatcher implements AutoCloseable {
    */
   public long openTransactions(Collection<String> topics) {
     try {
-      Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get();
-      java.util.Set<TopicPartition> parts = new java.util.HashSet<>();
-      described.values().forEach(d -> d.partitions().forEach(p -> parts.add(new TopicPartition(d.name(), p.partition()))));
-      return inFlightTransactions(parts);
+      return inFlightTransactions(new java.util.HashSet<>(partitions(topics)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -117,58 +128,56 @@ public final class DrainWatcher implements AutoCloseable {
 
   /** Partitions whose read_committed end (last stable offset) is behind their log end. */
   long inFlightTransactions(java.util.Set<TopicPartition> parts) throws InterruptedException, ExecutionException {
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    parts.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-    var stable = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-        .all().get();
-    var logEnd = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
-        .all().get();
-    return parts.stream().filter(tp -> stable.get(tp).offset() < logEnd.get(tp).offset()).count();
+    List<TopicPartition> list = List.copyOf(parts);
+    Map<TopicPartition, Long> stable = offsets(list, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
+    Map<TopicPartition, Long> logEnd = offsets(list, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED);
+    return parts.stream().filter(tp -> stable.get(tp) < logEnd.get(tp)).count();
   }
 
-  /** For every partition: the offset after its last committed data record (0 for an empty partition). */
-  Map<TopicPartition, Long> dataEnds(Collection<String> topics) throws InterruptedException, ExecutionException {
+  private List<TopicPartition> partitions(Collection<String> topics) throws InterruptedException, ExecutionException {
     Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get();
     List<TopicPartition> parts = new ArrayList<>();
     described.values().forEach(d -> d.partitions().forEach(p -> parts.add(new TopicPartition(d.name(), p.partition()))));
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    parts.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-    var ends = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-        .all().get();
-    Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-    parts.forEach(tp -> earliest.put(tp, OffsetSpec.earliest()));
-    var starts = admin.listOffsets(earliest).all().get();
+    return parts;
+  }
+
+  private Map<TopicPartition, Long> offsets(List<TopicPartition> parts, OffsetSpec spec, IsolationLevel isolation)
+      throws InterruptedException, ExecutionException {
+    Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+    parts.forEach(tp -> query.put(tp, spec));
     Map<TopicPartition, Long> out = new HashMap<>();
-    for (TopicPartition tp : parts) {
-      long end = ends.get(tp).offset();
-      long start = starts.get(tp).offset();
-      out.put(tp, end <= start ? 0 : lastDataOffset(tp, start, end) + 1);
-    }
+    admin.listOffsets(query, new org.apache.kafka.clients.admin.ListOffsetsOptions(isolation)).all().get()
+        .forEach((tp, info) -> out.put(tp, info.offset()));
     return out;
   }
 
-  private long lastDataOffset(TopicPartition tp, long start, long end) {
-    long window = TAIL;
+  /**
+   * The committed data records in [from, end) of each partition (read_committed: commit markers and aborted
+   * records are not data). One consumer reads every gap at once, with short polls: a poll that finds only markers
+   * returns nothing but moves the position past them.
+   */
+  long dataRecords(Map<TopicPartition, Long> from, Map<TopicPartition, Long> ends) {
+    if (from.isEmpty()) {
+      return 0;
+    }
+    tail.assign(from.keySet());
+    from.forEach(tail::seek);
+    long count = 0;
     long deadline = System.nanoTime() + 60_000_000_000L;
+    Set<TopicPartition> open = new java.util.HashSet<>(from.keySet());
     while (true) {
-      long from = Math.max(start, end - window);
-      tail.assign(Set.of(tp));
-      tail.seek(tp, from);
-      long last = -1;
-      while (tail.position(tp) < end) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("cannot read the tail of " + tp + " (is the broker up?)");
-        }
-        for (ConsumerRecord<byte[], byte[]> r : tail.poll(Duration.ofMillis(500)).records(tp)) {
-          if (r.offset() < end) {
-            last = Math.max(last, r.offset());
-          }
+      open.removeIf(tp -> tail.position(tp) >= ends.get(tp));
+      if (open.isEmpty()) {
+        return count;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("cannot read the tail of " + open + " (is the broker up?)");
+      }
+      for (ConsumerRecord<byte[], byte[]> r : tail.poll(Duration.ofMillis(20))) {
+        if (r.offset() < ends.get(new TopicPartition(r.topic(), r.partition()))) {
+          count++;
         }
       }
-      if (last >= 0 || from == start) {
-        return last;
-      }
-      window *= 8;
     }
   }
 

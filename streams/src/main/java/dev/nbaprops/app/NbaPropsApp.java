@@ -314,11 +314,17 @@ public final class NbaPropsApp implements AutoCloseable {
           // they are in has committed, so none may be open there either.
           long before = watcher.endOffsets(derived);
           Thread.sleep(1_000);
+          long after = watcher.endOffsets(derived);
+          long open = watcher.openTransactions(derived);
           if (pendingWork.pending() == 0 && streams.state() == KafkaStreams.State.RUNNING
-              && watcher.endOffsets(derived) == before
-              && watcher.openTransactions(derived) == 0
+              && after == before && open == 0
               && watcher.remaining(streamsGroup, watcher.consumedTopics(streamsGroup, streamsInputs)) == 0) {
             return;
+          }
+          if (System.nanoTime() - lastReport > 5_000_000_000L) {
+            lastReport = System.nanoTime();
+            status.accept(String.format("settling: %,d derived rows written in the last second, %d partitions with a transaction open",
+                after - before, open));
           }
           continue;
         }
