@@ -298,9 +298,8 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
    * until they are final: every row of D is a function of the season's games before D, which are still on their
    * way during a backfill (results reach this stage a hop later than the appearances that move the horizon), and
    * rows sent early are sent again with every late result (bench/RESULTS.md, the churn report). So rows are sent up
-   * to the first date some scheduled game before which has no result yet (a game on or before the horizon), or the
-   * horizon minus {@value #RESULT_WAIT_DAYS} days if that is later (a postponed game never gets a result), and
-   * never past the horizon. Once the season's inputs have been quiet for the settle time (the end of a backfill,
+   * to the first date of a scheduled game (on or before the horizon) whose result is not in yet ({@link #resultIn}:
+   * both teams' results complete, or none expected any more), and never past the horizon. Once the season's inputs have been quiet for the settle time (the end of a backfill,
    * or any pause), and always with a zero settle (the live profile), every date is sent.
    */
   private LocalDate releasedUntil(Season season) {
@@ -312,20 +311,44 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
     if (horizon == null) {
       return LocalDate.MIN;
     }
-    LocalDate complete = horizon;
     for (ScheduleGame g : season.gamesByDate.headMap(horizon.plusDays(1).toString(), false).values()) {
-      if (!season.facts.containsKey(k2(g.getGameId(), g.getHomeTeamAbbr()))
-          || !season.facts.containsKey(k2(g.getGameId(), g.getAwayTeamAbbr()))) {
-        complete = g.getGameDate();
-        break;
+      if (!resultIn(season, g)) {
+        return g.getGameDate(); // D's rows need the games before D only
       }
     }
-    LocalDate floor = horizon.minusDays(RESULT_WAIT_DAYS);
-    return complete.isBefore(floor) ? floor : complete;
+    return horizon;
   }
 
-  /** How far behind the horizon a date's rows may wait for a missing result (see {@link #releasedUntil}). */
-  static final int RESULT_WAIT_DAYS = 2;
+  /**
+   * Whether a scheduled game's result is in: both teams' results complete ({@link #complete}), or none is expected
+   * any more: both teams have a complete result dated after it (a game postponed or moved, or a source missing a
+   * line of it).
+   */
+  private static boolean resultIn(Season season, ScheduleGame g) {
+    if (complete(season.facts.get(k2(g.getGameId(), g.getHomeTeamAbbr())))
+        && complete(season.facts.get(k2(g.getGameId(), g.getAwayTeamAbbr())))) {
+      return true;
+    }
+    return season.completeAfter(g.getHomeTeamAbbr(), g.getGameDate())
+        && season.completeAfter(g.getAwayTeamAbbr(), g.getGameDate());
+  }
+
+  /**
+   * Whether a team's result of a game is all in: its offense and defense rows are here and its players' minutes add
+   * up to a full game. A game's box-score lines reach the game stage from every player task, at times that differ
+   * by more than the settle time during a backfill, so a game's first team rows can be of part of its lines; a date
+   * sent on those is sent again (bench/RESULTS.md, the churn report). Teams play 48 game minutes (player minutes /
+   * 5) and more with overtime; box scores round each player's minutes, so a full game measures 46.7-49.3 (47.4 the
+   * least in the bundled seasons). A result that never reaches {@value #FULL_GAME_MINUTES} (a source missing a
+   * line) is waited for only until both teams have a later complete result, or the inputs are quiet.
+   */
+  static boolean complete(TeamGameFacts f) {
+    return f != null && f.getPts() != null && f.getOppPts() != null && f.getPossessions() != null
+        && f.getPace() != null && f.getPace() > 0 && 48.0 * f.getPossessions() / f.getPace() >= FULL_GAME_MINUTES;
+  }
+
+  /** The game minutes (player minutes / 5) from which a team's result counts as complete ({@link #complete}). */
+  static final double FULL_GAME_MINUTES = 46.0;
 
   /** Recomputes the season's rows from {@code from} on (public for tests that drive the stage directly). */
   public void flush() {
@@ -529,6 +552,20 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
       facts.put(k2(f.getGameId(), f.getTeamAbbr()), f);
       factsByTeam.computeIfAbsent(f.getTeamAbbr(), t -> new TreeMap<>()).put(k2(f.getGameDate(), f.getGameId()), f);
       factsByDate.computeIfAbsent(f.getGameDate(), d -> new TreeMap<>()).put(k2(f.getGameId(), f.getTeamAbbr()), f);
+    }
+
+    /** Whether {@code team} has a complete result ({@link #complete}) dated after {@code date}. */
+    boolean completeAfter(String team, LocalDate date) {
+      TreeMap<String, TeamGameFacts> ofTeam = factsByTeam.get(team);
+      if (ofTeam == null) {
+        return false;
+      }
+      for (TeamGameFacts f : ofTeam.tailMap(date.plusDays(1).toString(), true).descendingMap().values()) {
+        if (complete(f)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     void putPlayerZones(PlayerGameZones old, PlayerGameZones z) {
