@@ -150,6 +150,20 @@ class DrainedCommandTest {
       assertThat(watcher.openTransactions(List.of(topic))).isZero();
       commit(admin, group, tp, 207);
       assertThat(watcher.remaining(group, List.of(topic))).isZero();
+
+      // A long aborted transaction at the end (offsets 208-307, marker 308): nothing to process.
+      try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+        producer.initTransactions();
+        producer.beginTransaction();
+        for (int i = 0; i < 100; i++) {
+          producer.send(new ProducerRecord<>(topic, "k", "aborted bulk " + i));
+        }
+        producer.flush();
+        producer.abortTransaction();
+      }
+      assertThat(watcher.remaining(group, List.of(topic))).as("an aborted block is not work").isZero();
+      commit(admin, group, tp, 206); // one committed record, then the aborted block
+      assertThat(watcher.remaining(group, List.of(topic))).isEqualTo(1);
     }
   }
 

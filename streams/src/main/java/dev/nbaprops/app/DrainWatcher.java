@@ -60,9 +60,9 @@ public final class DrainWatcher implements AutoCloseable {
 
   /**
    * Records the group has still to process, over all partitions of the topics (0 when drained). A partition whose
-   * committed offset is at its read_committed end has nothing left; one far behind counts its gap; for the rest
-   * (a short gap: often only a transaction's commit marker) the records in the gap are read, all such partitions
-   * in one consumer, to count the data records among them.
+   * committed offset is at its read_committed end has nothing left; a short gap (often only a transaction's commit
+   * marker) is read to count the data records in it; a long one counts whole when its last records hold data, and
+   * is read whole when they do not (an aborted transaction at the end). All reads: all partitions in one consumer.
    */
   public long remaining(String group, Collection<String> topics) {
     try {
@@ -73,6 +73,7 @@ public final class DrainWatcher implements AutoCloseable {
           admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
       long remaining = 0;
       Map<TopicPartition, Long> gaps = new HashMap<>();
+      Map<TopicPartition, Long> longGaps = new HashMap<>();
       for (TopicPartition tp : parts) {
         OffsetAndMetadata c = committed.get(tp);
         long at = Math.max(c == null ? 0 : c.offset(), starts.get(tp));
@@ -81,12 +82,28 @@ public final class DrainWatcher implements AutoCloseable {
           continue;
         }
         if (end - at > TAIL) {
-          remaining += end - at;
+          longGaps.put(tp, at);
+          gaps.put(tp, end - TAIL); // its last records first: data there is the common case
         } else {
           gaps.put(tp, at);
         }
       }
-      remaining += dataRecords(gaps, ends);
+      Map<TopicPartition, Long> found = dataRecords(gaps, ends);
+      Map<TopicPartition, Long> rest = new HashMap<>();
+      Map<TopicPartition, Long> restEnds = new HashMap<>();
+      for (TopicPartition tp : gaps.keySet()) {
+        long n = found.getOrDefault(tp, 0L);
+        Long at = longGaps.get(tp);
+        if (at == null) {
+          remaining += n;
+        } else if (n > 0) {
+          remaining += ends.get(tp) - at; // far behind: the gap counts (markers included), it is not read
+        } else {
+          rest.put(tp, at); // a long gap that ends without data (an aborted transaction): read the rest of it
+          restEnds.put(tp, ends.get(tp) - TAIL);
+        }
+      }
+      remaining += dataRecords(rest, restEnds).values().stream().mapToLong(Long::longValue).sum();
       // A transaction still open or being completed (its markers not yet written) hides records from the
       // read_committed end: not drained until the committed end has caught up with the log end.
       return remaining + inFlightTransactions(new java.util.HashSet<>(parts));
@@ -152,17 +169,17 @@ public final class DrainWatcher implements AutoCloseable {
   }
 
   /**
-   * The committed data records in [from, end) of each partition (read_committed: commit markers and aborted
+   * The committed data records in [from, end) of each partition (partitions without any are absent) (read_committed: commit markers and aborted
    * records are not data). One consumer reads every gap at once, with short polls: a poll that finds only markers
    * returns nothing but moves the position past them.
    */
-  long dataRecords(Map<TopicPartition, Long> from, Map<TopicPartition, Long> ends) {
+  Map<TopicPartition, Long> dataRecords(Map<TopicPartition, Long> from, Map<TopicPartition, Long> ends) {
+    Map<TopicPartition, Long> count = new HashMap<>();
     if (from.isEmpty()) {
-      return 0;
+      return count;
     }
     tail.assign(from.keySet());
     from.forEach(tail::seek);
-    long count = 0;
     long deadline = System.nanoTime() + 60_000_000_000L;
     Set<TopicPartition> open = new java.util.HashSet<>(from.keySet());
     while (true) {
@@ -174,8 +191,9 @@ public final class DrainWatcher implements AutoCloseable {
         throw new IllegalStateException("cannot read the tail of " + open + " (is the broker up?)");
       }
       for (ConsumerRecord<byte[], byte[]> r : tail.poll(Duration.ofMillis(20))) {
-        if (r.offset() < ends.get(new TopicPartition(r.topic(), r.partition()))) {
-          count++;
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        if (r.offset() < ends.get(tp)) {
+          count.merge(tp, 1L, Long::sum);
         }
       }
     }

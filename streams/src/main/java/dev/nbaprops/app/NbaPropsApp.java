@@ -326,6 +326,10 @@ public final class NbaPropsApp implements AutoCloseable {
             status.accept(String.format("settling: %,d derived rows written in the last second, %d partitions with a transaction open",
                 after - before, open));
           }
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("not drained after " + timeout + ": the derived topics kept moving ("
+                + (after - before) + " rows in the last second, " + open + " partitions with a transaction open)");
+          }
           continue;
         }
         if (System.nanoTime() - lastReport > 5_000_000_000L) {

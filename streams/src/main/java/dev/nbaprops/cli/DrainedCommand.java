@@ -35,8 +35,9 @@ final class DrainedCommand implements Callable<Integer> {
   Duration timeout = Duration.ofMinutes(60);
 
   @Option(names = "--settle", description = {"How long nothing may move before it counts as drained (default ${DEFAULT-VALUE}).",
-      "Keep it above 2 x precompute.settle.ms + 2 x precompute.interval.ms + commit.interval.ms of the app",
-      "(rows held until they settle are not visible in offsets)."})
+      "Keep it above max(2 x precompute.settle.ms + 2 x precompute.interval.ms, 5 x precompute.settle.ms +",
+      "precompute.interval.ms) + commit.interval.ms of the app (17 s with the backfill defaults): rows held",
+      "until they settle are not visible in offsets."})
   Duration settle = Duration.ofSeconds(20);
 
   @Override

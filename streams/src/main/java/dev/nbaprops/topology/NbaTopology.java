@@ -21,7 +21,6 @@ import dev.nbaprops.avro.state.GameTotals;
 import dev.nbaprops.avro.state.PlayerAppearance;
 import dev.nbaprops.avro.state.PlayerGameProps;
 import dev.nbaprops.avro.state.PlayerGameZones;
-import dev.nbaprops.avro.state.PlayerSeasonHistory;
 import dev.nbaprops.avro.state.SeasonStart;
 import dev.nbaprops.avro.state.ShotFact;
 import dev.nbaprops.avro.state.TeamGameContext;
@@ -223,7 +222,7 @@ public final class NbaTopology {
     store(PlayerGameStage.ZONES_STORE, PlayerGameZones.class);
     text(PlayerGameStage.ZONE_MARKS_STORE);
 
-    store(PlayerFeatureStage.HISTORY_STORE, PlayerSeasonHistory.class);
+    uncached(PlayerFeatureStage.HISTORY_STORE, AvroSerde.of(dev.nbaprops.avro.state.PlayedGame.class));
     store(PlayerFeatureStage.CACHE_STORE, PlayerDailyCache.class);
     store(PlayerFeatureStage.SHOT_ZONE_STORE, PlayerShotZoneAnalysis.class);
     store(PlayerFeatureStage.FEATURE_INPUTS_STORE, MlFeatureStore.class);

@@ -50,12 +50,21 @@ public final class TopologyHarness implements AutoCloseable {
 
   /** With the setting seasons.first.game.dates (season -> first game date overrides; the default is none). */
   public TopologyHarness(Path stateDir, Map<String, java.time.LocalDate> seasonStartOverrides) {
+    this(stateDir, seasonStartOverrides, java.time.Duration.ZERO);
+  }
+
+  /**
+   * With a settle time (precompute.settle.ms, the backfill profile's holding of rows until they are final): drive
+   * the wall clock with {@link #pipeHeld} and {@link #advance} then, since every other pipe method lets 20 s pass.
+   */
+  public TopologyHarness(Path stateDir, Map<String, java.time.LocalDate> seasonStartOverrides,
+                         java.time.Duration settle) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     driver = new TopologyTestDriver(NbaTopology.build(seasonStartOverrides,
-        NbaTopology.DEFAULT_PRECOMPUTE_INTERVAL, NbaTopology.StoreKind.IN_MEMORY, pending), p);
+        NbaTopology.DEFAULT_PRECOMPUTE_INTERVAL, settle, NbaTopology.StoreKind.IN_MEMORY, pending), p);
     shots = driver.createInputTopic(Topics.SHOT, Serdes.String().serializer(), AvroSerde.of(Shot.class).serializer());
     schedule = driver.createInputTopic(Topics.SCHEDULE, Serdes.String().serializer(),
         AvroSerde.of(ScheduleGame.class).serializer());
@@ -132,6 +141,25 @@ public final class TopologyHarness implements AutoCloseable {
     }
   }
 
+  /** Pipes records of a replay timeline in order, letting no wall-clock time pass (no punctuation runs). */
+  public TopologyHarness pipeHeld(java.util.List<? extends dev.nbaprops.replay.Timeline.Item> items) {
+    for (var item : items) {
+      if (item instanceof dev.nbaprops.replay.Timeline.Data d) {
+        pipeAny(d.key(), d.value(), Instant.ofEpochMilli(d.eventTime()));
+      }
+    }
+    return this;
+  }
+
+  /** Lets {@code time} pass on the wall clock in 1 s steps (punctuations run), then collects every table. */
+  public TopologyHarness advance(java.time.Duration time) {
+    for (long ms = 0; ms < time.toMillis(); ms += 1000) {
+      driver.advanceWallClockTime(java.time.Duration.ofMillis(Math.min(1000, time.toMillis() - ms)));
+    }
+    collect();
+    return this;
+  }
+
   /** Pipes any raw records (box scores, shots, schedule, game lines, prop lines) in the given order. */
   public TopologyHarness pipeRaw(Collection<? extends Parsed.Ok<?>> rows) {
     for (Parsed.Ok<?> r : rows) {
@@ -175,6 +203,10 @@ public final class TopologyHarness implements AutoCloseable {
         break;
       }
     }
+    collect();
+  }
+
+  private void collect() {
     tableOut.forEach((table, out) -> {
       for (var kv : out.readKeyValuesToList()) {
         if (kv.value == null) {

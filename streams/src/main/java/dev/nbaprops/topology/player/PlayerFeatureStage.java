@@ -7,7 +7,6 @@ import dev.nbaprops.avro.precompute.PlayerDailyCache;
 import dev.nbaprops.avro.precompute.PlayerShotZoneAnalysis;
 import dev.nbaprops.avro.state.PlayedGame;
 import dev.nbaprops.avro.state.PlayerGameProps;
-import dev.nbaprops.avro.state.PlayerSeasonHistory;
 import dev.nbaprops.avro.state.SeasonStart;
 import dev.nbaprops.avro.state.TeamGameContext;
 import dev.nbaprops.features.FeatureVector;
@@ -21,6 +20,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -45,7 +45,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@link #TEAM_CONTEXT_STORE}, and joins locally instead of through a foreign-key join). A team context's
  * retraction arrives as a null value (the only input that retracts).
  *
- * <p>State: {@link #HISTORY_STORE} holds each player's season games (key player|season), {@link #CACHE_STORE},
+ * <p>State: {@link #HISTORY_STORE} holds each player's season games, one entry a game (key
+ * player|season|date|game: a new game is one small write, a season's games one range read; the lists of recently
+ * used player-seasons are kept decoded on the heap, {@value #RECENT_HISTORIES} a task), {@link #CACHE_STORE},
  * {@link #SHOT_ZONE_STORE}, {@link #FEATURE_INPUTS_STORE} (the player side), {@link #FEATURE_STORE} and
  * {@link #COMPOSITES_STORE} the rows (key player|date), {@link #OPPONENT_INDEX_STORE} which player rows face a
  * team on a date (key team|date|player), so a team context change recomputes exactly those rows. A game arriving
@@ -68,7 +70,9 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
   public static final String WORK = "team-contexts";
   /** Dead letters of failed deferred work ({@link dev.nbaprops.topology.Deferred}), to nba.dlq. */
   public static final String FAILED = dev.nbaprops.topology.Deferred.failedOutput(WORK);
-  public static final String HISTORY_STORE = "player-season-history";
+  public static final String HISTORY_STORE = "player-season-games";
+  /** How many player-seasons' game lists a task keeps decoded (least recently used dropped; the store has all). */
+  static final int RECENT_HISTORIES = 512;
   public static final String CACHE_STORE = "player-daily-cache";
   public static final String SHOT_ZONE_STORE = "player-shot-zone-analysis";
   /** The player side of each ml_feature_store row (team fields still empty). */
@@ -105,7 +109,14 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
   private final String propsStore;
   private KeyValueStore<String, String> seasonStarts;
   private ProcessorContext<String, SpecificRecord> context;
-  private KeyValueStore<String, PlayerSeasonHistory> history;
+  private KeyValueStore<String, PlayedGame> history;
+  /** Decoded game lists of recently used player-seasons (key player|season), in {@link #ORDER}; the store is the truth. */
+  private final Map<String, List<PlayedGame>> recent = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, List<PlayedGame>> eldest) {
+      return size() > RECENT_HISTORIES;
+    }
+  };
   private TableStore<PlayerDailyCache> cache;
   private TableStore<PlayerShotZoneAnalysis> zones;
   private KeyValueStore<String, MlFeatureStore> featureInputs;
@@ -143,6 +154,7 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.history = context.getStateStore(HISTORY_STORE);
+    this.recent.clear(); // a task (re)initialised: its store may have been restored to another state
     this.cache = TableStore.open(context, StoreCatalog.PLAYER_DAILY_CACHE);
     this.zones = TableStore.open(context, StoreCatalog.PLAYER_SHOT_ZONE_ANALYSIS);
     this.featureInputs = context.getStateStore(FEATURE_INPUTS_STORE);
@@ -222,43 +234,75 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
    */
   private void restart(String season, LocalDate before, LocalDate after, Record<String, SpecificRecord> cause) {
     LocalDate bound = (before.isAfter(after) ? before : after).plusDays(PlayerFeatures.BOOTSTRAP_DAYS);
-    List<PlayerSeasonHistory> ofSeason = new ArrayList<>();
-    try (KeyValueIterator<String, PlayerSeasonHistory> it = history.all()) {
+    java.util.Set<Long> players = new java.util.TreeSet<>();
+    String ofSeason = StoreKeys.SEP + season + StoreKeys.SEP;
+    try (KeyValueIterator<String, PlayedGame> it = history.all()) {
       it.forEachRemaining(kv -> {
-        if (season.equals(kv.value.getSeason())) {
-          ofSeason.add(kv.value);
+        int at = kv.key.indexOf(StoreKeys.SEP);
+        if (kv.key.startsWith(ofSeason, at)) {
+          players.add(Long.parseLong(kv.key.substring(0, at)));
         }
       });
     }
-    for (PlayerSeasonHistory h : ofSeason) {
-      List<PlayedGame> games = h.getGames();
+    for (long playerId : players) {
+      List<PlayedGame> games = games(playerId, season);
       for (int i = 0; i < games.size() && games.get(i).getGameDate().isBefore(bound); i++) {
-        computeRow(h.getPlayerId(), season, h.getPlayerName(), games, i, after, cause);
+        computeRow(playerId, season, nameOf(games), games, i, after, cause);
       }
     }
+  }
+
+  /**
+   * The player's games of the season in {@link #ORDER} (empty: none yet), from the heap when recently used, else
+   * read from the store. The list is the kept one: change it only together with the store ({@link #gameChanged}).
+   */
+  private List<PlayedGame> games(long playerId, String season) {
+    String key = StoreKeys.playerSeason(playerId, season);
+    List<PlayedGame> games = recent.get(key);
+    if (games == null) {
+      List<PlayedGame> read = new ArrayList<>();
+      try (KeyValueIterator<String, PlayedGame> it = history.prefixScan(key + StoreKeys.SEP, KEYS)) {
+        it.forEachRemaining(kv -> read.add(kv.value));
+      }
+      read.sort(ORDER);
+      recent.put(key, read);
+      games = read;
+    }
+    return games;
+  }
+
+  private static String gameKey(long playerId, String season, PlayedGame g) {
+    return StoreKeys.playerSeason(playerId, season) + StoreKeys.SEP + g.getGameDate() + StoreKeys.SEP + g.getGameId();
+  }
+
+  /** The player's name as his latest game of the season gives it (a row uses its own game's name when it has one). */
+  private static String nameOf(List<PlayedGame> games) {
+    for (int i = games.size() - 1; i >= 0; i--) {
+      if (games.get(i).getPlayerName() != null) {
+        return games.get(i).getPlayerName();
+      }
+    }
+    return null;
   }
 
   /** A game's prop snapshots changed: only that game's own date has the line in its row. */
   private void propsChanged(PlayerGameProps p, Record<String, SpecificRecord> record) {
     String season = Seasons.seasonOfGameId(p.getGameId());
-    PlayerSeasonHistory h = history.get(StoreKeys.playerSeason(p.getPlayerId(), season));
+    List<PlayedGame> games = games(p.getPlayerId(), season);
     LocalDate seasonStart = seasonStart(season);
-    if (h == null || seasonStart == null) {
+    if (games.isEmpty() || seasonStart == null) {
       return; // no box score yet: the row is computed with the lines when it comes
     }
-    List<PlayedGame> games = h.getGames();
     for (int i = 0; i < games.size(); i++) {
       if (games.get(i).getGameId().equals(p.getGameId())) {
-        computeRow(p.getPlayerId(), season, h.getPlayerName(), games, i, seasonStart, record);
+        computeRow(p.getPlayerId(), season, nameOf(games), games, i, seasonStart, record);
       }
     }
   }
 
   private void gameChanged(PlayerGameSummary g, Record<String, SpecificRecord> record) {
     LocalDate seasonStart = seasonStartWith(g.getSeason(), g.getGameDate(), record);
-    String historyKey = StoreKeys.playerSeason(g.getPlayerId(), g.getSeason());
-    PlayerSeasonHistory h = history.get(historyKey);
-    List<PlayedGame> games = h == null ? new ArrayList<>() : new ArrayList<>(h.getGames());
+    List<PlayedGame> games = games(g.getPlayerId(), g.getSeason());
 
     PlayedGame played = PlayedGame.newBuilder().setGameId(g.getGameId()).setGameDate(g.getGameDate())
         .setTeamAbbr(g.getTeamAbbr()).setMin(g.getMin()).setPts(g.getPts()).setReb(g.getReb()).setAst(g.getAst())
@@ -269,24 +313,31 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
         .setThreeFga(g.getThreeFga()).setThreeFgm(g.getThreeFgm())
         .build();
     LocalDate firstAffected = g.getGameDate();
+    int oldAt = -1;
     for (int i = 0; i < games.size(); i++) {
       if (games.get(i).getGameId().equals(g.getGameId())) {
-        PlayedGame old = games.remove(i);
-        if (!old.getGameDate().equals(g.getGameDate())) {
-          // The game moved: its old date's row goes (a player has at most one game a day).
-          String oldKey = StoreKeys.playerDate(g.getPlayerId(), old.getGameDate());
-          retract(oldKey, record);
-          if (old.getGameDate().isBefore(firstAffected)) {
-            firstAffected = old.getGameDate();
-          }
-        }
+        oldAt = i;
         break;
       }
     }
-    games.add(played);
-    games.sort(ORDER);
-    history.put(historyKey, PlayerSeasonHistory.newBuilder().setPlayerId(g.getPlayerId()).setSeason(g.getSeason())
-        .setPlayerName(g.getPlayerName()).setGames(games).build());
+    // The store first, then the kept list: a failure in between leaves the list as the store has it.
+    PlayedGame old = oldAt < 0 ? null : games.get(oldAt);
+    if (old != null && !old.getGameDate().equals(g.getGameDate())) {
+      history.delete(gameKey(g.getPlayerId(), g.getSeason(), old));
+    }
+    history.put(gameKey(g.getPlayerId(), g.getSeason(), played), played);
+    if (old != null) {
+      games.remove(oldAt);
+      if (!old.getGameDate().equals(g.getGameDate())) {
+        // The game moved: its old date's row goes (a player has at most one game a day).
+        retract(StoreKeys.playerDate(g.getPlayerId(), old.getGameDate()), record);
+        if (old.getGameDate().isBefore(firstAffected)) {
+          firstAffected = old.getGameDate();
+        }
+      }
+    }
+    int pos = java.util.Collections.binarySearch(games, played, ORDER);
+    games.add(pos < 0 ? -pos - 1 : pos, played);
 
     for (int i = 0; i < games.size(); i++) {
       PlayedGame at = games.get(i);

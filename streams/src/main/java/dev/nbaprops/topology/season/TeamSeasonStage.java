@@ -259,6 +259,7 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
     if (!f.equals(old)) {
       facts.put(k(season.name, f.getGameId(), f.getTeamAbbr()), f);
       season.putFacts(old, f);
+      season.factsChangedMs.put(f.getGameId(), context.currentSystemTimeMs());
       markStale(season.name, f.getGameDate().plusDays(1));
     }
   }
@@ -299,20 +300,22 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
    * way during a backfill (results reach this stage a hop later than the appearances that move the horizon), and
    * rows sent early are sent again with every late result (bench/RESULTS.md, the churn report). So rows are sent up
    * to the first date of a scheduled game (on or before the horizon) whose result is not in yet ({@link #resultIn}:
-   * both teams' results complete, or none expected any more), and never past the horizon. Once the season's inputs have been quiet for the settle time (the end of a backfill,
-   * or any pause), and always with a zero settle (the live profile), every date is sent.
+   * both teams' results complete, or none expected any more), and never past the horizon. Once the season's inputs
+   * have been quiet for {@link #quietMs} (the end of a backfill, or any pause), and always with a zero settle (the
+   * live profile), every date is sent.
    */
   private LocalDate releasedUntil(Season season) {
     Long last = lastInputMs.get(season.name);
-    if (settleMs == 0 || last == null || context.currentSystemTimeMs() - last >= settleMs) {
+    if (settleMs == 0 || last == null || context.currentSystemTimeMs() - last >= quietMs()) {
       return null;
     }
     LocalDate horizon = season.horizon();
     if (horizon == null) {
       return LocalDate.MIN;
     }
+    long now = context.currentSystemTimeMs();
     for (ScheduleGame g : season.gamesByDate.headMap(horizon.plusDays(1).toString(), false).values()) {
-      if (!resultIn(season, g)) {
+      if (!resultIn(season, g, now)) {
         return g.getGameDate(); // D's rows need the games before D only
       }
     }
@@ -320,18 +323,40 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
   }
 
   /**
-   * Whether a scheduled game's result is in: both teams' results complete ({@link #complete}), or none is expected
-   * any more: both teams have a complete result dated after it (a game postponed or moved, or a source missing a
-   * line of it).
+   * How long a season's inputs must have been quiet before every date is sent: the stages before this one hold
+   * their own work until it has settled (a summary, a game's team rows: up to the settle time and a punctuation),
+   * so a pause that short is not the end of the inputs.
    */
-  private static boolean resultIn(Season season, ScheduleGame g) {
-    if (complete(season.facts.get(k2(g.getGameId(), g.getHomeTeamAbbr())))
-        && complete(season.facts.get(k2(g.getGameId(), g.getAwayTeamAbbr())))) {
+  private long quietMs() {
+    return 2 * settleMs + interval.toMillis();
+  }
+
+  /**
+   * Whether a scheduled game's result is in, as far as a backfill's held dates wait for it: both teams' results
+   * complete ({@link #complete}); or no more of it is expected: both teams have a complete result dated after it
+   * (a game postponed or moved), or it has been waited for {@value #GAME_WAIT_SETTLES} x the settle time (wall
+   * clock) since it was first found missing or its rows last changed (a line or minutes missing at the source, a
+   * game never played at a season's end; during a backfill a game's lines can lag the other partitions by tens of
+   * seconds, so the wait is long).
+   */
+  private boolean resultIn(Season season, ScheduleGame g, long now) {
+    String gameId = g.getGameId();
+    if (complete(season.facts.get(k2(gameId, g.getHomeTeamAbbr())))
+        && complete(season.facts.get(k2(gameId, g.getAwayTeamAbbr())))) {
+      season.waitingSinceMs.remove(gameId);
       return true;
     }
-    return season.completeAfter(g.getHomeTeamAbbr(), g.getGameDate())
-        && season.completeAfter(g.getAwayTeamAbbr(), g.getGameDate());
+    if (season.completeAfter(g.getHomeTeamAbbr(), g.getGameDate())
+        && season.completeAfter(g.getAwayTeamAbbr(), g.getGameDate())) {
+      return true;
+    }
+    long since = season.waitingSinceMs.computeIfAbsent(gameId, k -> now);
+    Long changed = season.factsChangedMs.get(gameId);
+    return now - Math.max(since, changed == null ? since : changed) >= GAME_WAIT_SETTLES * settleMs;
   }
+
+  /** How many settle times a held date waits at most for one missing game ({@link #resultIn}). */
+  static final int GAME_WAIT_SETTLES = 20;
 
   /**
    * Whether a team's result of a game is all in: its offense and defense rows are here and its players' minutes add
@@ -340,7 +365,7 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
    * sent on those is sent again (bench/RESULTS.md, the churn report). Teams play 48 game minutes (player minutes /
    * 5) and more with overtime; box scores round each player's minutes, so a full game measures 46.7-49.3 (47.4 the
    * least in the bundled seasons). A result that never reaches {@value #FULL_GAME_MINUTES} (a source missing a
-   * line) is waited for only until both teams have a later complete result, or the inputs are quiet.
+   * line) is waited for a bounded time only ({@link #resultIn}).
    */
   static boolean complete(TeamGameFacts f) {
     return f != null && f.getPts() != null && f.getOppPts() != null && f.getPossessions() != null
@@ -553,6 +578,11 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
       factsByTeam.computeIfAbsent(f.getTeamAbbr(), t -> new TreeMap<>()).put(k2(f.getGameDate(), f.getGameId()), f);
       factsByDate.computeIfAbsent(f.getGameDate(), d -> new TreeMap<>()).put(k2(f.getGameId(), f.getTeamAbbr()), f);
     }
+
+    /** When each game's team rows last changed (wall clock ms; memory only: a restored season has none). */
+    final Map<String, Long> factsChangedMs = new HashMap<>();
+    /** When each game still missing was first found so by {@link #resultIn} (wall clock ms; memory only). */
+    final Map<String, Long> waitingSinceMs = new HashMap<>();
 
     /** Whether {@code team} has a complete result ({@link #complete}) dated after {@code date}. */
     boolean completeAfter(String team, LocalDate date) {
