@@ -88,7 +88,7 @@ public final class DrainWatcher implements AutoCloseable {
           gaps.put(tp, at);
         }
       }
-      Map<TopicPartition, Long> found = dataRecords(gaps, ends);
+      Map<TopicPartition, Long> found = dataRecords(gaps, ends, false);
       Map<TopicPartition, Long> rest = new HashMap<>();
       Map<TopicPartition, Long> restEnds = new HashMap<>();
       for (TopicPartition tp : gaps.keySet()) {
@@ -103,7 +103,10 @@ public final class DrainWatcher implements AutoCloseable {
           restEnds.put(tp, ends.get(tp) - TAIL);
         }
       }
-      remaining += dataRecords(rest, restEnds).values().stream().mapToLong(Long::longValue).sum();
+      // Read only up to a data record: a far-behind group's whole backlog could be millions of records.
+      for (TopicPartition tp : dataRecords(rest, restEnds, true).keySet()) {
+        remaining += ends.get(tp) - rest.get(tp);
+      }
       // A transaction still open or being completed (its markers not yet written) hides records from the
       // read_committed end: not drained until the committed end has caught up with the log end.
       return remaining + inFlightTransactions(new java.util.HashSet<>(parts));
@@ -169,16 +172,19 @@ public final class DrainWatcher implements AutoCloseable {
   }
 
   /**
-   * The committed data records in [from, end) of each partition (partitions without any are absent) (read_committed: commit markers and aborted
+   * The committed data records in [from, end) of each partition (partitions without any are absent; with
+   * {@code firstOnly}, 1 for a partition with any, reading it no further) (read_committed: commit markers and aborted
    * records are not data). One consumer reads every gap at once, with short polls: a poll that finds only markers
    * returns nothing but moves the position past them.
    */
-  Map<TopicPartition, Long> dataRecords(Map<TopicPartition, Long> from, Map<TopicPartition, Long> ends) {
+  Map<TopicPartition, Long> dataRecords(Map<TopicPartition, Long> from, Map<TopicPartition, Long> ends,
+                                        boolean firstOnly) {
     Map<TopicPartition, Long> count = new HashMap<>();
     if (from.isEmpty()) {
       return count;
     }
     tail.assign(from.keySet());
+    tail.resume(tail.paused()); // an earlier call may have paused some (an assignment that did not change keeps it)
     from.forEach(tail::seek);
     long deadline = System.nanoTime() + 60_000_000_000L;
     Set<TopicPartition> open = new java.util.HashSet<>(from.keySet());
@@ -192,8 +198,12 @@ public final class DrainWatcher implements AutoCloseable {
       }
       for (ConsumerRecord<byte[], byte[]> r : tail.poll(Duration.ofMillis(20))) {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-        if (r.offset() < ends.get(tp)) {
+        if (r.offset() < ends.get(tp) && open.contains(tp)) {
           count.merge(tp, 1L, Long::sum);
+          if (firstOnly) {
+            open.remove(tp); // one is enough: the caller counts the gap
+            tail.pause(List.of(tp));
+          }
         }
       }
     }

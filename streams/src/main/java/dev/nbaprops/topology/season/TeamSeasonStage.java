@@ -314,12 +314,14 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
       return LocalDate.MIN;
     }
     long now = context.currentSystemTimeMs();
+    LocalDate until = horizon;
     for (ScheduleGame g : season.gamesByDate.headMap(horizon.plusDays(1).toString(), false).values()) {
-      if (!resultIn(season, g, now)) {
-        return g.getGameDate(); // D's rows need the games before D only
+      // Every missing game is asked (its wait starts now), not only the first: several wait side by side.
+      if (!resultIn(season, g, now) && g.getGameDate().isBefore(until)) {
+        until = g.getGameDate(); // D's rows need the games before D only
       }
     }
-    return horizon;
+    return until;
   }
 
   /**
