@@ -26,14 +26,18 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
   private final Path dir;
-  private final int port;
-  private final int controllerPort;
+  private final boolean autoPorts;
+  private int port;
+  private int controllerPort;
   private final String heap;
   private final Map<String, Object> overrides;
   private Process process;
+  /** Runs between the port check and the broker's launch; a test uses it to take a port in that window. */
+  Runnable afterPortCheck = () -> { };
 
   public EmbeddedKafka(Path stateDir, int port, int controllerPort, String heap, Map<String, Object> overrides) {
     this.dir = stateDir.resolve("kafka");
+    this.autoPorts = port == 0 && controllerPort == 0;
     this.port = port == 0 ? freePort() : port;
     this.controllerPort = controllerPort == 0 ? freePort() : controllerPort;
     this.heap = heap;
@@ -52,23 +56,53 @@ public final class EmbeddedKafka implements AutoCloseable {
   public EmbeddedKafka start(Duration timeout) {
     try {
       Files.createDirectories(dir);
-      assertPortFree(port, "embedded.kafka.port");
-      assertPortFree(controllerPort, "embedded.kafka.controller.port");
-      Path props = writeServerProperties();
-      Path logDir = dir.resolve("data");
-      List<String> args = new ArrayList<>(List.of(BrokerMain.class.getName(), props.toString()));
-      if (!Files.exists(logDir.resolve("meta.properties"))) {
-        args.addAll(List.of("--format-with-cluster-id", org.apache.kafka.common.Uuid.randomUuid().toString()));
+      Path brokerLog = dir.resolve("broker.log");
+      for (int attempt = 1; ; attempt++) {
+        if (autoPorts && !(isFree(port) && isFree(controllerPort))) {
+          port = freePort();
+          controllerPort = freePort();
+        }
+        assertPortFree(port, "embedded.kafka.port");
+        assertPortFree(controllerPort, "embedded.kafka.controller.port");
+        afterPortCheck.run();
+        Path props = writeServerProperties();
+        Path logDir = dir.resolve("data");
+        List<String> args = new ArrayList<>(List.of(BrokerMain.class.getName(), props.toString()));
+        if (!Files.exists(logDir.resolve("meta.properties"))) {
+          args.addAll(List.of("--format-with-cluster-id", org.apache.kafka.common.Uuid.randomUuid().toString()));
+        }
+        long logFrom = Files.exists(brokerLog) ? Files.size(brokerLog) : 0;
+        LOG.info("starting embedded Kafka broker on {} (log: {})", bootstrapServers(), brokerLog);
+        process = runJava(args, brokerLog, false);
+        try {
+          awaitReady(timeout);
+          return this;
+        } catch (IllegalStateException e) {
+          // A port chosen here was free when checked but taken before the broker bound it (another process, or an
+          // outgoing connection given it as its local port): with ports of our own choosing, choose again.
+          if (!autoPorts || attempt >= 3 || process.isAlive() || !lostPortRace(brokerLog, logFrom)) {
+            throw e;
+          }
+          LOG.warn("embedded broker could not bind localhost:{} or :{} (taken since it was chosen); choosing other"
+              + " ports", port, controllerPort);
+          port = freePort();
+          controllerPort = freePort();
+        }
       }
-      LOG.info("starting embedded Kafka broker on {} (log: {})", bootstrapServers(), dir.resolve("broker.log"));
-      process = runJava(args, dir.resolve("broker.log"), false);
-      awaitReady(timeout);
-      return this;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded broker: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting the embedded broker", e);
+    }
+  }
+
+  /** Whether the broker's output since {@code from} says it failed to bind a listener's port. */
+  private static boolean lostPortRace(Path log, long from) throws IOException {
+    try (var ch = Files.newByteChannel(log)) {
+      ch.position(from);
+      byte[] tail = java.nio.channels.Channels.newInputStream(ch).readAllBytes();
+      return new String(tail, java.nio.charset.StandardCharsets.UTF_8).contains("Address already in use");
     }
   }
 
@@ -175,11 +209,53 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  /**
+   * A port free now, chosen below the kernel's ephemeral range where it can be read (Linux): ports handed out by
+   * {@code bind(0)} come from that range, the same one every outgoing connection takes its local port from, so in a
+   * busy JVM one of them can take the port before the broker binds it. Falls back to {@code bind(0)}.
+   */
   public static int freePort() {
+    int below = ephemeralLow();
+    if (below - PORT_FLOOR > 1000) {
+      for (int i = 0; i < 100; i++) {
+        int candidate = PORT_FLOOR + java.util.concurrent.ThreadLocalRandom.current().nextInt(below - PORT_FLOOR);
+        if (isFree(candidate)) {
+          return candidate;
+        }
+      }
+    }
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static final int PORT_FLOOR = 10_000;
+
+  private static int ephemeralLow() {
+    try {
+      String[] range = procFile("/proc/sys/net/ipv4/ip_local_port_range").trim().split("\\s+");
+      return Integer.parseInt(range[0]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Reads a /proc file whole: {@code Files.readString} trusts its reported size and returns only a byte of it. */
+  static String procFile(String path) throws IOException {
+    try (var in = new java.io.FileInputStream(path)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+    }
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(false);
+      s.bind(new java.net.InetSocketAddress(port));
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 

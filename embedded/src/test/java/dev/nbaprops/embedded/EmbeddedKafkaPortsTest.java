@@ -1,0 +1,80 @@
+package dev.nbaprops.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ports the embedded broker chose itself can be taken between the check and the broker's bind (seen in CI: the
+ * broker exited with "Address already in use"); it then chooses again. Ports the user set are never changed.
+ */
+class EmbeddedKafkaPortsTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void choosesOtherPortsWhenItsOwnAreTakenBeforeTheBrokerBindsThem() throws Exception {
+    EmbeddedKafka kafka = new EmbeddedKafka(tmp, 0, 0, "256m", Map.of());
+    int first = port(kafka);
+    ServerSocket[] thief = new ServerSocket[1];
+    kafka.afterPortCheck = () -> {
+      if (thief[0] == null) {
+        thief[0] = bind(port(kafka));
+      }
+    };
+    try (kafka) {
+      kafka.start(Duration.ofSeconds(90));
+      assertThat(port(kafka)).isNotEqualTo(first);
+      assertThat(kafka.pid()).isPositive();
+    } finally {
+      thief[0].close();
+    }
+  }
+
+  @Test
+  void aPortTheUserSetIsNotChangedAndTheErrorSaysWhichSetting() throws Exception {
+    try (ServerSocket taken = bind(0)) {
+      EmbeddedKafka kafka = new EmbeddedKafka(tmp, taken.getLocalPort(), 0, "256m", Map.of());
+      assertThatThrownBy(() -> kafka.start(Duration.ofSeconds(30)))
+          .hasMessageContaining("port " + taken.getLocalPort() + " is in use")
+          .hasMessageContaining("embedded.kafka.port");
+    }
+  }
+
+  @Test
+  void freePortsAreBelowTheEphemeralRangeWhereItIsKnown() {
+    int port = EmbeddedKafka.freePort();
+    assertThat(port).isPositive();
+    try {
+      String[] range = EmbeddedKafka.procFile("/proc/sys/net/ipv4/ip_local_port_range").trim()
+          .split("\\s+");
+      assertThat(port).isLessThan(Integer.parseInt(range[0]));
+    } catch (IOException notLinux) {
+      // elsewhere any free port will do
+    }
+  }
+
+  private static int port(EmbeddedKafka kafka) {
+    String bootstrap = kafka.bootstrapServers();
+    return Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+  }
+
+  private static ServerSocket bind(int port) {
+    try {
+      ServerSocket s = new ServerSocket();
+      s.bind(new InetSocketAddress("localhost", port));
+      return s;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
