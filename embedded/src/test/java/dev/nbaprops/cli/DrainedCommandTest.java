@@ -32,6 +32,7 @@ import picocli.CommandLine;
  * {@code drained} on a real broker: not drained while the app's group or the sink's group has records left, drained
  * once both have committed up to the ends (the offsets are committed by hand here, as the app and Connect would).
  */
+@org.junit.jupiter.api.parallel.Isolated("replaces System.out to read what the command prints")
 class DrainedCommandTest {
   @TempDir
   static Path tmp;

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and limit of docs/query-api.md ("Limits and refusals"). Data routes answer 503 here (no Kafka Streams attached),
  * which is enough to tell a refusal from a route that ran.
  */
+@org.junit.jupiter.api.parallel.Isolated("asserts answers within a second: not beside another class's broker and app")
 class QueryHttpLimitsTest {
   static final String TOKEN = "limits-token";
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

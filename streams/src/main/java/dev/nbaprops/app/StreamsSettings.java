@@ -31,6 +31,15 @@ public final class StreamsSettings {
     // that long.
     p.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
         30_000);
+    // Kafka Streams 4.3 sleeps retry.backoff.ms after each internal topic it creates (KAFKA-21033): with ~50
+    // changelog and repartition topics and the 100 ms default, a first start waited about 5 s before its first
+    // rebalance. The topics are made ready by the partition assignor, which reads the main consumer's value: the
+    // consumers take 10 ms (their retries still back off exponentially, to retry.backoff.max.ms = 1 s); the
+    // producers and the admin client keep the client default.
+    p.put(StreamsConfig.RETRY_BACKOFF_MS_CONFIG, 10L);
+    for (String prefix : java.util.List.of(StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX)) {
+      p.put(prefix + org.apache.kafka.clients.CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG, 100L);
+    }
     p.put(BoundedRocksDb.MEMORY_MB_CONFIG, Integer.toString(cfg.getInt(AppConfig.ROCKSDB_MEMORY_MB)));
     // Bad records never crash-loop the app: they are logged and sent to the Streams dead-letter topic.
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);

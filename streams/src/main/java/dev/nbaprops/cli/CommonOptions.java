@@ -28,9 +28,16 @@ final class CommonOptions {
   @Option(names = "--set", description = "Override any setting: --set key=value (repeatable).")
   Map<String, String> sets = new LinkedHashMap<>();
 
-  AppConfig load() {
-    // Logging starts with the first Kafka config class: point it at the state directory before that.
+  /**
+   * Points the log file at {@code <state dir>/logs}. Logging reads it once, when the first logger is made: Main calls
+   * this before any command runs (a command may log before it loads its settings).
+   */
+  void pointLogsAtStateDir() {
     System.setProperty("nba.log.dir", Path.of(stateDirBeforeConfig()).resolve("logs").toAbsolutePath().toString());
+  }
+
+  AppConfig load() {
+    pointLogsAtStateDir();
     Map<String, String> o = new HashMap<>(sets);
     if (stateDir != null) {
       o.put(AppConfig.STATE_DIR, stateDir.toString());

@@ -14,7 +14,17 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+    System.exit(new CommandLine(new Main()).setExecutionStrategy(parsed -> {
+      // Before the command runs (its first log line starts logging): the log file goes to its state directory.
+      CommandLine.ParseResult last = parsed;
+      while (last.hasSubcommand()) {
+        last = last.subcommand();
+      }
+      last.commandSpec().mixins().values().stream().map(CommandLine.Model.CommandSpec::userObject)
+          .filter(CommonOptions.class::isInstance).map(CommonOptions.class::cast)
+          .forEach(CommonOptions::pointLogsAtStateDir);
+      return new CommandLine.RunLast().execute(parsed);
+    }).setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
       org.slf4j.LoggerFactory.getLogger(Main.class).debug("command failed", e);
       return 1;

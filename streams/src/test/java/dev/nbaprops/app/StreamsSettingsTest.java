@@ -1,0 +1,37 @@
+package dev.nbaprops.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nbaprops.config.AppConfig;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+/** The client settings Kafka Streams ends up with, read back through StreamsConfig as Streams itself reads them. */
+class StreamsSettingsTest {
+  static StreamsConfig streams(Map<String, String> settings) {
+    Properties p = StreamsSettings.of(AppConfig.defaults().with(settings), "localhost:9092", "localhost:7070");
+    return new StreamsConfig(p);
+  }
+
+  @Test
+  void internalTopicsAreMadeReadyWithAShortBackoffWhileProducersAndAdminKeepTheClientDefault() {
+    StreamsConfig c = streams(Map.of());
+    // KAFKA-21033: the partition assignor (in the main consumer) sleeps this long after each topic it creates.
+    assertThat(c.getLong(StreamsConfig.RETRY_BACKOFF_MS_CONFIG)).isEqualTo(10L);
+    assertThat(c.getMainConsumerConfigs("g", "c", 0).get(ConsumerConfig.RETRY_BACKOFF_MS_CONFIG)).isEqualTo(10L);
+    assertThat(c.getProducerConfigs("p").get(ProducerConfig.RETRY_BACKOFF_MS_CONFIG)).isEqualTo(100L);
+    assertThat(c.getAdminConfigs("a").get(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG)).isEqualTo(100L);
+  }
+
+  @Test
+  void aStreamsSettingGivenExplicitlyWins() {
+    StreamsConfig c = streams(Map.of("streams.retry.backoff.ms", "250", "streams.producer.retry.backoff.ms", "300"));
+    assertThat(c.getLong(StreamsConfig.RETRY_BACKOFF_MS_CONFIG)).isEqualTo(250L);
+    assertThat(c.getProducerConfigs("p").get(ProducerConfig.RETRY_BACKOFF_MS_CONFIG)).isEqualTo("300");
+  }
+}
