@@ -109,7 +109,9 @@ public final class DrainWatcher implements AutoCloseable {
       }
       // A transaction still open or being completed (its markers not yet written) hides records from the
       // read_committed end: not drained until the committed end has caught up with the log end.
-      return remaining + inFlightTransactions(new java.util.HashSet<>(parts));
+      // The read_committed ends read above serve: a transaction that committed since then only reads as still open,
+      // and the next check sees it closed.
+      return remaining + inFlightTransactions(parts, ends);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -149,8 +151,13 @@ public final class DrainWatcher implements AutoCloseable {
   /** Partitions whose read_committed end (last stable offset) is behind their log end. */
   long inFlightTransactions(java.util.Set<TopicPartition> parts) throws InterruptedException, ExecutionException {
     List<TopicPartition> list = List.copyOf(parts);
-    Map<TopicPartition, Long> stable = offsets(list, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
-    Map<TopicPartition, Long> logEnd = offsets(list, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED);
+    return inFlightTransactions(list, offsets(list, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED));
+  }
+
+  /** As above, with the read_committed ends already read (they must be read before the log ends). */
+  private long inFlightTransactions(List<TopicPartition> parts, Map<TopicPartition, Long> stable)
+      throws InterruptedException, ExecutionException {
+    Map<TopicPartition, Long> logEnd = offsets(parts, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED);
     return parts.stream().filter(tp -> stable.get(tp) < logEnd.get(tp)).count();
   }
 
