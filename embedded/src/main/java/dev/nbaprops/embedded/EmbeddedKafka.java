@@ -201,9 +201,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private static void assertPortFree(int port, String setting) {
-    try (ServerSocket s = new ServerSocket(port)) {
-      s.setReuseAddress(true);
-    } catch (IOException e) {
+    if (!isFree(port)) {
       throw new IllegalStateException("port " + port + " is in use (is another instance running on this state dir,"
           + " or another Kafka?); set " + setting + " to another port or 0");
     }
@@ -233,7 +231,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static final int PORT_FLOOR = 10_000;
 
-  private static int ephemeralLow() {
+  static int ephemeralLow() {
     try {
       String[] range = procFile("/proc/sys/net/ipv4/ip_local_port_range").trim().split("\\s+");
       return Integer.parseInt(range[0]);
