@@ -247,9 +247,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static boolean isFree(int port) {
+  /**
+   * Whether the broker could bind the port now. Binds as the broker does, with SO_REUSEADDR (Kafka's socket
+   * server sets it): connections of a run that just ended linger in TIME_WAIT on its ports for up to a minute,
+   * and without it they made the port look taken, so the same command run twice in a row failed.
+   */
+  static boolean isFree(int port) {
     try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(false);
+      s.setReuseAddress(true);
       s.bind(new java.net.InetSocketAddress(port));
       return true;
     } catch (IOException e) {

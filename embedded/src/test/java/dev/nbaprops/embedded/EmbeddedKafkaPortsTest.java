@@ -51,6 +51,25 @@ class EmbeddedKafkaPortsTest {
   }
 
   @Test
+  void aPortWhoseLastConnectionsLingerInTimeWaitIsFree() throws Exception {
+    int port;
+    try (ServerSocket listener = bind(0)) {
+      port = listener.getLocalPort();
+      try (java.net.Socket client = new java.net.Socket("localhost", port);
+          java.net.Socket accepted = listener.accept()) {
+        accepted.close(); // the side that closes first keeps the connection in TIME_WAIT, on the listener's port
+        assertThat(client.getInputStream().read()).isEqualTo(-1);
+      }
+    }
+    assertThat(timeWait(port)).as("a connection of the port lingers in TIME_WAIT (ss)").isTrue();
+    assertThat(EmbeddedKafka.isFree(port)).isTrue();
+    try (ServerSocket broker = new ServerSocket()) { // how the broker binds it
+      broker.setReuseAddress(true);
+      broker.bind(new InetSocketAddress(port));
+    }
+  }
+
+  @Test
   void freePortsAreBelowTheEphemeralRangeWhereItIsKnown() {
     int port = EmbeddedKafka.freePort();
     assertThat(port).isPositive();
@@ -59,6 +78,22 @@ class EmbeddedKafkaPortsTest {
       assertThat(low).as("the ephemeral range is read whole").isGreaterThan(1024);
       assertThat(port).isLessThan(low);
     } // elsewhere any free port will do
+  }
+
+  /** Whether /proc/net/tcp6 or tcp lists a TIME_WAIT (state 06) connection with this local port. */
+  private static boolean timeWait(int port) throws IOException {
+    String hex = String.format(":%04X ", port);
+    for (String f : new String[] {"/proc/net/tcp6", "/proc/net/tcp"}) {
+      if (java.nio.file.Files.exists(Path.of(f))) {
+        for (String line : EmbeddedKafka.procFile(f).split("\n")) {
+          String[] cols = line.trim().split("\\s+");
+          if (cols.length > 3 && (cols[1] + " ").endsWith(hex) && cols[3].equals("06")) {
+            return true;
+          }
+        }
+      }
+    }
+    return !java.nio.file.Files.exists(Path.of("/proc/net/tcp")); // elsewhere: not checked
   }
 
   private static int port(EmbeddedKafka kafka) {

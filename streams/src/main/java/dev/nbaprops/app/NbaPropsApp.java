@@ -274,7 +274,11 @@ public final class NbaPropsApp implements AutoCloseable {
 
   /**
    * Waits until the topology has processed every raw record and committed its output, and (on the embedded
-   * default) the sink has written every derived row to the warehouse. Reports what is left as it goes.
+   * default) the sink has written every derived row to the warehouse. Reports what is left as it goes. Call it once
+   * the inputs are complete (a replay has finished producing): each time it sees nothing left to process, the
+   * deferred stages stop holding the work they hold while inputs may still be on their way (the backfill profile's
+   * settle time), so the end of a replay does not wait out settle times. Its rows are the same; the last dates'
+   * rows may be sent once more.
    */
   public void awaitDrained(Duration timeout, Consumer<String> status) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -291,6 +295,7 @@ public final class NbaPropsApp implements AutoCloseable {
           connect.assertHealthy();
         }
         long streamsLeft;
+        long checkedAt = System.currentTimeMillis();
         try {
           streamsLeft = watcher.remaining(streamsGroup, watcher.consumedTopics(streamsGroup, streamsInputs));
         } catch (IllegalStateException e) {
@@ -301,6 +306,12 @@ public final class NbaPropsApp implements AutoCloseable {
           // Kafka Streams is still creating its internal topics (metadata not yet everywhere): not drained.
           Thread.sleep(500);
           continue;
+        }
+        if (streamsLeft == 0) {
+          // Every input and repartition record is processed and committed, and the caller produces no more: the
+          // deferred stages stop holding work for inputs still on their way (there are none) and send it on their
+          // next punctuation instead of after the settle time (PendingWork.inputsDrainedAt).
+          pendingWork.inputsDrainedAt(checkedAt);
         }
         long sinkLeft = streamsLeft > 0 || connect == null ? -1 : watcher.remaining(connect.sinkGroup(), derived);
         long settle = Math.max(3_000, 3 * cfg.getLong(AppConfig.COMMIT_INTERVAL_MS));

@@ -88,7 +88,8 @@ public final class AppConfig extends AbstractConfig {
           "Directory holding all local state: broker log, Streams stores, Connect offsets, the DuckDB warehouse.")
       .define(APPLICATION_ID, Type.STRING, "nba-props-streams", Importance.HIGH,
           "Kafka Streams application id (instances with the same id share the work).")
-      .define(PARTITIONS, Type.INT, 4, Range.atLeast(1), Importance.MEDIUM, "Partitions of every topic this app creates.")
+      .define(PARTITIONS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
+          "Partitions of every topic this app creates (every instance, replay and live command must agree).")
       .define(REPLICATION, Type.SHORT, (short) 1, Range.atLeast(1), Importance.MEDIUM, "Replication factor of created topics.")
       .define(STREAM_THREADS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM, "Kafka Streams threads per instance.")
       .define(GUARANTEE, Type.STRING, "exactly_once_v2", ValidString.in("exactly_once_v2", "at_least_once"),

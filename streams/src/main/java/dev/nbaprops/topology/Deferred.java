@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * changes with every late result before that date during a backfill) can ask that a mark be worked only once it
  * has not been renewed for {@code settle}, or once it has waited {@code 5 x settle} since it was first made,
  * whichever comes first. The work then runs once on the settled value instead of once per punctuation. The times
- * are kept in memory only: marks restored after a restart are owed at once.
+ * are kept in memory only: marks restored after a restart are owed at once. Once the inputs are complete and the
+ * topology has been seen with nothing left to process ({@link PendingWork#inputsDrainedAt}), a mark made before
+ * then is not held any longer: nothing it waits for is still on its way.
  *
  * <p>Isolation: the work of one mark that throws (a defect, or input no parser rejected) is not retried and does
  * not stop the others: its mark is cleared, the error logged, and a {@link DeadLetter} with the stage, key and
@@ -145,11 +147,12 @@ public final class Deferred {
   private void runSettled(long now) {
     List<KeyValue<String, String>> todo = new ArrayList<>();
     boolean held = false;
+    long drainedAt = pending.drainedAtMs();
     try (KeyValueIterator<String, String> it = marks.all()) {
       while (it.hasNext()) {
         KeyValue<String, String> kv = it.next();
         long[] at = markedAt.get(kv.key);
-        if (at != null && now != Long.MAX_VALUE && now - at[0] < 5 * settleMs
+        if (at != null && now != Long.MAX_VALUE && now - at[0] < 5 * settleMs && at[1] > drainedAt
             && (now - at[1] < settleMs || waiting.test(kv.key))) {
           held = true; // still being renewed, or what it needs is still on its way: worked once it settles
         } else {

@@ -12,6 +12,7 @@ import java.util.Map;
 public final class PendingWork {
   private final Map<String, Boolean> dirty = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong lastFlushMs = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong drainedAtMs = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
 
   /** A task's deferred work is owed (e.g. "1_0/season", "0_1/player-games": see Deferred). */
   public void dirty(String id) {
@@ -29,6 +30,22 @@ public final class PendingWork {
    */
   public long lastFlushMs() {
     return lastFlushMs.get();
+  }
+
+  /**
+   * The inputs are complete (the caller has finished producing them) and the topology was seen at {@code atMs}
+   * (wall clock) with nothing left to process or commit: the holds of the settling stages ({@link Deferred}, the
+   * season stage's dates) end for work marked up to then, since no input they wait for is still on its way. Their
+   * work then runs on the next punctuation instead of after its settle time; what it sends is worked the same way
+   * once the topology is seen idle again. Called by the drain check ({@code NbaPropsApp.awaitDrained}).
+   */
+  public void inputsDrainedAt(long atMs) {
+    drainedAtMs.accumulateAndGet(atMs, Math::max);
+  }
+
+  /** When the topology was last seen drained with its inputs complete ({@link #inputsDrainedAt}); else MIN_VALUE. */
+  public long drainedAtMs() {
+    return drainedAtMs.get();
   }
 
   /** Deferred works (over this instance's tasks) still to do. */

@@ -64,7 +64,8 @@ public final class TopologyHarness implements AutoCloseable {
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     driver = new TopologyTestDriver(NbaTopology.build(seasonStartOverrides,
-        NbaTopology.DEFAULT_PRECOMPUTE_INTERVAL, settle, NbaTopology.StoreKind.IN_MEMORY, pending), p);
+        NbaTopology.DEFAULT_PRECOMPUTE_INTERVAL, settle, NbaTopology.StoreKind.IN_MEMORY, pending), p,
+        Instant.ofEpochMilli(wallMs));
     shots = driver.createInputTopic(Topics.SHOT, Serdes.String().serializer(), AvroSerde.of(Shot.class).serializer());
     schedule = driver.createInputTopic(Topics.SCHEDULE, Serdes.String().serializer(),
         AvroSerde.of(ScheduleGame.class).serializer());
@@ -154,7 +155,9 @@ public final class TopologyHarness implements AutoCloseable {
   /** Lets {@code time} pass on the wall clock in 1 s steps (punctuations run), then collects every table. */
   public TopologyHarness advance(java.time.Duration time) {
     for (long ms = 0; ms < time.toMillis(); ms += 1000) {
-      driver.advanceWallClockTime(java.time.Duration.ofMillis(Math.min(1000, time.toMillis() - ms)));
+      long step = Math.min(1000, time.toMillis() - ms);
+      driver.advanceWallClockTime(java.time.Duration.ofMillis(step));
+      wallMs += step;
     }
     collect();
     return this;
@@ -193,12 +196,24 @@ public final class TopologyHarness implements AutoCloseable {
   }
 
   private final dev.nbaprops.topology.PendingWork pending = new dev.nbaprops.topology.PendingWork();
+  /** The driver's wall clock (ms), moved by {@link #advance} and the drain of the other pipe methods. */
+  private long wallMs = System.currentTimeMillis();
+
+  /**
+   * The inputs are complete and the topology is seen with nothing left to process, now: what
+   * {@code NbaPropsApp.awaitDrained} tells the stages at the end of a replay ({@code PendingWork.inputsDrainedAt}).
+   */
+  public TopologyHarness inputsDrained() {
+    pending.inputsDrainedAt(wallMs);
+    return this;
+  }
 
   private void drain() {
     // The season and shot stages run on wall-clock punctuations, and one can feed the other (the shot stage's
     // zone counts go to the season stage): run them until no stage owes work, then collect every table.
     for (int i = 0; i < 10; i++) {
       driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+      wallMs += 2000;
       if (pending.pending() == 0) {
         break;
       }

@@ -144,6 +144,38 @@ class DeferredTest {
     assertThat(pending.pending()).isZero();
   }
 
+  /**
+   * The end of a replay: once the topology was seen drained with the inputs complete, marks made before then are
+   * worked on the next punctuation, settled or not, waiting or not; a mark made after it is held as before.
+   */
+  @Test
+  void marksMadeBeforeTheInputsWereSeenDrainedAreNotHeld() {
+    long t0 = context.currentSystemTimeMs();
+    Deferred d = Deferred.schedule(context, marks, Duration.ofSeconds(1), Duration.ofSeconds(3), key -> true,
+        pending, "player-games", (key, value) -> ran.add(key + "@" + value));
+    org.apache.kafka.streams.processor.Punctuator punctuate = context.scheduledPunctuators().get(0).getPunctuator();
+    d.mark("early", "1", Deferred::later);
+    context.setCurrentSystemTimeMs(t0 + 500);
+    punctuate.punctuate(context.currentSystemTimeMs());
+    assertThat(ran).as("held: not settled, and what it waits for is not here").isEmpty();
+
+    pending.inputsDrainedAt(t0 + 600);
+    context.setCurrentSystemTimeMs(t0 + 700);
+    d.mark("late", "1", Deferred::later); // an input after the drained check (what the released work sends on)
+    context.setCurrentSystemTimeMs(t0 + 1000);
+    punctuate.punctuate(context.currentSystemTimeMs());
+    assertThat(ran).containsExactly("early@1");
+    assertThat(pending.pending()).as("'late' is still owed").isPositive();
+
+    pending.inputsDrainedAt(t0 + 400); // an older observation does not move the time back
+    assertThat(pending.drainedAtMs()).isEqualTo(t0 + 600);
+    pending.inputsDrainedAt(t0 + 1100);
+    context.setCurrentSystemTimeMs(t0 + 2000);
+    punctuate.punctuate(context.currentSystemTimeMs());
+    assertThat(ran).containsExactly("early@1", "late@1");
+    assertThat(pending.pending()).isZero();
+  }
+
   @Test
   void withoutASettleTimeEveryMarkIsWorkedOnTheNextPunctuation() {
     Deferred d = Deferred.schedule(context, marks, Duration.ofSeconds(1), Duration.ZERO, key -> true, pending,

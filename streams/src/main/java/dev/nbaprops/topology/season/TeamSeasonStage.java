@@ -301,12 +301,14 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
    * rows sent early are sent again with every late result (bench/RESULTS.md, the churn report). So rows are sent up
    * to the first date of a scheduled game (on or before the horizon) whose result is not in yet ({@link #resultIn}:
    * both teams' results complete, or none expected any more), and never past the horizon. Once the season's inputs
-   * have been quiet for {@link #quietMs} (the end of a backfill, or any pause), and always with a zero settle (the
-   * live profile), every date is sent.
+   * have been quiet for {@link #quietMs} (the end of a backfill, or any pause), or the topology has been seen
+   * drained since their last one with the inputs complete (the end of a replay: {@link PendingWork#inputsDrainedAt}),
+   * and always with a zero settle (the live profile), every date is sent.
    */
   private LocalDate releasedUntil(Season season) {
     Long last = lastInputMs.get(season.name);
-    if (settleMs == 0 || last == null || context.currentSystemTimeMs() - last >= quietMs()) {
+    if (settleMs == 0 || last == null || context.currentSystemTimeMs() - last >= quietMs()
+        || last <= pending.drainedAtMs()) {
       return null;
     }
     LocalDate horizon = season.horizon();

@@ -81,6 +81,18 @@ class SeasonHoldTest {
     }
   }
 
+  /** The end of a replay: once the topology is seen drained with the inputs complete, nothing waits for quiet. */
+  @Test
+  void everyDateIsSentOnceTheInputsAreSeenDrained() throws Exception {
+    List<Timeline.Data> records = firstNights(new java.util.ArrayList<>());
+    try (TopologyHarness h = new TopologyHarness(Files.createTempDirectory("season-hold"), Map.of(), SETTLE)) {
+      h.pipeHeld(records).advance(Duration.ofSeconds(15));
+      assertThat(datedAfterOpening(h)).isZero();
+      h.inputsDrained().advance(Duration.ofSeconds(2));
+      assertThat(datedAfterOpening(h)).as("sent on the next punctuation, not after 2 x settle of quiet").isPositive();
+    }
+  }
+
   @Test
   void withoutASettleTimeNothingWaits() throws Exception {
     List<Timeline.Data> records = firstNights(new java.util.ArrayList<>());
