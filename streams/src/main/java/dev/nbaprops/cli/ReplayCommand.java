@@ -111,10 +111,12 @@ final class ReplayCommand implements Callable<Integer> {
     try (NbaPropsApp app = NbaPropsApp.start(cfg)) {
       Thread hook = Shutdown.hook(stop, app);
       Runtime.getRuntime().addShutdownHook(hook);
-      app.awaitRunning(cfg.appStartTimeout());
+      // The topics exist once start() returns: the replay produces while Kafka Streams forms its group and opens
+      // its stores (several seconds on a first start), and the topology starts from the first offset of each topic.
       ReplaySummary summary = new Replayer(app.bootstrapServers(), cfg.passThrough("producer."))
           .replay(options, parsers, ProgressBar::forConsole, System.out::println);
       System.out.println(summary.oneLine());
+      app.awaitRunning(cfg.appStartTimeout());
       if (exitWhenDone) {
         long t0 = System.nanoTime();
         app.awaitDrained(timeout, s -> System.out.println("waiting: " + s));
