@@ -7,6 +7,7 @@
 #   bench/replay.sh --json FILE                      also write the figures as one JSON object
 #   bench/replay.sh --churn true                     also: versions per derived row and the fields that changed
 #   BENCH_JAVA_OPTS="-Xmx768m -XX:StartFlightRecording=filename=x.jfr,settings=profile" bench/replay.sh   JVM options
+#     (default: the launcher's, -Xmx768m -XX:TieredStopAtLevel=1; the broker JVM: --settings embedded.kafka.jvm.options=...)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -16,4 +17,4 @@ fi
 ARGS=("$@")
 [[ " ${ARGS[*]-} " == *" --data "* ]] || ARGS+=(--data "$ROOT/../shared/data/nba")
 JAVA="java"; [[ -n "${JAVA_HOME:-}" ]] && JAVA="$JAVA_HOME/bin/java"
-exec "$JAVA" ${BENCH_JAVA_OPTS:--Xmx768m} -cp "bench/target/bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" dev.nbaprops.bench.ReplayBenchmark "${ARGS[@]}"
+exec "$JAVA" ${BENCH_JAVA_OPTS:--Xmx768m -XX:TieredStopAtLevel=1} -cp "bench/target/bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" dev.nbaprops.bench.ReplayBenchmark "${ARGS[@]}"

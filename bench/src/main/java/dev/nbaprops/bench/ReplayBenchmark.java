@@ -143,6 +143,8 @@ public final class ReplayBenchmark {
           json.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
           json.put("cores", Runtime.getRuntime().availableProcessors());
           json.put("java", System.getProperty("java.version"));
+          json.put("jvm_options", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean()
+              .getInputArguments()));
           json.put("seasons", seasons.isEmpty() ? "all" : String.join(",", seasons));
           json.put("settings", settings);
           Files.writeString(Path.of(opts.get("--json")), toJson(json) + "\n");

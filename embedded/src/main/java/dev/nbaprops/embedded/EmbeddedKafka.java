@@ -30,12 +30,22 @@ public final class EmbeddedKafka implements AutoCloseable {
   private int port;
   private int controllerPort;
   private final String heap;
+  private final List<String> jvmOptions;
   private final Map<String, Object> overrides;
   private Process process;
   /** Runs between the port check and the broker's launch; a test uses it to take a port in that window. */
   Runnable afterPortCheck = () -> { };
 
+  /** The broker JVM's options besides its heap when none are given: C1 only (see {@code embedded.kafka.jvm.options}). */
+  public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+
   public EmbeddedKafka(Path stateDir, int port, int controllerPort, String heap, Map<String, Object> overrides) {
+    this(stateDir, port, controllerPort, heap, DEFAULT_JVM_OPTIONS, overrides);
+  }
+
+  public EmbeddedKafka(Path stateDir, int port, int controllerPort, String heap, List<String> jvmOptions,
+                       Map<String, Object> overrides) {
+    this.jvmOptions = List.copyOf(jvmOptions);
     this.dir = stateDir.resolve("kafka");
     this.autoPorts = port == 0 && controllerPort == 0;
     this.port = port == 0 ? freePort() : port;
@@ -146,6 +156,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     cmd.add("-Xms256m");
     cmd.add("-Xmx" + heap);
     cmd.add("-XX:+UseG1GC");
+    cmd.addAll(jvmOptions);
     cmd.add("-Dlog4j2.configurationFile=log4j2-broker.xml");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));

@@ -12,8 +12,9 @@ import java.util.Map;
 public final class KafkaEmbeddedServices implements EmbeddedServices {
 
   @Override
-  public Broker broker(Path stateDir, int port, int controllerPort, String heap, Map<String, Object> overrides) {
-    EmbeddedKafka kafka = new EmbeddedKafka(stateDir, port, controllerPort, heap, overrides);
+  public Broker broker(Path stateDir, int port, int controllerPort, String heap, java.util.List<String> jvmOptions,
+                       Map<String, Object> overrides) {
+    EmbeddedKafka kafka = new EmbeddedKafka(stateDir, port, controllerPort, heap, jvmOptions, overrides);
     return new Broker() {
       @Override
       public void start(Duration timeout) {

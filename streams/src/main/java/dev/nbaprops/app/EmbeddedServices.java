@@ -14,8 +14,12 @@ import java.util.ServiceLoader;
  */
 public interface EmbeddedServices {
 
-  /** A broker under {@code <stateDir>/kafka}, not started yet (closing it stops it, started or not). */
-  Broker broker(Path stateDir, int port, int controllerPort, String heap, Map<String, Object> overrides);
+  /**
+   * A broker under {@code <stateDir>/kafka}, not started yet (closing it stops it, started or not); its JVM runs
+   * with {@code -Xmx<heap>} and {@code jvmOptions}.
+   */
+  Broker broker(Path stateDir, int port, int controllerPort, String heap, java.util.List<String> jvmOptions,
+                Map<String, Object> overrides);
 
   /** Starts a Connect worker with the warehouse sink writing {@code duckdbPath}; returns once the sink is created. */
   SinkWorker startConnect(String bootstrapServers, Path stateDir, int restPort, Path duckdbPath,

@@ -76,6 +76,7 @@ public final class NbaPropsApp implements AutoCloseable {
     if (cfg.embeddedKafka()) {
       kafka = embedded.broker(state, cfg.getInt(AppConfig.EMBEDDED_KAFKA_PORT),
           cfg.getInt(AppConfig.EMBEDDED_CONTROLLER_PORT), cfg.getString(AppConfig.EMBEDDED_KAFKA_HEAP),
+          cfg.embeddedKafkaJvmOptions(),
           cfg.passThrough("broker."));
       Duration timeout = Duration.parse(cfg.getString(AppConfig.EMBEDDED_KAFKA_START_TIMEOUT));
       brokerUp = runAsync("embedded-broker-start", () -> {

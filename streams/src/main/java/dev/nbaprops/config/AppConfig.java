@@ -27,6 +27,7 @@ public final class AppConfig extends AbstractConfig {
   public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
   public static final String EMBEDDED_CONTROLLER_PORT = "embedded.kafka.controller.port";
   public static final String EMBEDDED_KAFKA_HEAP = "embedded.kafka.heap";
+  public static final String EMBEDDED_KAFKA_JVM_OPTIONS = "embedded.kafka.jvm.options";
   public static final String EMBEDDED_KAFKA_START_TIMEOUT = "embedded.kafka.start.timeout";
   public static final String APP_START_TIMEOUT = "app.start.timeout";
   public static final String EMBEDDED_CONNECT = "embedded.connect.enabled";
@@ -75,6 +76,10 @@ public final class AppConfig extends AbstractConfig {
       .define(EMBEDDED_CONTROLLER_PORT, Type.INT, 19093, Range.between(0, 65535), Importance.LOW,
           "Controller port of the embedded broker (0 = pick a free port).")
       .define(EMBEDDED_KAFKA_HEAP, Type.STRING, "1g", Importance.LOW, "Max heap (-Xmx) of the embedded broker JVM.")
+      .define(EMBEDDED_KAFKA_JVM_OPTIONS, Type.STRING, "-XX:TieredStopAtLevel=1", Importance.LOW,
+          "More options of the embedded broker JVM, separated by spaces (empty: none). The default compiles with C1"
+          + " only: on 2 cores C2's compiler threads took a fifth of a core for the whole of a season's replay, time"
+          + " the broker's work never won back (docs/profiles.md).")
       .define(EMBEDDED_KAFKA_START_TIMEOUT, Type.STRING, "PT90S", Importance.LOW,
           "Longest wait for the embedded broker to answer at start (ISO-8601; on a saturated machine a broker start"
               + " has taken over 100 s).")
@@ -265,6 +270,12 @@ public final class AppConfig extends AbstractConfig {
 
   public java.time.Duration precomputeSettle() {
     return java.time.Duration.ofMillis(getLong(PRECOMPUTE_SETTLE_MS));
+  }
+
+  /** {@link #EMBEDDED_KAFKA_JVM_OPTIONS}, split at spaces. */
+  public java.util.List<String> embeddedKafkaJvmOptions() {
+    String s = getString(EMBEDDED_KAFKA_JVM_OPTIONS).trim();
+    return s.isEmpty() ? java.util.List.of() : java.util.List.of(s.split("\\s+"));
   }
 
   public int partitions() {
