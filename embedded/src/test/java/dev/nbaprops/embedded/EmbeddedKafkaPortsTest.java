@@ -35,6 +35,11 @@ class EmbeddedKafkaPortsTest {
       kafka.start(Duration.ofSeconds(90));
       assertThat(port(kafka)).isNotEqualTo(first);
       assertThat(kafka.pid()).isPositive();
+      Path cmdline = Path.of("/proc/" + kafka.pid() + "/cmdline");
+      if (java.nio.file.Files.exists(cmdline)) { // the broker JVM runs with the default options (C1 only)
+        assertThat(EmbeddedKafka.procFile(cmdline.toString()).split("\0"))
+            .containsAll(EmbeddedKafka.DEFAULT_JVM_OPTIONS);
+      }
     } finally {
       thief[0].close();
     }

@@ -22,6 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AppConfigTest {
   @Test
+  void theEmbeddedBrokersJvmOptionsAreSplitAtSpaces() {
+    assertThat(AppConfig.defaults().embeddedKafkaJvmOptions()).containsExactly("-XX:TieredStopAtLevel=1");
+    assertThat(AppConfig.defaults().with(Map.of(AppConfig.EMBEDDED_KAFKA_JVM_OPTIONS, "  "))
+        .embeddedKafkaJvmOptions()).isEmpty();
+    assertThat(AppConfig.defaults().with(Map.of(AppConfig.EMBEDDED_KAFKA_JVM_OPTIONS, " -Xss1m  -XX:+UseSerialGC"))
+        .embeddedKafkaJvmOptions()).containsExactly("-Xss1m", "-XX:+UseSerialGC");
+  }
+
+  @Test
   void defaultsRunLocally() {
     AppConfig c = AppConfig.defaults();
     assertThat(c.embeddedKafka()).isTrue();
