@@ -150,13 +150,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     return file;
   }
 
+  /** The broker JVM's flags: its heap, G1 unless {@code options} name another collector (the JVM refuses two), them. */
+  static List<String> jvmFlags(String heap, List<String> options) {
+    List<String> flags = new ArrayList<>(List.of("-Xms256m", "-Xmx" + heap));
+    if (options.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w*GC"))) {
+      flags.add("-XX:+UseG1GC");
+    }
+    flags.addAll(options);
+    return flags;
+  }
+
   private Process runJava(List<String> mainAndArgs, Path log, boolean closeStdin) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xms256m");
-    cmd.add("-Xmx" + heap);
-    cmd.add("-XX:+UseG1GC");
-    cmd.addAll(jvmOptions);
+    cmd.addAll(jvmFlags(heap, jvmOptions));
     cmd.add("-Dlog4j2.configurationFile=log4j2-broker.xml");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));

@@ -75,6 +75,15 @@ class EmbeddedKafkaPortsTest {
   }
 
   @Test
+  void theBrokerJvmRunsG1UnlessItsOptionsNameAnotherCollector() {
+    assertThat(EmbeddedKafka.jvmFlags("1g", EmbeddedKafka.DEFAULT_JVM_OPTIONS))
+        .containsExactly("-Xms256m", "-Xmx1g", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1");
+    assertThat(EmbeddedKafka.jvmFlags("512m", java.util.List.of("-XX:+UseSerialGC")))
+        .containsExactly("-Xms256m", "-Xmx512m", "-XX:+UseSerialGC");
+    assertThat(EmbeddedKafka.jvmFlags("512m", java.util.List.of())).containsExactly("-Xms256m", "-Xmx512m", "-XX:+UseG1GC");
+  }
+
+  @Test
   void freePortsAreBelowTheEphemeralRangeWhereItIsKnown() {
     int port = EmbeddedKafka.freePort();
     assertThat(port).isPositive();

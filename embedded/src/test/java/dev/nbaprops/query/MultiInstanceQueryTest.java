@@ -76,6 +76,9 @@ class MultiInstanceQueryTest {
     m.put(AppConfig.PARTITIONS, "4");
     m.put(AppConfig.STREAM_THREADS, "1");
     m.put(AppConfig.COMMIT_INTERVAL_MS, "200");
+    // No settle holds: A's drain check ends A's holds, but B (another JVM) would hold its rows by wall clock with
+    // no offsets moving, and A could call the topology drained before B has sent them.
+    m.put(AppConfig.PRECOMPUTE_SETTLE_MS, "0");
     m.put(AppConfig.QUERY_AUTH_TOKEN, TOKEN);
     m.put("streams.num.standby.replicas", "1");
     return AppConfig.defaults().with(m);
@@ -105,7 +108,7 @@ class MultiInstanceQueryTest {
         "--state-dir", tmp.resolve("b").toString(), "--port", Integer.toString(bPort)));
     for (String kv : List.of(AppConfig.APPLICATION_ID + "=" + APP_ID, AppConfig.PARTITIONS + "=4",
         AppConfig.STREAM_THREADS + "=1", AppConfig.COMMIT_INTERVAL_MS + "=200", AppConfig.QUERY_AUTH_TOKEN + "=" + TOKEN,
-        "streams.num.standby.replicas=1")) {
+        AppConfig.PRECOMPUTE_SETTLE_MS + "=0", "streams.num.standby.replicas=1")) {
       cmd.add("--set");
       cmd.add(kv);
     }

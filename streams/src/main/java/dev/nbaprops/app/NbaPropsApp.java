@@ -316,10 +316,10 @@ public final class NbaPropsApp implements AutoCloseable {
         }
         long sinkLeft = streamsLeft > 0 || connect == null ? -1 : watcher.remaining(connect.sinkGroup(), derived);
         // A deferred work's rows are handed to the producer when it is done; they are on the broker, in a
-        // transaction that the remaining() check below counts as open, within the producer's linger time. One
-        // second covers that (it was 3 x the commit interval, at least 3 s, before remaining() counted open
-        // transactions).
-        long settle = 1_000;
+        // transaction that the remaining() check counts as open, within the producer's linger time, and committed
+        // by the task's next commit. A second or a commit interval, whichever is longer, covers that (it was 3 x the
+        // commit interval, at least 3 s, before remaining() counted open transactions).
+        long settle = Math.max(1_000, cfg.getLong(AppConfig.COMMIT_INTERVAL_MS));
         // RUNNING: every task is restored and initialised (a task between two owners owes its marks to nobody).
         if (streamsLeft == 0 && sinkLeft <= 0 && pendingWork.pending() == 0
             && streams.state() == KafkaStreams.State.RUNNING

@@ -111,8 +111,13 @@ final class ReplayCommand implements Callable<Integer> {
     try (NbaPropsApp app = NbaPropsApp.start(cfg)) {
       Thread hook = Shutdown.hook(stop, app);
       Runtime.getRuntime().addShutdownHook(hook);
-      // The topics exist once start() returns: the replay produces while Kafka Streams forms its group and opens
-      // its stores (several seconds on a first start), and the topology starts from the first offset of each topic.
+      // The topics exist once start() returns: a full-speed replay produces while Kafka Streams forms its group and
+      // opens its stores (several seconds on a first start); the topology starts from the first offset of each
+      // topic. A paced replay (--speed N, possibly hours) waits for RUNNING first, so a topology that cannot start
+      // is reported at once.
+      if (pace != null) {
+        app.awaitRunning(cfg.appStartTimeout());
+      }
       ReplaySummary summary = new Replayer(app.bootstrapServers(), cfg.passThrough("producer."))
           .replay(options, parsers, ProgressBar::forConsole, System.out::println);
       System.out.println(summary.oneLine());

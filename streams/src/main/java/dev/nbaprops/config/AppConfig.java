@@ -77,7 +77,8 @@ public final class AppConfig extends AbstractConfig {
           "Controller port of the embedded broker (0 = pick a free port).")
       .define(EMBEDDED_KAFKA_HEAP, Type.STRING, "1g", Importance.LOW, "Max heap (-Xmx) of the embedded broker JVM.")
       .define(EMBEDDED_KAFKA_JVM_OPTIONS, Type.STRING, "-XX:TieredStopAtLevel=1", Importance.LOW,
-          "More options of the embedded broker JVM, separated by spaces (empty: none). The default compiles with C1"
+          "More options of the embedded broker JVM, separated by spaces (empty: none; an option naming a collector,"
+          + " e.g. -XX:+UseSerialGC, replaces the default G1). The default compiles with C1"
           + " only: on 2 cores C2's compiler threads took a fifth of a core for the whole of a season's replay, time"
           + " the broker's work never won back (docs/profiles.md).")
       .define(EMBEDDED_KAFKA_START_TIMEOUT, Type.STRING, "PT90S", Importance.LOW,

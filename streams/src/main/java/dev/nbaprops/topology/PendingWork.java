@@ -35,9 +35,10 @@ public final class PendingWork {
   /**
    * The inputs are complete (the caller has finished producing them) and the topology was seen at {@code atMs}
    * (wall clock) with nothing left to process or commit: the holds of the settling stages ({@link Deferred}, the
-   * season stage's dates) end for work marked up to then, since no input they wait for is still on its way. Their
-   * work then runs on the next punctuation instead of after its settle time; what it sends is worked the same way
-   * once the topology is seen idle again. Called by the drain check ({@code NbaPropsApp.awaitDrained}).
+   * season stage's dates) end for work marked up to then: no input is on its way any more, only what other
+   * stages still hold. Their work then runs on the next punctuation instead of after its settle time; what it sends
+   * is worked the same way once the topology is seen idle again, and a row another stage's held work changes is
+   * sent again (the last dates' rows: an extra version, the same final rows). Called by the drain check ({@code NbaPropsApp.awaitDrained}).
    */
   public void inputsDrainedAt(long atMs) {
     drainedAtMs.accumulateAndGet(atMs, Math::max);
