@@ -37,7 +37,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   Runnable afterPortCheck = () -> { };
 
   /** The broker JVM's options besides its heap when none are given: C1 only (see {@code embedded.kafka.jvm.options}). */
-  public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+  public static final List<String> DEFAULT_JVM_OPTIONS =
+      dev.nbaprops.config.AppConfig.defaults().embeddedKafkaJvmOptions();
 
   public EmbeddedKafka(Path stateDir, int port, int controllerPort, String heap, Map<String, Object> overrides) {
     this(stateDir, port, controllerPort, heap, DEFAULT_JVM_OPTIONS, overrides);

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * whichever comes first. The work then runs once on the settled value instead of once per punctuation. The times
  * are kept in memory only: marks restored after a restart are owed at once. Once the inputs are complete and the
  * topology has been seen with nothing left to process ({@link PendingWork#inputsDrainedAt}), a mark made before
- * then is not held any longer: nothing it waits for is still on its way.
+ * then is not held any longer: no input is on its way, only what other stages still hold (a row that changes is
+ * worked again).
  *
  * <p>Isolation: the work of one mark that throws (a defect, or input no parser rejected) is not retried and does
  * not stop the others: its mark is cleared, the error logged, and a {@link DeadLetter} with the stage, key and
