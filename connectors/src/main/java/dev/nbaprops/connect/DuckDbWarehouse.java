@@ -71,6 +71,14 @@ public final class DuckDbWarehouse implements Warehouse {
    * @throws ConnectException when the file cannot be opened
    */
   public DuckDbWarehouse(String path) {
+    this(path, 1, "1GB");
+  }
+
+  /**
+   * As above, with DuckDB's {@code threads} and {@code checkpoint_threshold} settings (the connector's
+   * {@code duckdb.threads} and {@code duckdb.checkpoint.threshold}).
+   */
+  public DuckDbWarehouse(String path, int threads, String checkpointThreshold) {
     this.path = path;
     Path parent = Path.of(path).toAbsolutePath().getParent();
     try {
@@ -83,6 +91,15 @@ public final class DuckDbWarehouse implements Warehouse {
     try {
       // The driver directly, not DriverManager: under Connect's plugin isolation DriverManager may not see it.
       DuckDBConnection c = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:" + path, new Properties());
+      try (Statement s = c.createStatement()) {
+        // Global settings of the open database: they hold for every connection to the file in this JVM.
+        s.execute("SET threads = " + threads);
+        s.execute("SET checkpoint_threshold = '" + checkpointThreshold.replace("'", "''") + "'");
+      } catch (SQLException e) {
+        c.close();
+        throw new ConnectException("DuckDB " + path + " refused the settings duckdb.threads=" + threads
+            + ", duckdb.checkpoint.threshold=" + checkpointThreshold + ": " + e.getMessage(), e);
+      }
       c.setAutoCommit(false);
       this.connection = c;
     } catch (SQLException e) {

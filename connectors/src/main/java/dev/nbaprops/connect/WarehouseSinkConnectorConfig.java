@@ -19,6 +19,8 @@ import org.apache.kafka.connect.errors.ConnectException;
 public final class WarehouseSinkConnectorConfig extends AbstractConfig {
   public static final String WAREHOUSE_TYPE = "warehouse.type";
   public static final String DUCKDB_PATH = "duckdb.path";
+  public static final String DUCKDB_THREADS = "duckdb.threads";
+  public static final String DUCKDB_CHECKPOINT_THRESHOLD = "duckdb.checkpoint.threshold";
   public static final String BIGQUERY_PROJECT = "bigquery.project";
   public static final String BIGQUERY_LOCATION = "bigquery.location";
   public static final String BIGQUERY_CREDENTIALS_PATH = "bigquery.credentials.path";
@@ -51,6 +53,16 @@ public final class WarehouseSinkConnectorConfig extends AbstractConfig {
       .define(DUCKDB_PATH, Type.STRING, null, Importance.HIGH, "Path of the DuckDB database file (created with"
           + " its parent directories if missing). Required when " + WAREHOUSE_TYPE + "=duckdb. DuckDB allows"
           + " one read-write process per file: nothing else may hold it while the connector runs.")
+      .define(DUCKDB_THREADS, Type.INT, 1, ConfigDef.Range.atLeast(1), Importance.LOW, "DuckDB's worker threads"
+          + " (its `threads` setting). 1: a batch's upserts are small statements that gain nothing from parallel"
+          + " execution, and on a 2-core machine the extra thread's scheduling cost the topology CPU (one season:"
+          + " the sink's CPU per row 90-108 us with DuckDB's default of one thread per core, 59 us with 1 and the"
+          + " threshold below; bench/RESULTS.md).")
+      .define(DUCKDB_CHECKPOINT_THRESHOLD, Type.STRING, "1GB", new ConfigDef.NonEmptyString(), Importance.LOW,
+          "DuckDB's `checkpoint_threshold`: the write-ahead log size at which DuckDB writes its changes into the"
+          + " database file. A checkpoint rewrites and recompresses every row group the upserts touched, so at"
+          + " DuckDB's default (16MB) a season's backfill checkpoints over and over; a checkpoint still runs when"
+          + " the connector stops, and DuckDB replays the log when a crash left one.")
       .define(BIGQUERY_PROJECT, Type.STRING, null, Importance.HIGH, "Google Cloud project that holds the"
           + " datasets and runs (and is billed for) the load and query jobs. Required when " + WAREHOUSE_TYPE
           + "=bigquery.")
@@ -126,7 +138,8 @@ public final class WarehouseSinkConnectorConfig extends AbstractConfig {
    */
   public Warehouse createWarehouse() {
     return switch (warehouseType()) {
-      case DUCKDB -> new DuckDbWarehouse(duckDbPath());
+      case DUCKDB -> new DuckDbWarehouse(duckDbPath(), getInt(DUCKDB_THREADS),
+          getString(DUCKDB_CHECKPOINT_THRESHOLD).strip());
       case BIGQUERY -> {
         try {
           Class.forName("com.google.cloud.bigquery.BigQuery", false, getClass().getClassLoader());

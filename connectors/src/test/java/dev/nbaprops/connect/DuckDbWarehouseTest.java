@@ -263,6 +263,25 @@ class DuckDbWarehouseTest {
     }
   }
 
+  /** duckdb.threads and duckdb.checkpoint.threshold reach DuckDB; a threshold it cannot read fails with its name. */
+  @Test
+  void theConnectorsDuckDbSettingsAreApplied() throws SQLException {
+    try (DuckDbWarehouse w = new DuckDbWarehouse(file(), 1, "256MB")) {
+      w.upsert(TableDef.fromSchema(V1), List.of(row(V1, "a", D1, 1, null)));
+      assertThat(query("SELECT current_setting('threads')")).containsExactly(List.of(1L));
+      assertThat(query("SELECT current_setting('checkpoint_threshold')").get(0).get(0).toString()).isEqualTo("244.1 MiB");
+    }
+    try (DuckDbWarehouse w = new DuckDbWarehouse(file(), 2, "16MB")) {
+      assertThat(query("SELECT current_setting('threads')")).containsExactly(List.of(2L));
+    }
+    assertThatThrownBy(() -> new DuckDbWarehouse(file(), 1, "lots")).isInstanceOf(ConnectException.class)
+        .hasMessageContaining("duckdb.checkpoint.threshold=lots");
+    Map<String, String> props = Map.of("duckdb.path", file(), "duckdb.threads", "0");
+    assertThatThrownBy(() -> new WarehouseSinkConnectorConfig(props))
+        .isInstanceOf(org.apache.kafka.common.config.ConfigException.class).hasMessageContaining("duckdb.threads");
+    assertThat(new WarehouseSinkConnectorConfig(Map.of("duckdb.path", file())).getInt("duckdb.threads")).isEqualTo(1);
+  }
+
   @Test
   void aFileLockedByAnotherProcessIsRetriable() throws Exception {
     Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

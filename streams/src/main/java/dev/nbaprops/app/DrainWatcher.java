@@ -29,6 +29,7 @@ public final class DrainWatcher implements AutoCloseable {
   private static final int TAIL = 64;
   private final Admin admin;
   private final KafkaConsumer<byte[], byte[]> tail;
+  private Map<String, Long> lastByTopic = Map.of();
 
   public DrainWatcher(Admin admin, String bootstrapServers) {
     this.admin = admin;
@@ -71,7 +72,7 @@ public final class DrainWatcher implements AutoCloseable {
       Map<TopicPartition, Long> starts = offsets(parts, OffsetSpec.earliest(), IsolationLevel.READ_UNCOMMITTED);
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-      long remaining = 0;
+      Map<String, Long> byTopic = new HashMap<>();
       Map<TopicPartition, Long> gaps = new HashMap<>();
       Map<TopicPartition, Long> longGaps = new HashMap<>();
       for (TopicPartition tp : parts) {
@@ -95,9 +96,9 @@ public final class DrainWatcher implements AutoCloseable {
         long n = found.getOrDefault(tp, 0L);
         Long at = longGaps.get(tp);
         if (at == null) {
-          remaining += n;
+          byTopic.merge(tp.topic(), n, Long::sum);
         } else if (n > 0) {
-          remaining += ends.get(tp) - at; // far behind: the gap counts (markers included), it is not read
+          byTopic.merge(tp.topic(), ends.get(tp) - at, Long::sum); // far behind: the gap counts (markers included), it is not read
         } else {
           rest.put(tp, at); // a long gap that ends without data (an aborted transaction): read the rest of it
           restEnds.put(tp, ends.get(tp) - TAIL);
@@ -105,8 +106,11 @@ public final class DrainWatcher implements AutoCloseable {
       }
       // Read only up to a data record: a far-behind group's whole backlog could be millions of records.
       for (TopicPartition tp : dataRecords(rest, restEnds, true).keySet()) {
-        remaining += ends.get(tp) - rest.get(tp);
+        byTopic.merge(tp.topic(), ends.get(tp) - rest.get(tp), Long::sum);
       }
+      byTopic.values().removeIf(n -> n == 0);
+      lastByTopic = Map.copyOf(byTopic);
+      long remaining = byTopic.values().stream().mapToLong(Long::longValue).sum();
       // A transaction still open or being completed (its markers not yet written) hides records from the
       // read_committed end: not drained until the committed end has caught up with the log end.
       // The read_committed ends read above serve: a transaction that committed since then only reads as still open,
@@ -118,6 +122,18 @@ public final class DrainWatcher implements AutoCloseable {
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot read offsets of group " + group + ": " + e.getCause().getMessage(), e);
     }
+  }
+
+  /**
+   * The records of the last {@link #remaining} call, by topic (topics with none absent), the largest first; what a
+   * progress line names so that a slow end of a run shows which stage it waits for.
+   */
+  public String lastRemainingByTopic(int top) {
+    return lastByTopic.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .limit(top)
+        .map(e -> String.format("%s %,d", e.getKey(), e.getValue()))
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   /** The sum of the log-end offsets of every partition of the topics (changes whenever anything is written). */

@@ -24,6 +24,20 @@ import java.util.List;
 public final class TeamGameSummaries {
   private TeamGameSummaries() {}
 
+  /**
+   * The game minutes (player minutes / 5) from which a team's result counts as complete: teams play 48 game minutes
+   * and more with overtime; box scores round each player's minutes, so a full game measures 46.7-49.3 (47.4 the least
+   * in the bundled seasons). A game's lines reach the game stage from every player task, at times that differ by
+   * more than the settle time during a backfill: rows built on part of them are sent again (the churn report).
+   */
+  public static final double FULL_GAME_MINUTES = 46.0;
+
+  /** Whether both teams of the game have their lines in: two teams, each with a full game of minutes. */
+  public static boolean complete(GameTotals g) {
+    return g != null && g.getTeams().size() == 2
+        && g.getTeams().stream().allMatch(t -> t.getMin() / 5.0 >= FULL_GAME_MINUTES);
+  }
+
   public static GameTotals empty() {
     return GameTotals.newBuilder().setGameId("").setSeason("").setGameDate(java.time.LocalDate.EPOCH)
         .setTeams(new ArrayList<>()).build();

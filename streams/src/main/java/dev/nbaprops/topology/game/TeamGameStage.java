@@ -26,7 +26,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Each player's line is kept ({@link #LINES_STORE}, key game|player: a corrected line replaces the old one, a
  * re-sent line changes nothing). A game's ~25 lines arrive together, so each only marks the game
  * ({@link #MARKS_STORE}); a wall-clock punctuation ({@link Deferred}), once the game's lines have stopped arriving
- * for {@code precompute.settle.ms} (they come from every player partition), then sums the game's lines in key order
+ * for {@code precompute.settle.ms} and both teams have a full game of minutes ({@link TeamGameSummaries#complete};
+ * the lines come from every player partition, whose progress differs by more than the settle time during a
+ * backfill; a game that never gets there is built after 5 x settle), then sums the game's lines in key order
  * ({@link #TOTALS_STORE}, key game: the same bits whatever order the lines arrived in) and builds its rows once. Rows equal
  * to the stored ones ({@link #OFFENSE_STORE}, {@link #DEFENSE_STORE}, key game|team) are not emitted again.
  * Outputs (named children): {@link #OFFENSE}, {@link #DEFENSE}, keyed game|team.
@@ -74,8 +76,8 @@ public final class TeamGameStage implements Processor<String, PlayerBoxScore, St
     totals = context.getStateStore(TOTALS_STORE);
     offense = TableStore.open(context, StoreCatalog.TEAM_OFFENSE_GAME_SUMMARY);
     defense = TableStore.open(context, StoreCatalog.TEAM_DEFENSE_GAME_SUMMARY);
-    changedGames = Deferred.schedule(context, context.getStateStore(MARKS_STORE), interval, settle, pending, WORK,
-        this::emitRows);
+    changedGames = Deferred.schedule(context, context.getStateStore(MARKS_STORE), interval, settle,
+        game -> !TeamGameSummaries.complete(sum(game)), pending, WORK, this::emitRows);
   }
 
   @Override
@@ -100,16 +102,23 @@ public final class TeamGameStage implements Processor<String, PlayerBoxScore, St
     changedGames.mark(b.getGameId(), Long.toString(record.timestamp()), Deferred::later);
   }
 
-  /** The punctuation: the rows of each marked game, emitted where they changed. */
-  private void emitRows(String key, String value) {
-    // The sums from every line of the game in key order (player id): the same bits whatever order the lines
-    // arrived in (floating-point sums depend on their order, and lines reach this task in varying order).
+  /**
+   * The sums of every line of the game in key order (player id): the same bits whatever order the lines arrived in
+   * (floating-point sums depend on their order, and lines reach this task in varying order).
+   */
+  private GameTotals sum(String game) {
     GameTotals t = TeamGameSummaries.empty();
-    try (KeyValueIterator<String, PlayerBoxScore> it = lines.prefixScan(key + StoreKeys.SEP, KEYS)) {
+    try (KeyValueIterator<String, PlayerBoxScore> it = lines.prefixScan(game + StoreKeys.SEP, KEYS)) {
       while (it.hasNext()) {
         t = TeamGameSummaries.apply(it.next().value, t, +1);
       }
     }
+    return t;
+  }
+
+  /** The punctuation: the rows of each marked game, emitted where they changed. */
+  private void emitRows(String key, String value) {
+    GameTotals t = sum(key);
     if (t.getTeams().isEmpty()) {
       return;
     }

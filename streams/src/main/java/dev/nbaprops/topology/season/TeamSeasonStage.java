@@ -15,6 +15,7 @@ import dev.nbaprops.avro.state.TeamGameFacts;
 import dev.nbaprops.features.ExpectedPlayers;
 import dev.nbaprops.features.ShotZones;
 import dev.nbaprops.features.TeamFeatures;
+import dev.nbaprops.features.TeamGameSummaries;
 import dev.nbaprops.source.Teams;
 import dev.nbaprops.topology.Deferred;
 import dev.nbaprops.topology.PendingWork;
@@ -364,20 +365,15 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
 
   /**
    * Whether a team's result of a game is all in: its offense and defense rows are here and its players' minutes add
-   * up to a full game. A game's box-score lines reach the game stage from every player task, at times that differ
-   * by more than the settle time during a backfill, so a game's first team rows can be of part of its lines; a date
-   * sent on those is sent again (bench/RESULTS.md, the churn report). Teams play 48 game minutes (player minutes /
-   * 5) and more with overtime; box scores round each player's minutes, so a full game measures 46.7-49.3 (47.4 the
-   * least in the bundled seasons). A result that never reaches {@value #FULL_GAME_MINUTES} (a source missing a
-   * line) is waited for a bounded time only ({@link #resultIn}).
+   * up to a full game ({@link TeamGameSummaries#FULL_GAME_MINUTES}; the game stage holds a game's rows until then,
+   * but only for a bounded time). A result that never gets there (a source missing a line) is waited for a bounded
+   * time only ({@link #resultIn}).
    */
   static boolean complete(TeamGameFacts f) {
     return f != null && f.getPts() != null && f.getOppPts() != null && f.getPossessions() != null
-        && f.getPace() != null && f.getPace() > 0 && 48.0 * f.getPossessions() / f.getPace() >= FULL_GAME_MINUTES;
+        && f.getPace() != null && f.getPace() > 0
+        && 48.0 * f.getPossessions() / f.getPace() >= TeamGameSummaries.FULL_GAME_MINUTES;
   }
-
-  /** The game minutes (player minutes / 5) from which a team's result counts as complete ({@link #complete}). */
-  static final double FULL_GAME_MINUTES = 46.0;
 
   /** Recomputes the season's rows from {@code from} on (public for tests that drive the stage directly). */
   public void flush() {

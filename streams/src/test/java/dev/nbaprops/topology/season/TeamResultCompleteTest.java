@@ -27,6 +27,31 @@ class TeamResultCompleteTest {
     assertThat(TeamSeasonStage.complete(facts(53.0, 107))).as("one overtime").isTrue();
   }
 
+  /** A team's sums with players' minutes adding up to {@code gameMinutes} game minutes. */
+  private static dev.nbaprops.avro.state.TeamTotals team(String abbr, double gameMinutes) {
+    return dev.nbaprops.avro.state.TeamTotals.newBuilder().setTeamAbbr(abbr).setOppAbbr("X").setHome(true)
+        .setPlayers(10).setMin(5 * gameMinutes).setPts(100).setFgm(40).setFga(85).setFg3m(12).setFg3a(35).setFtm(8)
+        .setFta(10).setOreb(10).setDreb(33).setReb(43).setAst(25).setTov(13).build();
+  }
+
+  private static dev.nbaprops.avro.state.GameTotals game(dev.nbaprops.avro.state.TeamTotals... teams) {
+    return dev.nbaprops.avro.state.GameTotals.newBuilder(dev.nbaprops.features.TeamGameSummaries.empty())
+        .setTeams(java.util.List.of(teams)).build();
+  }
+
+  /** The game stage's rule (what it holds a game's rows for): both teams, each with a full game of minutes. */
+  @Test
+  void aGameIsCompleteWithBothTeamsFull() {
+    assertThat(dev.nbaprops.features.TeamGameSummaries.complete(game(team("DEN", 48.0), team("LAL", 47.4)))).isTrue();
+    assertThat(dev.nbaprops.features.TeamGameSummaries.complete(game(team("DEN", 53.0), team("LAL", 53.0))))
+        .as("overtime").isTrue();
+    assertThat(dev.nbaprops.features.TeamGameSummaries.complete(game(team("DEN", 48.0), team("LAL", 40.0))))
+        .as("a starter's line still on its way").isFalse();
+    assertThat(dev.nbaprops.features.TeamGameSummaries.complete(game(team("DEN", 48.0))))
+        .as("the other team's lines not here yet").isFalse();
+    assertThat(dev.nbaprops.features.TeamGameSummaries.complete(null)).isFalse();
+  }
+
   @Test
   void partOfTheLinesOrOneSideIsNot() {
     assertThat(TeamSeasonStage.complete(facts(40.0, 107))).as("a starter's line still on its way").isFalse();
