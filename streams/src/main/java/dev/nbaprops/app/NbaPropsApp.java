@@ -350,7 +350,9 @@ public final class NbaPropsApp implements AutoCloseable {
         }
         if (System.nanoTime() - lastReport > 5_000_000_000L) {
           lastReport = System.nanoTime();
-          status.accept(streamsLeft > 0 ? String.format("topology: %,d records to process (raw and repartition topics; most in %s)", streamsLeft, watcher.lastRemainingByTopic(3))
+          status.accept(streamsLeft > 0 ? String.format("topology: %,d records to process (raw and repartition topics%s)", streamsLeft,
+              watcher.lastRemainingByTopic(3).isEmpty() ? ", in transactions not yet committed"
+                  : "; most in " + watcher.lastRemainingByTopic(3))
               : sinkLeft > 0 ? String.format("warehouse sink: %,d derived rows to write", sinkLeft)
               : String.format("precompute: %d deferred stage works to run", pendingWork.pending()));
         }
