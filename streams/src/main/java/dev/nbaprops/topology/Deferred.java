@@ -181,6 +181,12 @@ public final class Deferred {
     } finally {
       pending.done(id);
     }
+    if (drainedAt != Long.MIN_VALUE) {
+      // The end of a replay: what this work sent is what the drain check waits for, and each stage downstream of it
+      // (season stage, feature stage, upcoming contexts) only sees it once it is committed. Asking for the commit now
+      // instead of at the next commit interval saves up to commit.interval.ms per stage of that last cascade.
+      context.commit();
+    }
     if (held || owed()) { // held marks, or marks the work itself made (to be worked on a later punctuation)
       pending.dirty(id);
     }

@@ -158,6 +158,10 @@ class DeferredTest {
     context.setCurrentSystemTimeMs(t0 + 500);
     punctuate.punctuate(context.currentSystemTimeMs());
     assertThat(ran).as("held: not settled, and what it waits for is not here").isEmpty();
+    d.run();
+    assertThat(context.committed()).as("before the inputs are seen drained: the commit interval decides").isFalse();
+    ran.clear();
+    d.mark("early", "1", Deferred::later);
 
     pending.inputsDrainedAt(t0 + 600);
     context.setCurrentSystemTimeMs(t0 + 700);
@@ -166,6 +170,8 @@ class DeferredTest {
     punctuate.punctuate(context.currentSystemTimeMs());
     assertThat(ran).containsExactly("early@1");
     assertThat(pending.pending()).as("'late' is still owed").isPositive();
+    assertThat(context.committed()).as("what the released work sent is committed at once, not at the next interval")
+        .isTrue();
 
     pending.inputsDrainedAt(t0 + 400); // an older observation does not move the time back
     assertThat(pending.drainedAtMs()).isEqualTo(t0 + 600);
