@@ -122,7 +122,7 @@ public final class ReplayBenchmark {
         java.util.SortedMap<String, Long> byTopic = dev.nbaprops.connect.WarehouseSinkTask.recordsAppliedByTopic();
         byTopic.forEach((topic, n) -> System.out.printf("    %-46s %,d%n", topic, n));
         if ("true".equals(opts.get("--churn"))) {
-          ChurnReport.print(ChurnReport.measure(app.bootstrapServers()));
+          ChurnReport.print(ChurnReport.measure(app.bootstrapServers(), app.inputsDrainedAtMs()));
         }
         if (opts.containsKey("--json")) {
           Map<String, Object> json = new java.util.LinkedHashMap<>();

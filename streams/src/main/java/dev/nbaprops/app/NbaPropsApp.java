@@ -365,6 +365,14 @@ public final class NbaPropsApp implements AutoCloseable {
     }
   }
 
+  /**
+   * When {@link #awaitDrained} first saw every input and repartition record processed with the inputs complete (wall
+   * clock ms; the deferred stages' holds end then), or Long.MIN_VALUE.
+   */
+  public long inputsDrainedAtMs() {
+    return pendingWork.firstDrainedAtMs();
+  }
+
   /** Stops everything in reverse order of start; safe to call more than once and from several threads. */
   @Override
   public synchronized void close() {

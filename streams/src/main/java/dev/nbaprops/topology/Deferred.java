@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>Settling ({@link #schedule(ProcessorContext, KeyValueStore, Duration, Duration, PendingWork, String, Work)}):
  * a stage whose marks keep being renewed while their cause is still on its way (a team's context of a date
  * changes with every late result before that date during a backfill) can ask that a mark be worked only once it
- * has not been renewed for {@code settle}, or once it has waited {@code 5 x settle} since it was first made,
- * whichever comes first. The work then runs once on the settled value instead of once per punctuation. The times
+ * has not been renewed for {@code settle}, or once it has waited {@code 5 x settle} since it was first made
+ * (a stage may ask for another multiple), whichever comes first. The work then runs once on the settled value instead of once per punctuation. The times
  * are kept in memory only: marks restored after a restart are owed at once. Once the inputs are complete and the
  * topology has been seen with nothing left to process ({@link PendingWork#inputsDrainedAt}), a mark made before
  * then is not held any longer: no input is on its way, only what other stages still hold (a row that changes is
@@ -56,14 +56,30 @@ public final class Deferred {
   private final ProcessorContext<String, SpecificRecord> context;
   private final Work work;
   private final long settleMs;
+  /** How long a mark is held at most ({@code holdSettles x settle}). */
+  private final long holdMs;
   private final java.util.function.Predicate<String> waiting;
   /** Marks renewed since their work last ran: key -> {first marked, last marked} (wall clock ms). */
   private final java.util.Map<String, long[]> markedAt = new java.util.HashMap<>();
   private long failures;
+  /** The stage's punctuation interval ({@code precompute.interval.ms}). */
+  private final long intervalMs;
+  /** When the work last ran (wall clock ms), due or not. */
+  private long lastRunMs = Long.MIN_VALUE;
+
+  /**
+   * How often the punctuation looks at the end of a replay: once the inputs were seen drained, the work released
+   * then is worked on the next look instead of on the next interval (each stage of the last cascade waited up to
+   * {@code precompute.interval.ms}); before that, a look that is not an interval after the last run does nothing.
+   */
+  static final long DRAINED_LOOK_MS = 200;
+
+  /** How many settle times a mark is held at most, unless its stage says otherwise. */
+  public static final int HOLD_SETTLES = 5;
 
   private Deferred(ProcessorContext<String, SpecificRecord> context, KeyValueStore<String, String> marks,
-                   PendingWork pending, String what, Work work, Duration settle,
-                   java.util.function.Predicate<String> waiting) {
+                   PendingWork pending, String what, Work work, Duration interval, Duration settle,
+                   java.util.function.Predicate<String> waiting, int holdSettles) {
     this.context = context;
     this.marks = marks;
     this.pending = pending;
@@ -71,6 +87,8 @@ public final class Deferred {
     this.id = context.taskId() + "/" + what;
     this.work = work;
     this.settleMs = settle.toMillis();
+    this.holdMs = holdSettles * settle.toMillis();
+    this.intervalMs = interval.toMillis();
     this.waiting = waiting;
   }
 
@@ -92,14 +110,22 @@ public final class Deferred {
 
   /**
    * As above, and a mark for which {@code waiting} is true (what its work needs has not arrived yet) is held until
-   * it is false and the mark has settled, or until it has waited {@code 5 x settle}. With a zero settle nothing is
+   * it is false and the mark has settled, or until it has waited {@value #HOLD_SETTLES} x settle. With a zero settle nothing is
    * held.
    */
   public static Deferred schedule(ProcessorContext<String, SpecificRecord> context, KeyValueStore<String, String> marks,
                                   Duration interval, Duration settle, java.util.function.Predicate<String> waiting,
                                   PendingWork pending, String what, Work work) {
-    Deferred d = new Deferred(context, marks, pending, what, work, settle, waiting);
-    context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, d::runSettled);
+    return schedule(context, marks, interval, settle, waiting, HOLD_SETTLES, pending, what, work);
+  }
+
+  /** As above, held at most {@code holdSettles x settle} instead of {@value #HOLD_SETTLES} x. */
+  public static Deferred schedule(ProcessorContext<String, SpecificRecord> context, KeyValueStore<String, String> marks,
+                                  Duration interval, Duration settle, java.util.function.Predicate<String> waiting,
+                                  int holdSettles, PendingWork pending, String what, Work work) {
+    Deferred d = new Deferred(context, marks, pending, what, work, interval, settle, waiting, holdSettles);
+    context.schedule(interval.toMillis() <= DRAINED_LOOK_MS ? interval : Duration.ofMillis(DRAINED_LOOK_MS),
+        PunctuationType.WALL_CLOCK_TIME, d::look);
     try (KeyValueIterator<String, String> it = marks.all()) {
       if (it.hasNext()) {
         pending.dirty(d.id);
@@ -144,7 +170,16 @@ public final class Deferred {
     runSettled(Long.MAX_VALUE);
   }
 
-  /** The punctuation: the work of every mark settled at {@code now}; the others stay owed. */
+  /** The punctuation: the work is run every interval, and at every look once the inputs were seen drained. */
+  private void look(long now) {
+    if (lastRunMs != Long.MIN_VALUE && now - lastRunMs < intervalMs && pending.drainedAtMs() == Long.MIN_VALUE) {
+      return;
+    }
+    lastRunMs = now;
+    runSettled(now);
+  }
+
+  /** The work of every mark settled at {@code now}; the others stay owed. */
   private void runSettled(long now) {
     List<KeyValue<String, String>> todo = new ArrayList<>();
     boolean held = false;
@@ -153,7 +188,7 @@ public final class Deferred {
       while (it.hasNext()) {
         KeyValue<String, String> kv = it.next();
         long[] at = markedAt.get(kv.key);
-        if (at != null && now != Long.MAX_VALUE && now - at[0] < 5 * settleMs && at[1] > drainedAt
+        if (at != null && now != Long.MAX_VALUE && now - at[0] < holdMs && at[1] > drainedAt
             && (now - at[1] < settleMs || waiting.test(kv.key))) {
           held = true; // still being renewed, or what it needs is still on its way: worked once it settles
         } else {

@@ -13,6 +13,7 @@ public final class PendingWork {
   private final Map<String, Boolean> dirty = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong lastFlushMs = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong drainedAtMs = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+  private final java.util.concurrent.atomic.AtomicLong firstDrainedAtMs = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
 
   /** A task's deferred work is owed (e.g. "1_0/season", "0_1/player-games": see Deferred). */
   public void dirty(String id) {
@@ -42,6 +43,12 @@ public final class PendingWork {
    */
   public void inputsDrainedAt(long atMs) {
     drainedAtMs.accumulateAndGet(atMs, Math::max);
+    firstDrainedAtMs.compareAndSet(Long.MIN_VALUE, atMs);
+  }
+
+  /** When the topology was first seen drained with its inputs complete; else MIN_VALUE. */
+  public long firstDrainedAtMs() {
+    return firstDrainedAtMs.get();
   }
 
   /** When the topology was last seen drained with its inputs complete ({@link #inputsDrainedAt}); else MIN_VALUE. */

@@ -107,6 +107,37 @@ class DeferredTest {
     assertThat(pending.pending()).as("the drain check is told the work ended").isZero();
   }
 
+  /**
+   * The punctuation looks every 200 ms but runs the work every interval, until the inputs are seen drained (the end
+   * of a replay): then at every look, so each stage of the last cascade does not wait for its next interval.
+   */
+  @Test
+  void theWorkRunsEveryIntervalAndAtEveryLookOnceDrained() {
+    long t0 = context.currentSystemTimeMs();
+    Deferred d = Deferred.schedule(context, marks, Duration.ofSeconds(1), pending, "season",
+        (key, value) -> ran.add(key + "@" + value));
+    MockProcessorContext.CapturedPunctuator look = context.scheduledPunctuators().get(0);
+    assertThat(look.getInterval()).isEqualTo(Duration.ofMillis(200));
+    d.mark("a", "1", Deferred::later);
+    look.getPunctuator().punctuate(t0 + 200);
+    assertThat(ran).containsExactly("a@1");
+    d.mark("b", "1", Deferred::later);
+    look.getPunctuator().punctuate(t0 + 400);
+    assertThat(ran).as("less than an interval since the last run").containsExactly("a@1");
+    look.getPunctuator().punctuate(t0 + 1200);
+    assertThat(ran).containsExactly("a@1", "b@1");
+
+    pending.inputsDrainedAt(t0 + 1300);
+    d.mark("c", "1", Deferred::later);
+    look.getPunctuator().punctuate(t0 + 1400);
+    assertThat(ran).as("drained: at every look").containsExactly("a@1", "b@1", "c@1");
+
+    Deferred live = Deferred.schedule(context, marks, Duration.ofMillis(100), pending, "live", (k, v) -> { });
+    assertThat(context.scheduledPunctuators().get(1).getInterval()).as("a shorter interval is its own look")
+        .isEqualTo(Duration.ofMillis(100));
+    live.close();
+  }
+
   /** Settling (precompute.settle.ms): a mark is worked once not renewed for the settle time, or after 5 x settle. */
   @Test
   void aMarkIsWorkedOnceItHasSettled() {

@@ -126,6 +126,17 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
   private KeyValueStore<String, String> byOpponent;
   private KeyValueStore<String, PlayerGameProps> props;
 
+  /**
+   * How many settle times a row waits at most for its opponent's context of the date (a backfill). The season stage
+   * sends a date's contexts once every game before the date has its result, and waits up to
+   * {@code TeamSeasonStage.GAME_WAIT_SETTLES} x settle for one; a row joined before its context comes is joined
+   * again when it does (every team field changes), so the row waits as long as the context may, while this stage's
+   * inputs keep coming ({@link #quiet}).
+   */
+  static final int CONTEXT_HOLD_SETTLES = 20;
+  /** Wall-clock time of this task's latest input to the stage (memory only: a restarted task starts out quiet). */
+  private long lastInputMs = Long.MIN_VALUE;
+
   private final java.time.Duration interval;
   private final java.time.Duration settle;
   private final dev.nbaprops.topology.PendingWork pending;
@@ -165,11 +176,24 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
     this.props = context.getStateStore(propsStore);
     this.seasonStarts = context.getStateStore(SEASON_START_STORE);
     this.changedContexts = dev.nbaprops.topology.Deferred.schedule(context, context.getStateStore(CONTEXT_MARKS_STORE),
-        interval, settle, key -> teamContexts.get(key) == null, pending, WORK, this::rejoin);
+        interval, settle, key -> teamContexts.get(key) == null && !quiet(), CONTEXT_HOLD_SETTLES, pending, WORK,
+        this::rejoin);
+  }
+
+  /**
+   * Whether this stage's inputs have been quiet for {@value dev.nbaprops.topology.Deferred#HOLD_SETTLES} x settle:
+   * a row still waiting for a context then stops waiting (a context that never comes, such as a game missing from
+   * the schedule, is not waited for 20 x settle with nothing moving: the {@code drained} command's quiet window counts
+   * on no hold lasting longer than that with no offset moving).
+   */
+  private boolean quiet() {
+    return lastInputMs != Long.MIN_VALUE
+        && context.currentSystemTimeMs() - lastInputMs >= dev.nbaprops.topology.Deferred.HOLD_SETTLES * settle.toMillis();
   }
 
   @Override
   public void process(Record<String, SpecificRecord> record) {
+    lastInputMs = context.currentSystemTimeMs();
     if (record.value() instanceof PlayerGameProps p) {
       propsChanged(p, record);
     } else if (record.value() instanceof PlayerGameSummary g) {

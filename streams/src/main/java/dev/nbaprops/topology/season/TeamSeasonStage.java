@@ -338,8 +338,9 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
 
   /**
    * Whether a scheduled game's result is in, as far as a backfill's held dates wait for it: both teams' results
-   * complete ({@link #complete}); or no more of it is expected: both teams have a complete result dated after it
-   * (a game postponed or moved), or it has been waited for {@value #GAME_WAIT_SETTLES} x the settle time (wall
+   * complete ({@link #complete}); or no more of it is expected: none of its players' lines came and both teams have
+   * a complete result dated after it (a game postponed or moved; a game whose lines came was played, and its result
+   * is on its way: a later game's result can come first, the game stage's tasks progress unevenly), or it has been waited for {@value #GAME_WAIT_SETTLES} x the settle time (wall
    * clock) since it was first found missing or its rows last changed (a line or minutes missing at the source, a
    * game never played at a season's end; during a backfill a game's lines can lag the other partitions by tens of
    * seconds, so the wait is long).
@@ -351,7 +352,9 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
       season.waitingSinceMs.remove(gameId);
       return true;
     }
-    if (season.completeAfter(g.getHomeTeamAbbr(), g.getGameDate())
+    if (season.appearancesOf(gameId, g.getHomeTeamAbbr()).isEmpty()
+        && season.appearancesOf(gameId, g.getAwayTeamAbbr()).isEmpty()
+        && season.completeAfter(g.getHomeTeamAbbr(), g.getGameDate())
         && season.completeAfter(g.getAwayTeamAbbr(), g.getGameDate())) {
       return true;
     }
