@@ -338,17 +338,21 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
 
   /**
    * Whether a scheduled game's result is in, as far as a backfill's held dates wait for it: both teams' results
-   * complete ({@link #complete}); or no more of it is expected: none of its players' lines came and both teams have
+   * complete ({@link #complete}) and both teams' appearances too ({@link Season#appearancesComplete}: the expected
+   * players of the dates after it are built from them, and they come a hop later than the team rows, with the
+   * player-game stage's summaries); or no more of it is expected: none of its players' lines came and both teams have
    * a complete result dated after it (a game postponed or moved; a game whose lines came was played, and its result
-   * is on its way: a later game's result can come first, the game stage's tasks progress unevenly), or it has been waited for {@value #GAME_WAIT_SETTLES} x the settle time (wall
-   * clock) since it was first found missing or its rows last changed (a line or minutes missing at the source, a
+   * is on its way: a later game's result can come first, the game stage's tasks progress unevenly), or it has been
+   * waited for {@value #GAME_WAIT_SETTLES} x the settle time (wall clock) since it was first found missing or its rows last changed (a line or minutes missing at the source, a
    * game never played at a season's end; during a backfill a game's lines can lag the other partitions by tens of
    * seconds, so the wait is long).
    */
   private boolean resultIn(Season season, ScheduleGame g, long now) {
     String gameId = g.getGameId();
     if (complete(season.facts.get(k2(gameId, g.getHomeTeamAbbr())))
-        && complete(season.facts.get(k2(gameId, g.getAwayTeamAbbr())))) {
+        && complete(season.facts.get(k2(gameId, g.getAwayTeamAbbr())))
+        && season.appearancesComplete(gameId, g.getHomeTeamAbbr())
+        && season.appearancesComplete(gameId, g.getAwayTeamAbbr())) {
       season.waitingSinceMs.remove(gameId);
       return true;
     }
@@ -658,6 +662,25 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
     /** The latest date a player appeared on this season (null before any box score). */
     LocalDate horizon() {
       return appearanceDates.isEmpty() ? null : appearanceDates.lastKey();
+    }
+
+    /**
+     * Whether the appearances of a team's game add up to a full game of minutes, as its team rows must
+     * ({@link TeamGameSummaries#FULL_GAME_MINUTES}): a season without a shot chart (2021-22 in ../shared) had every
+     * summary, so every appearance, held for shots that never came, then reach this stage as one burst from two
+     * player tasks at different speeds; dates were sent as soon as their results were in and sent again as the
+     * appearances of the games before them arrived (upcoming team contexts 6.75 versions a key, bench/RESULTS.md).
+     */
+    boolean appearancesComplete(String gameId, String team) {
+      TreeMap<String, PlayerAppearance> m = byTeamGame.get(k2(gameId, team));
+      if (m == null) {
+        return false;
+      }
+      double min = 0;
+      for (PlayerAppearance a : m.values()) {
+        min += a.getMin();
+      }
+      return min / 5.0 >= TeamGameSummaries.FULL_GAME_MINUTES;
     }
 
     List<PlayerAppearance> appearancesOf(String gameId, String team) {

@@ -110,6 +110,37 @@ class SeasonHoldTest {
     }
   }
 
+  /**
+   * A game's team rows can be complete before all its players' appearances are in (they come with the player-game
+   * stage's summaries, which wait for the players' shots): the expected players of the dates after it are built
+   * from those appearances, so the dates wait for them too. Here one opening-night starter's shots are held back:
+   * his summary, so his appearance, waits for them, while his game's team rows are built from the box scores.
+   */
+  @Test
+  void aDateWaitsForTheAppearancesOfTheGamesBeforeIt() throws Exception {
+    List<Timeline.Data> all = TestData.timeline(TestData.slice(),
+        List.of(SourceKind.SCHEDULE, SourceKind.GAME_LINES, SourceKind.BOX_SCORES, SourceKind.SHOTS), List.of("2023-24"))
+        .stream().filter(d -> !(d.value() instanceof PlayerBoxScore b) || !b.getGameDate().isAfter(NEXT)).toList();
+    PlayerBoxScore shooter = all.stream().map(Timeline.Data::value)
+        .filter(v -> v instanceof PlayerBoxScore b && b.getGameDate().equals(OPENING)).map(v -> (PlayerBoxScore) v)
+        .max(Comparator.comparingDouble(b -> b.getFga())).orElseThrow();
+    java.util.function.Predicate<Timeline.Data> hisShot = d -> d.value() instanceof dev.nbaprops.avro.raw.Shot s
+        && s.getPlayerId() == shooter.getPlayerId() && s.getGameId().equals(shooter.getGameId());
+    List<Timeline.Data> held = all.stream().filter(hisShot).toList();
+    assertThat(held).isNotEmpty();
+    try (TopologyHarness h = new TopologyHarness(Files.createTempDirectory("season-hold"), Map.of(), SETTLE)) {
+      h.pipeHeld(all.stream().filter(hisShot.negate()).toList()).advance(Duration.ofSeconds(15));
+      assertThat(h.offense().values()).as("his game's team rows are built from the box scores")
+          .anySatisfy(o -> assertThat(o.getGameId()).isEqualTo(shooter.getGameId()));
+      assertThat(datedAfterOpening(h)).as("his appearance is still on its way: night 2 waits").isZero();
+
+      h.pipeHeld(held).advance(Duration.ofSeconds(14));
+      assertThat(datedAfterOpening(h)).isPositive();
+      h.advance(Duration.ofSeconds(60));
+      assertThat(h.emits(TABLE)).as("every context sent once").isEqualTo(rows(h).size());
+    }
+  }
+
   @Test
   void everyDateIsSentOnceTheInputsAreQuiet() throws Exception {
     List<Timeline.Data> records = firstNights(new java.util.ArrayList<>());
