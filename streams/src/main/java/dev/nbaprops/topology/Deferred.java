@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * a stage whose marks keep being renewed while their cause is still on its way (a team's context of a date
  * changes with every late result before that date during a backfill) can ask that a mark be worked only once it
  * has not been renewed for {@code settle}, or once it has waited {@code 5 x settle} since it was first made
- * (a stage may ask for another multiple), whichever comes first. The work then runs once on the settled value instead of once per punctuation. The times
- * are kept in memory only: marks restored after a restart are owed at once. Once the inputs are complete and the
+ * (a stage may ask for another multiple), whichever comes first. The work then runs once on the settled value
+ * instead of once per punctuation. The times are kept in memory only: marks restored after a restart are owed at once. Once the inputs are complete and the
  * topology has been seen with nothing left to process ({@link PendingWork#inputsDrainedAt}), a mark made before
  * then is not held any longer: no input is on its way, only what other stages still hold (a row that changes is
  * worked again).
@@ -110,7 +110,8 @@ public final class Deferred {
 
   /**
    * As above, and a mark for which {@code waiting} is true (what its work needs has not arrived yet) is held until
-   * it is false and the mark has settled, or until it has waited {@value #HOLD_SETTLES} x settle. With a zero settle nothing is
+   * it is false and the mark has settled, or until it has waited {@value #HOLD_SETTLES} x settle. With a zero settle
+   * nothing is
    * held.
    */
   public static Deferred schedule(ProcessorContext<String, SpecificRecord> context, KeyValueStore<String, String> marks,
@@ -172,7 +173,11 @@ public final class Deferred {
 
   /** The punctuation: the work is run every interval, and at every look once the inputs were seen drained. */
   private void look(long now) {
-    if (lastRunMs != Long.MIN_VALUE && now - lastRunMs < intervalMs && pending.drainedAtMs() == Long.MIN_VALUE) {
+    // An interval no longer than a look runs at every look (live, 200 ms): Kafka Streams keeps a punctuation on a
+    // fixed schedule but passes the time it actually fired, which lags by up to a poll, so a gate on the time since
+    // the last run would skip every other look.
+    if (intervalMs > DRAINED_LOOK_MS && lastRunMs != Long.MIN_VALUE && now - lastRunMs < intervalMs
+        && pending.drainedAtMs() == Long.MIN_VALUE) {
       return;
     }
     lastRunMs = now;

@@ -138,6 +138,25 @@ class DeferredTest {
     live.close();
   }
 
+  /**
+   * Kafka Streams passes a wall-clock punctuation the time it actually fired, which lags its fixed schedule by up to
+   * a poll: with an interval no longer than a look (live, 200 ms), a look that fires a little less than an interval
+   * after the last run still runs the work (it ran every other look before this was handled).
+   */
+  @Test
+  void aLookFiringALittleOffItsScheduleStillRunsTheWork() {
+    long t0 = context.currentSystemTimeMs();
+    Deferred live = Deferred.schedule(context, marks, Duration.ofMillis(200), pending, "live",
+        (key, value) -> ran.add(key + "@" + value));
+    MockProcessorContext.CapturedPunctuator look = context.scheduledPunctuators().get(0);
+    live.mark("a", "1", Deferred::later);
+    look.getPunctuator().punctuate(t0 + 205);
+    live.mark("b", "1", Deferred::later);
+    look.getPunctuator().punctuate(t0 + 401); // 196 ms after the last run
+    assertThat(ran).containsExactly("a@1", "b@1");
+    live.close();
+  }
+
   /** Settling (precompute.settle.ms): a mark is worked once not renewed for the settle time, or after 5 x settle. */
   @Test
   void aMarkIsWorkedOnceItHasSettled() {

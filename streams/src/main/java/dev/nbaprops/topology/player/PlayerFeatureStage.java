@@ -134,7 +134,7 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
    * inputs keep coming ({@link #quiet}).
    */
   static final int CONTEXT_HOLD_SETTLES = 20;
-  /** Wall-clock time of this task's latest input to the stage (memory only: a restarted task starts out quiet). */
+  /** Wall-clock time of this task's latest input to the stage (memory only; a mark is only timed by an input). */
   private long lastInputMs = Long.MIN_VALUE;
 
   private final java.time.Duration interval;
