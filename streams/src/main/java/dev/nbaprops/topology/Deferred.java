@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * changes with every late result before that date during a backfill) can ask that a mark be worked only once it
  * has not been renewed for {@code settle}, or once it has waited {@code 5 x settle} since it was first made
  * (a stage may ask for another multiple), whichever comes first. The work then runs once on the settled value
- * instead of once per punctuation. The times are kept in memory only: marks restored after a restart are owed at once. Once the inputs are complete and the
- * topology has been seen with nothing left to process ({@link PendingWork#inputsDrainedAt}), a mark made before
+ * instead of once per punctuation. The times are kept in memory only: marks restored after a restart are owed at
+ * once. Once the inputs are complete and the topology has been seen with nothing left to process ({@link PendingWork#inputsDrainedAt}), a mark made before
  * then is not held any longer: no input is on its way, only what other stages still hold (a row that changes is
  * worked again).
  *
@@ -111,8 +111,7 @@ public final class Deferred {
   /**
    * As above, and a mark for which {@code waiting} is true (what its work needs has not arrived yet) is held until
    * it is false and the mark has settled, or until it has waited {@value #HOLD_SETTLES} x settle. With a zero settle
-   * nothing is
-   * held.
+   * nothing is held.
    */
   public static Deferred schedule(ProcessorContext<String, SpecificRecord> context, KeyValueStore<String, String> marks,
                                   Duration interval, Duration settle, java.util.function.Predicate<String> waiting,
