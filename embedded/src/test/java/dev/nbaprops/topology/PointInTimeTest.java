@@ -48,7 +48,8 @@ class PointInTimeTest {
   @BeforeAll
   static void replayInOrder() {
     real = TestData.timeline(TestData.slice(), List.of(SourceKind.values()), List.of("2023-24"));
-    ordered = EmbeddedRun.run(real);
+    // the same records as `real`, replayed once per test JVM and shared with TrainingSetLeakageTest (read only)
+    ordered = EmbeddedRun.replayOf(TestData.slice(), List.of("2023-24"));
     assertThat(ordered.get("nba_precompute.ml_feature_store")).hasSizeGreaterThan(3000);
     assertThat(ordered.get("nba_analytics.upcoming_player_game_context")).hasSizeGreaterThan(3000);
   }

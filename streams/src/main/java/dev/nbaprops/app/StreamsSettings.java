@@ -3,12 +3,16 @@ package dev.nbaprops.app;
 import dev.nbaprops.config.AppConfig;
 import dev.nbaprops.topics.Topics;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /** The Kafka Streams configuration derived from {@link AppConfig}; {@code streams.*} settings pass through last. */
 public final class StreamsSettings {
+  /** The main consumer's session timeout: how long a member that died without leaving holds its partitions. */
+  public static final int SESSION_TIMEOUT_MS = 10_000;
+
   private StreamsSettings() {}
 
   public static Properties of(AppConfig cfg, String bootstrapServers, String applicationServer) {
@@ -40,6 +44,13 @@ public final class StreamsSettings {
     for (String prefix : java.util.List.of(StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX)) {
       p.put(prefix + org.apache.kafka.clients.CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG, 100L);
     }
+    // A member that dies without leaving (kill -9, a lost machine) keeps its partitions until its session times
+    // out: a rebalance waits for every known member, so an instance restarted after a kill -9, or every instance
+    // after a broker restart (the coordinator reloads the group with the dead member in it), stalled for the
+    // consumer default of 45 s (kill harness: 45 s between the broker's return and the first assignment). The
+    // heartbeat runs on its own thread every heartbeat.interval.ms (3 s), so a long commit or GC pause does not
+    // miss it; 10 s (the default before Kafka 3.0) is three heartbeats.
+    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
     p.put(BoundedRocksDb.MEMORY_MB_CONFIG, Integer.toString(cfg.getInt(AppConfig.ROCKSDB_MEMORY_MB)));
     // Bad records never crash-loop the app: they are logged and sent to the Streams dead-letter topic.
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);

@@ -29,6 +29,22 @@ class StreamsSettingsTest {
   }
 
   @Test
+  void aMemberThatDiedWithoutLeavingIsDroppedAfterTenSecondsNotTheClientDefaultOf45() {
+    StreamsConfig c = streams(Map.of());
+    assertThat(c.getMainConsumerConfigs("g", "c", 0).get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)).isEqualTo(10_000);
+    // what the consumer ends up with, defaults filled in: three heartbeats within a session
+    Map<String, Object> main = new java.util.HashMap<>(c.getMainConsumerConfigs("g", "c", 0));
+    main.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+    main.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+    ConsumerConfig consumer = new ConsumerConfig(main);
+    assertThat(consumer.getInt(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG) * 3)
+        .isLessThanOrEqualTo(consumer.getInt(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
+    StreamsConfig overridden = streams(Map.of("streams.main.consumer.session.timeout.ms", "45000"));
+    assertThat(overridden.getMainConsumerConfigs("g", "c", 0).get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG))
+        .isEqualTo("45000");
+  }
+
+  @Test
   void aStreamsSettingGivenExplicitlyWins() {
     StreamsConfig c = streams(Map.of("streams.retry.backoff.ms", "250", "streams.producer.retry.backoff.ms", "300"));
     assertThat(c.getLong(StreamsConfig.RETRY_BACKOFF_MS_CONFIG)).isEqualTo(250L);
