@@ -45,6 +45,23 @@ class StreamsSettingsTest {
   }
 
   @Test
+  void aBackfillBatchesWhatItsProducersSendInLargerBatchesThanLive() {
+    assertThat(streams(Map.of()).getProducerConfigs("p").get(ProducerConfig.BATCH_SIZE_CONFIG)).isEqualTo("262144");
+    StreamsConfig live = streams(Map.of(AppConfig.PROFILE, "live"));
+    assertThat(new ProducerConfig(withSerializers(live.getProducerConfigs("p"))).getInt(ProducerConfig.BATCH_SIZE_CONFIG))
+        .isEqualTo(16_384);
+    assertThat(streams(Map.of("streams.producer.batch.size", "65536")).getProducerConfigs("p")
+        .get(ProducerConfig.BATCH_SIZE_CONFIG)).isEqualTo("65536");
+  }
+
+  private static Map<String, Object> withSerializers(Map<String, Object> producer) {
+    Map<String, Object> p = new java.util.HashMap<>(producer);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArraySerializer.class);
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArraySerializer.class);
+    return p;
+  }
+
+  @Test
   void aStreamsSettingGivenExplicitlyWins() {
     StreamsConfig c = streams(Map.of("streams.retry.backoff.ms", "250", "streams.producer.retry.backoff.ms", "300"));
     assertThat(c.getLong(StreamsConfig.RETRY_BACKOFF_MS_CONFIG)).isEqualTo(250L);
