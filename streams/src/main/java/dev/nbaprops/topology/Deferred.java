@@ -59,6 +59,11 @@ public final class Deferred {
   /** How long a mark is held at most ({@code holdSettles x settle}). */
   private final long holdMs;
   private final java.util.function.Predicate<String> waiting;
+  /**
+   * The kinds of deferred work ({@code what}) that make what a waiting mark needs: at the end of a replay a waiting
+   * mark made before the drain is held until that work is settled as of a drain check, instead of worked at once.
+   */
+  private final java.util.Collection<String> upstream;
   /** Marks renewed since their work last ran: key -> {first marked, last marked} (wall clock ms). */
   private final java.util.Map<String, long[]> markedAt = new java.util.HashMap<>();
   private long failures;
@@ -79,7 +84,8 @@ public final class Deferred {
 
   private Deferred(ProcessorContext<String, SpecificRecord> context, KeyValueStore<String, String> marks,
                    PendingWork pending, String what, Work work, Duration interval, Duration settle,
-                   java.util.function.Predicate<String> waiting, int holdSettles) {
+                   java.util.function.Predicate<String> waiting, int holdSettles,
+                   java.util.Collection<String> upstream) {
     this.context = context;
     this.marks = marks;
     this.pending = pending;
@@ -90,6 +96,7 @@ public final class Deferred {
     this.holdMs = holdSettles * settle.toMillis();
     this.intervalMs = interval.toMillis();
     this.waiting = waiting;
+    this.upstream = upstream;
   }
 
   /**
@@ -123,7 +130,20 @@ public final class Deferred {
   public static Deferred schedule(ProcessorContext<String, SpecificRecord> context, KeyValueStore<String, String> marks,
                                   Duration interval, Duration settle, java.util.function.Predicate<String> waiting,
                                   int holdSettles, PendingWork pending, String what, Work work) {
-    Deferred d = new Deferred(context, marks, pending, what, work, interval, settle, waiting, holdSettles);
+    return schedule(context, marks, interval, settle, waiting, holdSettles, java.util.List.of(), pending, what, work);
+  }
+
+  /**
+   * As above, and at the end of a replay (the inputs seen drained) a waiting mark is still held, within its
+   * {@code holdSettles x settle}, until a drain check finds the deferred work of the kinds in {@code upstream}
+   * settled ({@link PendingWork#settledBy}: what it waits for is made by that work, which is released at the same
+   * moment and arrives a commit and a hop later).
+   */
+  public static Deferred schedule(ProcessorContext<String, SpecificRecord> context, KeyValueStore<String, String> marks,
+                                  Duration interval, Duration settle, java.util.function.Predicate<String> waiting,
+                                  int holdSettles, java.util.Collection<String> upstream, PendingWork pending,
+                                  String what, Work work) {
+    Deferred d = new Deferred(context, marks, pending, what, work, interval, settle, waiting, holdSettles, upstream);
     context.schedule(interval.toMillis() <= DRAINED_LOOK_MS ? interval : Duration.ofMillis(DRAINED_LOOK_MS),
         PunctuationType.WALL_CLOCK_TIME, d::look);
     try (KeyValueIterator<String, String> it = marks.all()) {
@@ -188,12 +208,14 @@ public final class Deferred {
     List<KeyValue<String, String>> todo = new ArrayList<>();
     boolean held = false;
     long drainedAt = pending.drainedAtMs();
+    boolean upstreamOwes = drainedAt != Long.MIN_VALUE && !upstream.isEmpty() && !pending.settledBy(upstream, drainedAt);
     try (KeyValueIterator<String, String> it = marks.all()) {
       while (it.hasNext()) {
         KeyValue<String, String> kv = it.next();
         long[] at = markedAt.get(kv.key);
-        if (at != null && now != Long.MAX_VALUE && now - at[0] < holdMs && at[1] > drainedAt
-            && (now - at[1] < settleMs || waiting.test(kv.key))) {
+        if (at != null && now != Long.MAX_VALUE && now - at[0] < holdMs
+            && (at[1] > drainedAt ? now - at[1] < settleMs || waiting.test(kv.key)
+                : upstreamOwes && waiting.test(kv.key))) {
           held = true; // still being renewed, or what it needs is still on its way: worked once it settles
         } else {
           todo.add(kv);
@@ -218,7 +240,7 @@ public final class Deferred {
         }
       }
     } finally {
-      pending.done(id);
+      pending.done(id, context.currentSystemTimeMs());
     }
     if (drainedAt != Long.MIN_VALUE) {
       // The end of a replay: what this work sent is what the drain check waits for, and each stage downstream of it

@@ -11,6 +11,8 @@ import java.util.Map;
  */
 public final class PendingWork {
   private final Map<String, Boolean> dirty = new ConcurrentHashMap<>();
+  /** Kind of deferred work ("season", "player-games", ...) -> when a task of this instance last ran it (wall clock). */
+  private final Map<String, Long> lastDoneMs = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong lastFlushMs = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong drainedAtMs = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
   private final java.util.concurrent.atomic.AtomicLong firstDrainedAtMs = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
@@ -23,6 +25,16 @@ public final class PendingWork {
   public void done(String id) {
     dirty.remove(id);
     lastFlushMs.set(System.currentTimeMillis());
+  }
+
+  /** As {@link #done(String)}, after the work ran at {@code ranAtMs} (the task's wall clock: {@link #settledBy}). */
+  public void done(String id, long ranAtMs) {
+    done(id);
+    lastDoneMs.merge(whatOf(id), ranAtMs, Math::max);
+  }
+
+  private static String whatOf(String id) {
+    return id.substring(id.indexOf('/') + 1);
   }
 
   /**
@@ -54,6 +66,34 @@ public final class PendingWork {
   /** When the topology was last seen drained with its inputs complete ({@link #inputsDrainedAt}); else MIN_VALUE. */
   public long drainedAtMs() {
     return drainedAtMs.get();
+  }
+
+  /** Whether a task of this instance owes deferred work of one of these kinds (marks held or due). */
+  public boolean owes(java.util.Collection<String> whats) {
+    for (String id : dirty.keySet()) {
+      if (whats.contains(whatOf(id))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the deferred work of these kinds (e.g. "player-games") is settled as of a drain check at {@code atMs}: no
+   * task of this instance owes any of it, and none of it ran at or after {@code atMs}. What it sent is then processed
+   * (the drain check counts the repartition topics too), not still on its way to the stages after it.
+   */
+  public boolean settledBy(java.util.Collection<String> whats, long atMs) {
+    if (owes(whats)) {
+      return false;
+    }
+    for (String what : whats) {
+      Long last = lastDoneMs.get(what);
+      if (last != null && last >= atMs) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Deferred works (over this instance's tasks) still to do. */

@@ -203,6 +203,11 @@ public final class TopologyHarness implements AutoCloseable {
    * The inputs are complete and the topology is seen with nothing left to process, now: what
    * {@code NbaPropsApp.awaitDrained} tells the stages at the end of a replay ({@code PendingWork.inputsDrainedAt}).
    */
+  /** The deferred work the harness's stages owe (shared by every stage, as in the app). */
+  public dev.nbaprops.topology.PendingWork pendingWork() {
+    return pending;
+  }
+
   public TopologyHarness inputsDrained() {
     pending.inputsDrainedAt(wallMs);
     return this;

@@ -232,6 +232,58 @@ class DeferredTest {
     assertThat(pending.pending()).isZero();
   }
 
+  /**
+   * At the end of a replay a mark still waiting for what an upstream stage's held work makes is not worked at once:
+   * that work is released at the same moment, and what it sends comes a hop later. It waits for a drain check made
+   * after the upstream work last ran with none of it owed; a mark that is not waiting is worked at once.
+   */
+  @Test
+  void aWaitingMarkOutlastsTheDrainUntilTheWorkItWaitsForHasSettled() {
+    long t0 = context.currentSystemTimeMs();
+    java.util.Set<String> missing = new java.util.HashSet<>(List.of("waits"));
+    Deferred d = Deferred.schedule(context, marks, Duration.ofSeconds(1), Duration.ofSeconds(3), missing::contains,
+        20, List.of("season"), pending, "team-contexts", (key, value) -> ran.add(key));
+    org.apache.kafka.streams.processor.Punctuator punctuate = context.scheduledPunctuators().get(0).getPunctuator();
+    d.mark("waits", "1", Deferred::later);
+    d.mark("ready", "1", Deferred::later);
+    pending.dirty("1_0/season"); // the season stage holds dates
+
+    pending.inputsDrainedAt(t0 + 100);
+    context.setCurrentSystemTimeMs(t0 + 200);
+    punctuate.punctuate(context.currentSystemTimeMs());
+    assertThat(ran).as("at the drain: the mark that waits for nothing").containsExactly("ready");
+
+    pending.done("1_0/season", t0 + 300); // the season stage sends its dates ...
+    context.setCurrentSystemTimeMs(t0 + 400);
+    punctuate.punctuate(context.currentSystemTimeMs());
+    assertThat(ran).as("... which the last drain check (t0 + 100) did not see processed").containsExactly("ready");
+    assertThat(pending.pending()).isPositive();
+
+    pending.inputsDrainedAt(t0 + 500); // a drain check after the season stage last ran
+    context.setCurrentSystemTimeMs(t0 + 600);
+    punctuate.punctuate(context.currentSystemTimeMs());
+    assertThat(ran).as("worked even though what it waits for never came").containsExactly("ready", "waits");
+    assertThat(pending.pending()).isZero();
+  }
+
+  @Test
+  void pendingWorkIsSettledByADrainCheckAfterItLastRanWithNoneOwed() {
+    PendingWork p = new PendingWork();
+    List<String> upstream = List.of("player-games", "games");
+    assertThat(p.settledBy(upstream, 1_000)).as("never ran, nothing owed").isTrue();
+    p.dirty("0_1/player-games");
+    p.dirty("1_0/season");
+    assertThat(p.owes(upstream)).isTrue();
+    assertThat(p.owes(List.of("team-contexts"))).isFalse();
+    assertThat(p.settledBy(upstream, 1_000)).isFalse();
+    p.done("0_1/player-games", 1_200);
+    assertThat(p.settledBy(upstream, 1_000)).as("ran after the check").isFalse();
+    assertThat(p.settledBy(upstream, 1_200)).as("ran at the check").isFalse();
+    assertThat(p.settledBy(upstream, 1_300)).as("the season stage is not upstream here").isTrue();
+    p.done("0_0/games"); // a task closing: not a run
+    assertThat(p.settledBy(upstream, 1_300)).isTrue();
+  }
+
   @Test
   void withoutASettleTimeEveryMarkIsWorkedOnTheNextPunctuation() {
     Deferred d = Deferred.schedule(context, marks, Duration.ofSeconds(1), Duration.ZERO, key -> true, pending,
