@@ -48,8 +48,9 @@ public final class StreamsSettings {
     // out: a rebalance waits for every known member, so an instance restarted after a kill -9, or every instance
     // after a broker restart (the coordinator reloads the group with the dead member in it), stalled for the
     // consumer default of 45 s (kill harness: 45 s between the broker's return and the first assignment). The
-    // heartbeat runs on its own thread every heartbeat.interval.ms (3 s), so a long commit or GC pause does not
-    // miss it; 10 s (the default before Kafka 3.0) is three heartbeats.
+    // heartbeat runs on its own thread every heartbeat.interval.ms (3 s), so a long commit or punctuation does not
+    // delay it (a GC pause stops it too, but pauses here are well under a second); 10 s (the default before Kafka
+    // 3.0) is three heartbeats. A broker must allow it (group.min.session.timeout.ms, 6 s by default).
     p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
     p.put(BoundedRocksDb.MEMORY_MB_CONFIG, Integer.toString(cfg.getInt(AppConfig.ROCKSDB_MEMORY_MB)));
     // Bad records never crash-loop the app: they are logged and sent to the Streams dead-letter topic.

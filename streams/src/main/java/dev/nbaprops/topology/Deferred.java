@@ -229,6 +229,7 @@ public final class Deferred {
       marks.delete(kv.key);
       markedAt.remove(kv.key);
     }
+    long started = System.nanoTime();
     try {
       for (KeyValue<String, String> kv : todo) {
         try {
@@ -240,7 +241,8 @@ public final class Deferred {
         }
       }
     } finally {
-      pending.done(id, context.currentSystemTimeMs());
+      // when the work ended: the task's clock is the punctuation's start, the work may take seconds
+      pending.done(id, context.currentSystemTimeMs() + (System.nanoTime() - started) / 1_000_000);
     }
     if (drainedAt != Long.MIN_VALUE) {
       // The end of a replay: what this work sent is what the drain check waits for, and each stage downstream of it

@@ -29,8 +29,26 @@ public final class PendingWork {
 
   /** As {@link #done(String)}, after the work ran at {@code ranAtMs} (the task's wall clock: {@link #settledBy}). */
   public void done(String id, long ranAtMs) {
+    lastDoneMs.merge(whatOf(id), ranAtMs, Math::max); // first: a settledBy between the two must not see it settled
     done(id);
-    lastDoneMs.merge(whatOf(id), ranAtMs, Math::max);
+  }
+
+  /**
+   * How long after its work ran what it sent may still be on its way to the broker (the producer's linger and
+   * request): a drain check sooner than that after the run does not count as having seen it processed.
+   */
+  public static final long SEND_MARGIN_MS = 1_000;
+
+  /** When deferred work of one of these kinds last ran on this instance (wall clock), or MIN_VALUE. */
+  public long lastRunMs(java.util.Collection<String> whats) {
+    long last = Long.MIN_VALUE;
+    for (String what : whats) {
+      Long t = lastDoneMs.get(what);
+      if (t != null && t > last) {
+        last = t;
+      }
+    }
+    return last;
   }
 
   private static String whatOf(String id) {
@@ -80,20 +98,16 @@ public final class PendingWork {
 
   /**
    * Whether the deferred work of these kinds (e.g. "player-games") is settled as of a drain check at {@code atMs}: no
-   * task of this instance owes any of it, and none of it ran at or after {@code atMs}. What it sent is then processed
-   * (the drain check counts the repartition topics too), not still on its way to the stages after it.
+   * task of this instance owes any of it, and none of it ran within {@link #SEND_MARGIN_MS} before {@code atMs} or
+   * later. What it sent is then processed (the drain check counts the repartition topics and open transactions too),
+   * not still on its way to the stages after it.
    */
   public boolean settledBy(java.util.Collection<String> whats, long atMs) {
     if (owes(whats)) {
       return false;
     }
-    for (String what : whats) {
-      Long last = lastDoneMs.get(what);
-      if (last != null && last >= atMs) {
-        return false;
-      }
-    }
-    return true;
+    long last = lastRunMs(whats);
+    return last == Long.MIN_VALUE || last + SEND_MARGIN_MS < atMs;
   }
 
   /** Deferred works (over this instance's tasks) still to do. */

@@ -199,15 +199,15 @@ public final class TopologyHarness implements AutoCloseable {
   /** The driver's wall clock (ms), moved by {@link #advance} and the drain of the other pipe methods. */
   private long wallMs = System.currentTimeMillis();
 
-  /**
-   * The inputs are complete and the topology is seen with nothing left to process, now: what
-   * {@code NbaPropsApp.awaitDrained} tells the stages at the end of a replay ({@code PendingWork.inputsDrainedAt}).
-   */
   /** The deferred work the harness's stages owe (shared by every stage, as in the app). */
   public dev.nbaprops.topology.PendingWork pendingWork() {
     return pending;
   }
 
+  /**
+   * The inputs are complete and the topology is seen with nothing left to process, now: what
+   * {@code NbaPropsApp.awaitDrained} tells the stages at the end of a replay ({@code PendingWork.inputsDrainedAt}).
+   */
   public TopologyHarness inputsDrained() {
     pending.inputsDrainedAt(wallMs);
     return this;

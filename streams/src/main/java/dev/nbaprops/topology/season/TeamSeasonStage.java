@@ -310,7 +310,8 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
   private LocalDate releasedUntil(Season season) {
     Long last = lastInputMs.get(season.name);
     if (settleMs == 0 || last == null
-        || (context.currentSystemTimeMs() - last >= quietMs() && !pending.owes(UPSTREAM_WORK))
+        || (context.currentSystemTimeMs() - Math.max(last, pending.lastRunMs(UPSTREAM_WORK)) >= quietMs()
+            && !pending.owes(UPSTREAM_WORK))
         || (last <= pending.drainedAtMs() && pending.settledBy(UPSTREAM_WORK, pending.drainedAtMs()))) {
       return null;
     }
@@ -334,8 +335,8 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
    * what they held, at the same moment as this stage would send every date. Their rows (a night's summaries held
    * for shots that never come, in a season without a shot chart, and the appearances they bring; a game's team
    * rows) reach this stage a commit and a hop later, so the dates wait for a drain check made after that work
-   * last ran with none of it owed ({@link PendingWork#settledBy}). The quiet window, likewise, only counts once
-   * none of that work is owed here: a season without a shot chart has its summaries held for 5 x settle waiting
+   * last ran with none of it owed ({@link PendingWork#settledBy}). The quiet window, likewise, counts from the
+   * later of the season's last input and that work's last run, and only while none of it is owed here: a season without a shot chart has its summaries held for 5 x settle waiting
    * for shots, longer than the window, and its dates were sent without the appearances those summaries bring:
    * 2021-22 sent 2,604 of its 2,634 team contexts a second time after the drain, each with its expected players
    * changed.
