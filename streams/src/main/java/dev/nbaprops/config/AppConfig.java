@@ -119,7 +119,8 @@ public final class AppConfig extends AbstractConfig {
       .define(PROFILE, Type.STRING, Profile.BACKFILL.setting(), ValidString.in("backfill", "live"), Importance.MEDIUM,
           "Defaults tuned for a workload (docs/profiles.md); any setting given explicitly wins. backfill (default):"
               + " commit.interval.ms=1000, streams.cache.max.bytes=32 MB, precompute.interval.ms=1000,"
-              + " precompute.settle.ms=3000, streams.producer.batch.size=256 KB. live (the default of the live command): commit.interval.ms=100,"
+              + " precompute.settle.ms=3000, streams.producer.batch.size=256 KB. live (the default of the live"
+              + " command): commit.interval.ms=100,"
               + " streams.cache.max.bytes=4 MB, precompute.interval.ms=200, precompute.settle.ms=0. Both exactly-once.")
       .define(CACHE_MAX_BYTES, Type.LONG, 32L << 20, Range.atLeast(0), Importance.LOW,
           "Record cache of the stores (all threads together, on the heap): repeated updates of a key between two"

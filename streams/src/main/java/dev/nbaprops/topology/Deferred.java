@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * has not been renewed for {@code settle}, or once it has waited {@code 5 x settle} since it was first made
  * (a stage may ask for another multiple), whichever comes first. The work then runs once on the settled value
  * instead of once per punctuation. The times are kept in memory only: marks restored after a restart are owed at
- * once. Once the inputs are complete and the topology has been seen with nothing left to process ({@link PendingWork#inputsDrainedAt}), a mark made before
- * then is not held any longer: no input is on its way, only what other stages still hold (a row that changes is
- * worked again).
+ * once. Once the inputs are complete and the topology has been seen with nothing left to process
+ * ({@link PendingWork#inputsDrainedAt}), a mark made before then is not held any longer: no input is on its way,
+ * only what other stages still hold (a row that changes is worked again; a waiting mark may name the stages whose
+ * work it waits for, see the {@code upstream} overload of {@link #schedule}).
  *
  * <p>Isolation: the work of one mark that throws (a defect, or input no parser rejected) is not retried and does
  * not stop the others: its mark is cleared, the error logged, and a {@link DeadLetter} with the stage, key and
@@ -208,7 +209,8 @@ public final class Deferred {
     List<KeyValue<String, String>> todo = new ArrayList<>();
     boolean held = false;
     long drainedAt = pending.drainedAtMs();
-    boolean upstreamOwes = drainedAt != Long.MIN_VALUE && !upstream.isEmpty() && !pending.settledBy(upstream, drainedAt);
+    boolean upstreamOwes = drainedAt != Long.MIN_VALUE && !upstream.isEmpty()
+        && !pending.settledBy(upstream, drainedAt);
     try (KeyValueIterator<String, String> it = marks.all()) {
       while (it.hasNext()) {
         KeyValue<String, String> kv = it.next();

@@ -139,9 +139,7 @@ public final class PlayerFeatureStage implements Processor<String, SpecificRecor
    * waits until a drain check finds that work settled (released at the drain with this stage's own marks, the
    * context came a hop later: 2021-22 once joined 27,883 of its 27,930 rows twice, the second time after the drain).
    */
-  static final java.util.List<String> CONTEXT_MAKERS = java.util.List.of(
-      dev.nbaprops.topology.season.TeamSeasonStage.WORK, PlayerGameStage.WORK,
-      dev.nbaprops.topology.game.TeamGameStage.WORK);
+  static final java.util.List<String> CONTEXT_MAKERS = dev.nbaprops.topology.season.TeamSeasonStage.andUpstream();
   /** Wall-clock time of this task's latest input to the stage (memory only; a mark is only timed by an input). */
   private long lastInputMs = Long.MIN_VALUE;
 

@@ -336,13 +336,20 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
    * for shots that never come, in a season without a shot chart, and the appearances they bring; a game's team
    * rows) reach this stage a commit and a hop later, so the dates wait for a drain check made after that work
    * last ran with none of it owed ({@link PendingWork#settledBy}). The quiet window, likewise, counts from the
-   * later of the season's last input and that work's last run, and only while none of it is owed here: a season without a shot chart has its summaries held for 5 x settle waiting
-   * for shots, longer than the window, and its dates were sent without the appearances those summaries bring:
-   * 2021-22 sent 2,604 of its 2,634 team contexts a second time after the drain, each with its expected players
-   * changed.
+   * later of the season's last input and that work's last run, and only while none of it is owed here: a season
+   * without a shot chart has its summaries held for 5 x settle waiting for shots, longer than the window, and its
+   * dates were sent without the appearances those summaries bring: 2021-22 sent 2,604 of its 2,634 team contexts a
+   * second time after the drain, each with its expected players changed.
    */
   static final java.util.List<String> UPSTREAM_WORK = java.util.List.of(
       dev.nbaprops.topology.player.PlayerGameStage.WORK, dev.nbaprops.topology.game.TeamGameStage.WORK);
+
+  /** This stage's deferred work and the work before it: what a reader of its rows waits on at the end of a replay. */
+  public static java.util.List<String> andUpstream() {
+    java.util.List<String> all = new java.util.ArrayList<>(UPSTREAM_WORK);
+    all.add(WORK);
+    return java.util.List.copyOf(all);
+  }
 
   /**
    * How long a season's inputs must have been quiet before every date is sent: the stages before this one hold
@@ -360,9 +367,9 @@ public final class TeamSeasonStage implements Processor<String, SpecificRecord, 
    * player-game stage's summaries); or no more of it is expected: none of its players' lines came and both teams have
    * a complete result dated after it (a game postponed or moved; a game whose lines came was played, and its result
    * is on its way: a later game's result can come first, the game stage's tasks progress unevenly), or it has been
-   * waited for {@value #GAME_WAIT_SETTLES} x the settle time (wall clock) since it was first found missing or its rows last changed (a line or minutes missing at the source, a
-   * game never played at a season's end; during a backfill a game's lines can lag the other partitions by tens of
-   * seconds, so the wait is long).
+   * waited for {@value #GAME_WAIT_SETTLES} x the settle time (wall clock) since it was first found missing or its
+   * rows last changed (a line or minutes missing at the source, a game never played at a season's end; during a
+   * backfill a game's lines can lag the other partitions by tens of seconds, so the wait is long).
    */
   private boolean resultIn(Season season, ScheduleGame g, long now) {
     String gameId = g.getGameId();
