@@ -366,11 +366,62 @@ public final class NbaPropsApp implements AutoCloseable {
   }
 
   /**
+   * For an instance whose inputs another process replays ({@code run}, fed by {@code replay --produce-only}): once a
+   * second, when the replays in the progress topic have finished ({@link ReplayEnds}) and the group has processed
+   * and committed every input and repartition record, the deferred stages' holds end, as {@link #awaitDrained} ends
+   * them for the replay command's own replay (PendingWork.inputsDrainedAt): a backfill's last rows then come a
+   * punctuation after its last input instead of up to 20 x precompute.settle.ms later. The final rows are the same;
+   * without a finished replay (a live feed) nothing changes. Reads the offsets only while work is held.
+   */
+  public void endHoldsAfterReplays() {
+    if (!cfg.getBoolean(AppConfig.PRECOMPUTE_END_AFTER_REPLAY)) {
+      return;
+    }
+    String group = cfg.getString(AppConfig.APPLICATION_ID);
+    java.util.concurrent.ScheduledExecutorService every = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "replay-end-watch");
+      t.setDaemon(true);
+      return t;
+    });
+    ReplayEnds replays = new ReplayEnds(bootstrapServers);
+    DrainWatcher watcher = new DrainWatcher(admin, bootstrapServers);
+    every.scheduleWithFixedDelay(() -> {
+      try {
+        if (pendingWork.pending() == 0) {
+          return;
+        }
+        replays.read();
+        long checkedAt = System.currentTimeMillis();
+        if (replays.finished(java.time.Instant.ofEpochMilli(checkedAt))
+            && watcher.remaining(group, watcher.consumedTopics(group, consumedTopics)) == 0) {
+          if (pendingWork.drainedAtMs() == Long.MIN_VALUE) {
+            LOG.info("the replay has finished and every input is processed: the deferred stages send what they hold");
+          }
+          pendingWork.inputsDrainedAt(checkedAt);
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("replay end check failed (a broker away, a rebalance), asked again in a second: {}", e.toString());
+      }
+    }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    toClose.push(() -> {
+      every.shutdownNow();
+      every.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+      replays.close(); // the consumers' thread has ended: closed here, not concurrently with a read
+      watcher.close();
+    });
+  }
+
+  /**
    * When {@link #awaitDrained} first saw every input and repartition record processed with the inputs complete (wall
    * clock ms; the deferred stages' holds end then), or Long.MIN_VALUE.
    */
   public long inputsDrainedAtMs() {
     return pendingWork.firstDrainedAtMs();
+  }
+
+  /** Deferred works this instance's tasks still owe (marks held or due): 0 when nothing is held back. */
+  public int deferredWorkOwed() {
+    return pendingWork.pending();
   }
 
   /** Stops everything in reverse order of start; safe to call more than once and from several threads. */

@@ -10,8 +10,10 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code drained}: waits until a cluster has processed everything that was produced into it: the app instances
@@ -26,6 +28,9 @@ import picocli.CommandLine.Option;
 final class DrainedCommand implements Callable<Integer> {
   @Mixin
   CommonOptions common;
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--sink-group", defaultValue = "connect-duckdb-sink",
       description = "Consumer group of the sink connector (connect-<connector name>; default ${DEFAULT-VALUE}).")
@@ -49,6 +54,7 @@ final class DrainedCommand implements Callable<Integer> {
     String bootstrap = cfg.getString(AppConfig.BOOTSTRAP_SERVERS);
     String streamsGroup = cfg.getString(AppConfig.APPLICATION_ID);
     List<String> derived = Topics.derived();
+    java.io.PrintWriter out = spec.commandLine().getOut();
     long deadline = System.nanoTime() + timeout.toNanos();
     long lastReport = 0;
     long stableSince = System.nanoTime();
@@ -77,15 +83,18 @@ final class DrainedCommand implements Callable<Integer> {
           last = null;
         }
         if (done) {
-          System.out.println("drained: " + state);
+          out.println("drained: " + state);
+          out.flush();
           return 0;
         }
         if (System.nanoTime() - lastReport > 10_000_000_000L) {
           lastReport = System.nanoTime();
-          System.out.println("waiting: " + state);
+          out.println("waiting: " + state);
+          out.flush();
         }
         if (System.nanoTime() > deadline) {
-          System.out.println("not drained after " + timeout + ": " + state);
+          out.println("not drained after " + timeout + ": " + state);
+          out.flush();
           return 1;
         }
         Thread.sleep(1_000);

@@ -28,6 +28,7 @@ final class RunCommand implements Callable<Integer> {
     try (NbaPropsApp app = NbaPropsApp.start(cfg)) {
       Thread hook = Shutdown.hook(stop, app);
       Runtime.getRuntime().addShutdownHook(hook);
+      app.endHoldsAfterReplays();
       System.out.printf("running; query API on http://localhost:%d (Ctrl-C to stop)%n", app.queryPort());
       while (!stop.await(1, TimeUnit.SECONDS)) {
         if (app.streams().state() == KafkaStreams.State.ERROR) {

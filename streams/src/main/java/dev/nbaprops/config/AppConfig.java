@@ -41,6 +41,7 @@ public final class AppConfig extends AbstractConfig {
   public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
   public static final String PRECOMPUTE_INTERVAL_MS = "precompute.interval.ms";
   public static final String PRECOMPUTE_SETTLE_MS = "precompute.settle.ms";
+  public static final String PRECOMPUTE_END_AFTER_REPLAY = "precompute.end.after.replay";
   /**
    * The Kafka Streams producers' batch.size, a pass-through setting ({@code streams.} prefix) with a backfill
    * default: 256 KB instead of the client's 16 KB (docs/profiles.md).
@@ -116,6 +117,10 @@ public final class AppConfig extends AbstractConfig {
               + " stage's dates, held until every result before them is in or the season's inputs have been quiet"
               + " this long. During a backfill rows are then sent once they are final, not again with every late"
               + " result. 0 (live) = on the next punctuation, every row at once.")
+      .define(PRECOMPUTE_END_AFTER_REPLAY, Type.BOOLEAN, true, Importance.LOW,
+          "run: once the replays in the progress topic (replay --produce-only) have finished and the instances"
+              + " have processed every input, the deferred stages send what they hold instead of waiting out the"
+              + " settle times, as the replay command does at the end of its own replay. Same final rows.")
       .define(PROFILE, Type.STRING, Profile.BACKFILL.setting(), ValidString.in("backfill", "live"), Importance.MEDIUM,
           "Defaults tuned for a workload (docs/profiles.md); any setting given explicitly wins. backfill (default):"
               + " commit.interval.ms=1000, streams.cache.max.bytes=32 MB, precompute.interval.ms=1000,"

@@ -79,6 +79,13 @@ public final class ReplayProgress {
     return new ProducerRecord<>(Topics.REPLAY_PROGRESS, identity, n.toString().getBytes(StandardCharsets.UTF_8));
   }
 
+  /** A position record's value (the progress topic's JSON). */
+  public static Position parse(byte[] value) throws IOException {
+    JsonNode n = JSON.readTree(value);
+    return new Position(n.get("committed").asLong(), n.hasNonNull("last_item") ? n.get("last_item").asText() : null,
+        n.get("done").asBoolean(), Instant.parse(n.get("updated_at").asText()));
+  }
+
   /** The last committed position of a replay identity, read with read_committed from the progress topic. */
   public static Optional<Position> read(String bootstrapServers, String identity) {
     Map<String, Object> cfg = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -94,10 +101,7 @@ public final class ReplayProgress {
       while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
         for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
           if (identity.equals(r.key()) && r.value() != null) {
-            JsonNode n = JSON.readTree(r.value());
-            last = new Position(n.get("committed").asLong(),
-                n.hasNonNull("last_item") ? n.get("last_item").asText() : null, n.get("done").asBoolean(),
-                Instant.parse(n.get("updated_at").asText()));
+            last = parse(r.value());
           }
         }
       }

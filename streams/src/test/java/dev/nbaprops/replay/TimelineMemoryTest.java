@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
  * What the timeline keeps per unique key ({@code Timeline.seenKeys}, the one part that grows with the input),
  * measured on the heap: {@link Timeline#SEEN_KEY_BYTES} must hold, and the figure is printed for docs/reliability.md.
  */
+@org.junit.jupiter.api.parallel.Isolated("measures the heap: another class's allocations would count")
 class TimelineMemoryTest {
   static final int KEYS = 200_000;
 

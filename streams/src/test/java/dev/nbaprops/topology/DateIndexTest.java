@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * rows and the game's team rows move; the old date's entries must go). The query API's "every row of a date"
  * reads only the index, so a missing entry hides a row and a stale one points at a row of another date.
  */
+@org.junit.jupiter.api.parallel.Isolated("reads TableVersions, one per JVM: another class's topology would move them")
 class DateIndexTest {
   @Test
   void theIndexOfEveryTableListsExactlyItsRowsByDate() {
