@@ -18,20 +18,30 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class TopicReader {
   private TopicReader() {}
 
-  /** Every committed record of the topics, from the beginning to the current end. */
+  /**
+   * Every committed record of the topics, from the beginning to the current end: all their partitions in one
+   * consumer at once, in order within each partition. The broker answers a fetch at once (fetch.max.wait.ms 10):
+   * at the client's 500 ms, each fetch that found some partitions already at their end waited that long.
+   */
   public static void readAll(String bootstrap, List<String> topics, Consumer<ConsumerRecord<String, byte[]>> each) {
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000),
         new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = new java.util.ArrayList<>();
       for (String topic : topics) {
-        List<TopicPartition> parts = c.partitionsFor(topic).stream()
-            .map(p -> new TopicPartition(topic, p.partition())).toList();
-        c.assign(parts);
-        c.seekToBeginning(parts);
-        Map<TopicPartition, Long> end = c.endOffsets(parts);
-        while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-          c.poll(Duration.ofMillis(300)).forEach(each);
+        c.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+      }
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      java.util.Set<TopicPartition> open = new java.util.HashSet<>(parts);
+      while (true) {
+        open.removeIf(tp -> c.position(tp) >= end.get(tp));
+        if (open.isEmpty()) {
+          return;
         }
+        c.poll(Duration.ofMillis(300)).forEach(each);
       }
     }
   }
