@@ -110,6 +110,12 @@ public final class KillHarness {
     }
   }
 
+  /**
+   * What {@code bin/nba-props-streams} gives every JVM it starts, and {@code embedded.kafka.jvm.options} the broker's:
+   * C1 only (docs/profiles.md: for JVMs that run minutes, C2's compiler threads cost more CPU than they win back).
+   */
+  static final List<String> LAUNCHER_JVM = List.of("-XX:TieredStopAtLevel=1");
+
   private final Options o;
   private final PrintStream out;
   private final long t0 = System.nanoTime();
@@ -662,6 +668,7 @@ public final class KillHarness {
     private Process java(String n, List<String> jvm, String main, List<String> args) throws IOException {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.addAll(LAUNCHER_JVM);
       cmd.addAll(jvm);
       cmd.add("-cp");
       cmd.add(System.getProperty("java.class.path"));
