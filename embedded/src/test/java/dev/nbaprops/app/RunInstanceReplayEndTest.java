@@ -45,24 +45,42 @@ class RunInstanceReplayEndTest {
 
       Path data = TestData.slice();
       long replayStart = System.currentTimeMillis();
-      PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-      var summary = new Replayer(kafka.bootstrapServers(), Map.of()).replay(new Replayer.Options(data,
-              Selection.of(List.of(), List.of("2023-24"), null, LocalDate.parse("2023-10-25"), List.of())),
-          SourceParsers.forLayout(new DataLayout(data)),
-          (label, total) -> new ProgressBar(quiet, label, total, false, Duration.ofHours(1)), note -> { });
-      long replayEnd = System.currentTimeMillis();
-      assertThat(summary.produced()).isPositive();
-      long deadline = replayEnd + SETTLE_MS / 2;
-      boolean held = false;
-      while ((app.inputsDrainedAtMs() == Long.MIN_VALUE || app.deferredWorkOwed() > 0)
-          && System.currentTimeMillis() < deadline) {
-        held |= app.deferredWorkOwed() > 0;
+      replayAndAwaitItsEnd(app, kafka.bootstrapServers(), data, LocalDate.parse("2023-10-24"),
+          LocalDate.parse("2023-10-25"));
+      assertThat(app.inputsDrainedAtMs()).as("the holds end once the replay has finished").isGreaterThan(replayStart);
+
+      // Once its end is worked off, what comes next is held as usual: a second replay (other dates) into the same
+      // instance is held again, and its end ends the holds again.
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (app.holdsEnded() && System.currentTimeMillis() < deadline) {
         Thread.sleep(100);
       }
-      assertThat(held).as("the replay left work held (or this test shows nothing)").isTrue();
-      assertThat(app.inputsDrainedAtMs()).as("the holds end once the replay has finished").isGreaterThan(replayStart);
-      assertThat(app.deferredWorkOwed()).as("what was held is sent within half the settle time of the replay's end")
-          .isZero();
+      assertThat(app.holdsEnded()).as("the first replay's end is worked off").isFalse();
+      replayAndAwaitItsEnd(app, kafka.bootstrapServers(), data, LocalDate.parse("2023-10-26"),
+          LocalDate.parse("2023-10-27"));
     }
+  }
+
+  /** Replays the dates, checks that work was held after the replay, then that all of it is sent within SETTLE / 2. */
+  private static void replayAndAwaitItsEnd(NbaPropsApp app, String bootstrap, Path data, LocalDate from, LocalDate to)
+      throws InterruptedException {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    var summary = new Replayer(bootstrap, Map.of()).replay(new Replayer.Options(data,
+            Selection.of(List.of(), List.of("2023-24"), from, to, List.of())),
+        SourceParsers.forLayout(new DataLayout(data)),
+        (label, total) -> new ProgressBar(quiet, label, total, false, Duration.ofHours(1)), note -> { });
+    long replayEnd = System.currentTimeMillis();
+    assertThat(summary.produced()).isPositive();
+    boolean held = false;
+    boolean ended = false;
+    while ((!ended || app.deferredWorkOwed() > 0) && System.currentTimeMillis() < replayEnd + SETTLE_MS / 2) {
+      held |= app.deferredWorkOwed() > 0;
+      ended |= app.holdsEnded();
+      Thread.sleep(100);
+    }
+    assertThat(held).as("the replay of " + from + ".." + to + " left work held (or this test shows nothing)").isTrue();
+    assertThat(ended).as("the holds ended after the replay of " + from + ".." + to).isTrue();
+    assertThat(app.deferredWorkOwed()).as("what was held is sent within half the settle time of the replay's end")
+        .isZero();
   }
 }

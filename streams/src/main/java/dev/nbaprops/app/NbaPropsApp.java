@@ -46,6 +46,7 @@ public final class NbaPropsApp implements AutoCloseable {
   private EmbeddedServices.SinkWorker connect;
   private QueryServer query;
   private volatile Throwable streamsError;
+  private boolean closed;
 
   private NbaPropsApp(AppConfig cfg) {
     this.cfg = cfg;
@@ -367,14 +368,16 @@ public final class NbaPropsApp implements AutoCloseable {
 
   /**
    * For an instance whose inputs another process replays ({@code run}, fed by {@code replay --produce-only}): once a
-   * second, when the replays in the progress topic have finished ({@link ReplayEnds}) and the group has processed
-   * and committed every input and repartition record, the deferred stages' holds end, as {@link #awaitDrained} ends
-   * them for the replay command's own replay (PendingWork.inputsDrainedAt): a backfill's last rows then come a
-   * punctuation after its last input instead of up to 20 x precompute.settle.ms later. The final rows are the same;
-   * without a finished replay (a live feed) nothing changes. Reads the offsets only while work is held.
+   * second, when a replay in the progress topic has newly finished and no other is running ({@link ReplayEnds}) and
+   * the group has processed and committed every input and repartition record, the deferred stages' holds end, as
+   * {@link #awaitDrained} ends them for the replay command's own replay (PendingWork.inputsDrainedAt): a backfill's
+   * last rows then come a punctuation or two after its last input instead of up to 20 x precompute.settle.ms later.
+   * Once nothing is held and everything is processed, that replay's end is worked off (PendingWork.endDrain): what
+   * comes next (a live feed, another replay) is held and batched as usual, until another replay finishes. The final
+   * rows are the same either way. Nothing to do with a settle time of 0 (live) or the setting off.
    */
-  public void endHoldsAfterReplays() {
-    if (!cfg.getBoolean(AppConfig.PRECOMPUTE_END_AFTER_REPLAY)) {
+  public synchronized void endHoldsAfterReplays() {
+    if (closed || !cfg.getBoolean(AppConfig.PRECOMPUTE_END_AFTER_REPLAY) || cfg.precomputeSettle().isZero()) {
       return;
     }
     String group = cfg.getString(AppConfig.APPLICATION_ID);
@@ -385,29 +388,54 @@ public final class NbaPropsApp implements AutoCloseable {
     });
     ReplayEnds replays = new ReplayEnds(bootstrapServers);
     DrainWatcher watcher = new DrainWatcher(admin, bootstrapServers);
+    java.time.Instant[] handled = {java.time.Instant.MIN}; // the last replay end worked off (the replay's clock)
+    boolean[] ending = {false};
+    long[] lastWarn = {0};
     every.scheduleWithFixedDelay(() -> {
       try {
-        if (pendingWork.pending() == 0) {
+        long checkedAt = System.currentTimeMillis(); // before the reads: a record they miss came after it
+        if (!replays.read(java.time.Instant.ofEpochMilli(checkedAt))) {
           return;
         }
-        replays.read();
-        long checkedAt = System.currentTimeMillis();
-        if (replays.finished(java.time.Instant.ofEpochMilli(checkedAt))
-            && watcher.remaining(group, watcher.consumedTopics(group, consumedTopics)) == 0) {
-          if (pendingWork.drainedAtMs() == Long.MIN_VALUE) {
-            LOG.info("the replay has finished and every input is processed: the deferred stages send what they hold");
-          }
-          pendingWork.inputsDrainedAt(checkedAt);
+        java.time.Instant finished = replays.lastFinished();
+        if (finished == null || !finished.isAfter(handled[0]) || !replays.finished(java.time.Instant.ofEpochMilli(checkedAt))
+            || watcher.remaining(group, watcher.consumedTopics(group, consumedTopics)) != 0) {
+          return;
         }
+        if (pendingWork.pending() == 0) {
+          // Everything processed and nothing held: this replay's end is worked off.
+          if (ending[0]) {
+            pendingWork.endDrain();
+            LOG.info("the replay's last rows are sent; deferred work is held as usual again");
+          }
+          handled[0] = finished;
+          ending[0] = false;
+          return;
+        }
+        if (!ending[0]) {
+          LOG.info("the replay has finished and every input is processed: the deferred stages send what they hold");
+          ending[0] = true;
+        }
+        pendingWork.inputsDrainedAt(checkedAt);
       } catch (RuntimeException e) {
-        LOG.debug("replay end check failed (a broker away, a rebalance), asked again in a second: {}", e.toString());
+        if (System.currentTimeMillis() - lastWarn[0] > 60_000) {
+          lastWarn[0] = System.currentTimeMillis();
+          LOG.warn("replay end check failed (asked again every second; a broker away or a rebalance passes): {}",
+              e.toString());
+        }
       }
     }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
     toClose.push(() -> {
       every.shutdownNow();
-      every.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-      replays.close(); // the consumers' thread has ended: closed here, not concurrently with a read
-      watcher.close();
+      if (!every.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        LOG.warn("the replay end check did not stop within 30 s; its consumers are left to the JVM's exit");
+        return; // closing them now would use a consumer from two threads
+      }
+      try {
+        replays.close();
+      } finally {
+        watcher.close();
+      }
     });
   }
 
@@ -419,6 +447,11 @@ public final class NbaPropsApp implements AutoCloseable {
     return pendingWork.firstDrainedAtMs();
   }
 
+  /** Whether the deferred stages' holds are ended now (the end of a replay being worked off). */
+  public boolean holdsEnded() {
+    return pendingWork.drainedAtMs() != Long.MIN_VALUE;
+  }
+
   /** Deferred works this instance's tasks still owe (marks held or due): 0 when nothing is held back. */
   public int deferredWorkOwed() {
     return pendingWork.pending();
@@ -427,6 +460,7 @@ public final class NbaPropsApp implements AutoCloseable {
   /** Stops everything in reverse order of start; safe to call more than once and from several threads. */
   @Override
   public synchronized void close() {
+    closed = true;
     while (!toClose.isEmpty()) {
       try {
         toClose.pop().close();

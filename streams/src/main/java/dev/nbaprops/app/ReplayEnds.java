@@ -5,7 +5,6 @@ import dev.nbaprops.topics.Topics;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -38,16 +37,22 @@ final class ReplayEnds implements AutoCloseable {
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final Map<String, ReplayProgress.Position> positions = new HashMap<>();
+  /** When this reader saw each position change (local clock: the replaying host's clock may differ). */
+  private final Map<String, Instant> seenChanging = new HashMap<>();
   private List<TopicPartition> partitions = List.of();
 
   ReplayEnds(String bootstrapServers) {
     consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString(),
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+        new StringDeserializer(), new ByteArrayDeserializer());
   }
 
-  /** Reads the positions committed since the last call (the whole topic on the first). */
-  void read() {
+  /**
+   * Reads the positions committed since the last call (the whole topic on the first); false when it could not reach
+   * the topic's end within 5 s (what it has read may then miss a newer replay: not a basis for a decision).
+   */
+  boolean read(Instant now) {
     if (partitions.isEmpty()) {
       partitions = consumer.partitionsFor(Topics.REPLAY_PROGRESS).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -63,32 +68,46 @@ final class ReplayEnds implements AutoCloseable {
           continue;
         }
         try {
-          positions.put(r.key(), ReplayProgress.parse(r.value()));
+          ReplayProgress.Position p = ReplayProgress.parse(r.value());
+          if (!p.equals(positions.put(r.key(), p))) {
+            seenChanging.put(r.key(), now);
+          }
         } catch (IOException | RuntimeException e) {
           LOG.warn("replay progress of {} unreadable, ignored: {}", r.key(), e.toString());
         }
       }
     }
+    return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
   }
 
-  /** Whether the replays seen have finished as of {@code now} ({@link #finished(Collection, Instant)}). */
+  /** When the most recently finished replay finished (its own clock), or null when none has. */
+  Instant lastFinished() {
+    return positions.values().stream().filter(ReplayProgress.Position::done).map(ReplayProgress.Position::updatedAt)
+        .max(Comparator.naturalOrder()).orElse(null);
+  }
+
+  /** Whether the replays seen have finished as of {@code now} (local clock; {@link #finished(Map, Map, Instant)}). */
   boolean finished(Instant now) {
-    return finished(positions.values(), now);
+    return finished(positions, seenChanging, now);
   }
 
   /**
-   * Whether the inputs the replays produce are complete: the replay that moved last has finished, and no other one
-   * is still running (not finished and moved within {@link #ABANDONED_AFTER}). False when there has been no replay
-   * (a live feed, or nothing yet).
+   * Whether the inputs the replays produce are complete: the replay that moved last (by its own clock) has finished,
+   * and no other one is still running: not finished and seen moving here within {@link #ABANDONED_AFTER} (this
+   * reader's clock, so a replaying host's clock that is off does not matter). False when there has been no replay
+   * (a live feed, or nothing yet). A paced replay ({@code --speed N}) that sleeps longer than that between commits
+   * counts as abandoned meanwhile: with another replay finished, the holds may end early (extra row versions).
    */
-  static boolean finished(Collection<ReplayProgress.Position> replays, Instant now) {
-    Optional<ReplayProgress.Position> last = replays.stream()
+  static boolean finished(Map<String, ReplayProgress.Position> replays, Map<String, Instant> seenChanging,
+                          Instant now) {
+    Optional<ReplayProgress.Position> last = replays.values().stream()
         .max(Comparator.comparing(ReplayProgress.Position::updatedAt));
     if (last.isEmpty() || !last.get().done()) {
       return false;
     }
     Instant running = now.minus(ABANDONED_AFTER);
-    return replays.stream().noneMatch(p -> !p.done() && p.updatedAt().isAfter(running));
+    return replays.entrySet().stream().noneMatch(e -> !e.getValue().done()
+        && seenChanging.getOrDefault(e.getKey(), Instant.MIN).isAfter(running));
   }
 
   @Override

@@ -76,6 +76,15 @@ public final class PendingWork {
     firstDrainedAtMs.compareAndSet(Long.MIN_VALUE, atMs);
   }
 
+  /**
+   * The end of a replay is worked off (nothing held, everything processed): what comes next (another replay into the
+   * same long-running instance) is held and batched as usual again ({@link Deferred}'s every-look runs and commits
+   * apply while a drain is set). Called by a run instance's replay-end check ({@code NbaPropsApp.endHoldsAfterReplays}).
+   */
+  public void endDrain() {
+    drainedAtMs.set(Long.MIN_VALUE);
+  }
+
   /** When the topology was first seen drained with its inputs complete; else MIN_VALUE. */
   public long firstDrainedAtMs() {
     return firstDrainedAtMs.get();
