@@ -2,32 +2,20 @@ package dev.nbaprops.app;
 
 import dev.nbaprops.replay.ReplayProgress;
 import dev.nbaprops.topics.Topics;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the replays feeding a cluster have done, from their positions in the progress topic
- * ({@link Topics#REPLAY_PROGRESS}, read_committed): an instance that does not replay itself ({@code run}, fed by a
- * {@code replay --produce-only} elsewhere) learns from it that its inputs are complete, as the replay command's
- * instance knows it from its own replay ({@link NbaPropsApp#endHoldsAfterReplays}). One thread only (a consumer).
+ * ({@link Topics#REPLAY_PROGRESS}, read by {@link ReplayProgress.Reader}): an instance that does not replay itself
+ * ({@code run}, fed by a {@code replay --produce-only} elsewhere) learns from it that its inputs are complete, as the
+ * replay command's instance knows it from its own replay ({@link NbaPropsApp#endHoldsAfterReplays}). One thread only.
  */
 final class ReplayEnds implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(ReplayEnds.class);
   /**
    * A replay not finished whose position has not moved for this long counts as abandoned (killed and never
    * resumed): it no longer keeps the others' end from counting. A running replay commits its position with every
@@ -35,17 +23,12 @@ final class ReplayEnds implements AutoCloseable {
    */
   static final Duration ABANDONED_AFTER = Duration.ofSeconds(30);
 
-  private final KafkaConsumer<String, byte[]> consumer;
-  private final Map<String, ReplayProgress.Position> positions = new HashMap<>();
+  private final ReplayProgress.Reader reader;
   /** When this reader saw each position change (local clock: the replaying host's clock may differ). */
   private final Map<String, Instant> seenChanging = new HashMap<>();
-  private List<TopicPartition> partitions = List.of();
 
   ReplayEnds(String bootstrapServers) {
-    consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString(),
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-        new StringDeserializer(), new ByteArrayDeserializer());
+    reader = new ReplayProgress.Reader(bootstrapServers);
   }
 
   /**
@@ -53,42 +36,18 @@ final class ReplayEnds implements AutoCloseable {
    * the topic's end within 5 s (what it has read may then miss a newer replay: not a basis for a decision).
    */
   boolean read(Instant now) {
-    if (partitions.isEmpty()) {
-      partitions = consumer.partitionsFor(Topics.REPLAY_PROGRESS).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-    }
-    Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-        if (r.value() == null) {
-          positions.remove(r.key());
-          continue;
-        }
-        try {
-          ReplayProgress.Position p = ReplayProgress.parse(r.value());
-          if (!p.equals(positions.put(r.key(), p))) {
-            seenChanging.put(r.key(), now);
-          }
-        } catch (IOException | RuntimeException e) {
-          LOG.warn("replay progress of {} unreadable, ignored: {}", r.key(), e.toString());
-        }
-      }
-    }
-    return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
+    return reader.read(Duration.ofSeconds(5), (id, p) -> seenChanging.put(id, now));
   }
 
   /** When the most recently finished replay finished (its own clock), or null when none has. */
   Instant lastFinished() {
-    return positions.values().stream().filter(ReplayProgress.Position::done).map(ReplayProgress.Position::updatedAt)
-        .max(Comparator.naturalOrder()).orElse(null);
+    return reader.positions().values().stream().filter(ReplayProgress.Position::done)
+        .map(ReplayProgress.Position::updatedAt).max(Comparator.naturalOrder()).orElse(null);
   }
 
   /** Whether the replays seen have finished as of {@code now} (local clock; {@link #finished(Map, Map, Instant)}). */
   boolean finished(Instant now) {
-    return finished(positions, seenChanging, now);
+    return finished(reader.positions(), seenChanging, now);
   }
 
   /**
@@ -112,6 +71,6 @@ final class ReplayEnds implements AutoCloseable {
 
   @Override
   public void close() {
-    consumer.close();
+    reader.close();
   }
 }

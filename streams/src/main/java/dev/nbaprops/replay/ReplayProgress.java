@@ -88,27 +88,73 @@ public final class ReplayProgress {
 
   /** The last committed position of a replay identity, read with read_committed from the progress topic. */
   public static Optional<Position> read(String bootstrapServers, String identity) {
-    Map<String, Object> cfg = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString(),
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    Position last = null;
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cfg, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = c.partitionsFor(Topics.REPLAY_PROGRESS).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-          if (identity.equals(r.key()) && r.value() != null) {
-            last = parse(r.value());
+    try (Reader r = new Reader(bootstrapServers)) {
+      if (!r.read(Duration.ofMinutes(5), (id, p) -> { })) {
+        throw new IllegalStateException("cannot read " + Topics.REPLAY_PROGRESS + " to its end (is the broker up?)");
+      }
+      return Optional.ofNullable(r.positions().get(identity));
+    }
+  }
+
+  /**
+   * Every replay's last committed position, read with read_committed from the progress topic and kept up to date
+   * by each {@link #read} (the whole topic the first time, then what was committed since). One thread only.
+   */
+  public static final class Reader implements AutoCloseable {
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, Position> positions = new java.util.HashMap<>();
+    private List<TopicPartition> partitions = List.of();
+
+    public Reader(String bootstrapServers) {
+      consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+          ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString(),
+          ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+          new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * Reads what was committed since the last call, up to the topic's current end, telling {@code changed} of each
+     * position that differs from the one kept; false when the end was not reached within {@code max} (what was read
+     * is kept). An unreadable record is an error: only this class writes the topic.
+     */
+    public boolean read(Duration max, java.util.function.BiConsumer<String, Position> changed) {
+      if (partitions.isEmpty()) {
+        partitions = consumer.partitionsFor(Topics.REPLAY_PROGRESS).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+      }
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + max.toNanos();
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        if (System.nanoTime() > deadline) {
+          return false;
+        }
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+          if (r.value() == null) {
+            continue; // never written (positions are kept, not deleted)
+          }
+          try {
+            Position p = parse(r.value());
+            if (!p.equals(positions.put(r.key(), p))) {
+              changed.accept(r.key(), p);
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException("unreadable replay progress record: " + e.getMessage(), e);
           }
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("unreadable replay progress record: " + e.getMessage(), e);
+      return true;
     }
-    return Optional.ofNullable(last);
-  }
 
+    /** The positions read so far, by replay identity. */
+    public Map<String, Position> positions() {
+      return java.util.Collections.unmodifiableMap(positions);
+    }
+
+    @Override
+    public void close() {
+      consumer.close();
+    }
+  }
 }
