@@ -13,6 +13,6 @@ if [[ "${1:-}" == "--summary" ]]; then
   exec "$JAVA" -cp "$CP" dev.nbaprops.bench.ProfileSummary "$@"
 fi
 OUT="${PROFILE_OUT:-bench/target/replay-$(date +%Y%m%d-%H%M%S).jfr}"
-BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx768m -XX:TieredStopAtLevel=1} -XX:StartFlightRecording=filename=$OUT,settings=profile" bench/replay.sh "$@"
+BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx512m -XX:TieredStopAtLevel=1} -XX:StartFlightRecording=filename=$OUT,settings=profile" bench/replay.sh "$@"
 "$JAVA" -cp "$CP" dev.nbaprops.bench.ProfileSummary "$OUT" 40
 echo "recording: $OUT"

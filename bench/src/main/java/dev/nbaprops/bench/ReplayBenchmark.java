@@ -68,6 +68,7 @@ public final class ReplayBenchmark {
     try {
       try (NbaPropsApp app = NbaPropsApp.start(cfg)) {
         app.awaitRunning(Duration.ofMinutes(2));
+        MemorySampler memory = new MemorySampler(app.streams());
         double startupSecs = (System.nanoTime() - wall0) / 1e9;
         System.out.printf("startup (broker, topics, Connect, Streams): %.1f s%n", startupSecs);
 
@@ -101,6 +102,7 @@ public final class ReplayBenchmark {
         double wall = (System.nanoTime() - wall0) / 1e9;
         long derived = dev.nbaprops.connect.WarehouseSinkTask.recordsApplied();
         double appCpu = cpuSeconds(ProcessHandle.current().pid());
+        memory.close();
         long appRss = peakRssKb(ProcessHandle.current().pid()) / 1024;
         long brokerRss = peakRssKb(app.brokerPid()) / 1024;
         System.out.println(summary.oneLine());
@@ -118,6 +120,8 @@ public final class ReplayBenchmark {
         System.out.printf("  peak RSS broker JVM               %,d MB%n", peakRssKb(app.brokerPid()) / 1024);
         System.out.printf("  CPU time app JVM / broker JVM     %.1f s / %.1f s (of %.1f s wall x %d cores)%n",
             appCpu, cpuSeconds(app.brokerPid()), wall, Runtime.getRuntime().availableProcessors());
+        System.out.printf("  memory, peak of each (MB)         %s%n", memory.peaks());
+        System.out.printf("  memory at the peak RSS (MB)       %s%n", memory.atRssPeak());
         System.out.printf("  derived rows written by the sink  %,d%n", derived);
         java.util.SortedMap<String, Long> byTopic = dev.nbaprops.connect.WarehouseSinkTask.recordsAppliedByTopic();
         byTopic.forEach((topic, n) -> System.out.printf("    %-46s %,d%n", topic, n));
@@ -140,6 +144,8 @@ public final class ReplayBenchmark {
           json.put("broker_cpu_seconds", round1(cpuSeconds(app.brokerPid())));
           json.put("derived_rows", derived);
           json.put("derived_rows_by_topic", byTopic);
+          json.put("memory_peaks_mb", memory.peaks());
+          json.put("memory_at_peak_rss_mb", memory.atRssPeak());
           json.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
           json.put("cores", Runtime.getRuntime().availableProcessors());
           json.put("java", System.getProperty("java.version"));

@@ -36,7 +36,7 @@ public final class EmbeddedConnect implements AutoCloseable {
   }
 
   public static EmbeddedConnect start(String bootstrapServers, Path stateDir, int restPort, Path duckdbPath,
-                                      Map<String, Object> workerOverrides) {
+                                      Map<String, Object> workerOverrides, Map<String, Object> sinkOverrides) {
     try {
       Path dir = stateDir.resolve("connect");
       Files.createDirectories(dir);
@@ -58,8 +58,7 @@ public final class EmbeddedConnect implements AutoCloseable {
       workerOverrides.forEach((k, v) -> worker.put(k, String.valueOf(v)));
       Connect<StandaloneHerder> connect = new ConnectStandalone().startConnect(worker);
 
-      Map<String, String> cfg = connectorConfig();
-      cfg.put("duckdb.path", duckdbPath.toString());
+      Map<String, String> cfg = connectorConfig(duckdbPath, sinkOverrides);
       String name = cfg.get("name");
       FutureCallback<org.apache.kafka.connect.runtime.Herder.Created<
           org.apache.kafka.connect.runtime.rest.entities.ConnectorInfo>> cb = new FutureCallback<>();
@@ -78,6 +77,18 @@ public final class EmbeddedConnect implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the embedded Connect worker: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The sink connector's configuration: the bundled {@value #CONNECTOR_CONFIG_RESOURCE}, then the app's
+   * {@code sink.*} settings ({@code overrides}, prefix removed), then {@code duckdb.path}, which the app's
+   * {@code warehouse.duckdb.path} decides (the app reads the warehouse there).
+   */
+  static Map<String, String> connectorConfig(Path duckdbPath, Map<String, Object> overrides) throws IOException {
+    Map<String, String> cfg = connectorConfig();
+    overrides.forEach((k, v) -> cfg.put(k, String.valueOf(v)));
+    cfg.put("duckdb.path", duckdbPath.toString());
+    return cfg;
   }
 
   static Map<String, String> connectorConfig() throws IOException {

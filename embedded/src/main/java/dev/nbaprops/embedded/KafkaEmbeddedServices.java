@@ -40,8 +40,9 @@ public final class KafkaEmbeddedServices implements EmbeddedServices {
 
   @Override
   public SinkWorker startConnect(String bootstrapServers, Path stateDir, int restPort, Path duckdbPath,
-                                 Map<String, Object> workerOverrides) {
-    EmbeddedConnect connect = EmbeddedConnect.start(bootstrapServers, stateDir, restPort, duckdbPath, workerOverrides);
+                                 Map<String, Object> workerOverrides, Map<String, Object> sinkOverrides) {
+    EmbeddedConnect connect = EmbeddedConnect.start(bootstrapServers, stateDir, restPort, duckdbPath, workerOverrides,
+        sinkOverrides);
     return new SinkWorker() {
       @Override
       public String sinkGroup() {

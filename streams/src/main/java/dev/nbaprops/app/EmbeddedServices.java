@@ -21,9 +21,13 @@ public interface EmbeddedServices {
   Broker broker(Path stateDir, int port, int controllerPort, String heap, java.util.List<String> jvmOptions,
                 Map<String, Object> overrides);
 
-  /** Starts a Connect worker with the warehouse sink writing {@code duckdbPath}; returns once the sink is created. */
+  /**
+   * Starts a Connect worker with the warehouse sink writing {@code duckdbPath}; returns once the sink is created.
+   * {@code workerOverrides} go to the worker's configuration ({@code connect.*}), {@code sinkOverrides} to the sink
+   * connector's ({@code sink.*}, e.g. {@code sink.duckdb.checkpoint.threshold}).
+   */
   SinkWorker startConnect(String bootstrapServers, Path stateDir, int restPort, Path duckdbPath,
-                          Map<String, Object> workerOverrides);
+                          Map<String, Object> workerOverrides, Map<String, Object> sinkOverrides);
 
   /** The embedded broker. */
   interface Broker extends AutoCloseable {

@@ -120,7 +120,8 @@ public final class NbaPropsApp implements AutoCloseable {
     if (cfg.embeddedKafka() && cfg.getBoolean(AppConfig.EMBEDDED_CONNECT)) {
       connectUp = CompletableFuture.supplyAsync(() -> {
         EmbeddedServices.SinkWorker w = embedded.startConnect(bootstrapServers, state,
-            cfg.getInt(AppConfig.EMBEDDED_CONNECT_PORT), cfg.warehousePath(), cfg.passThrough("connect."));
+            cfg.getInt(AppConfig.EMBEDDED_CONNECT_PORT), cfg.warehousePath(), cfg.passThrough("connect."),
+            cfg.passThrough("sink."));
         LOG.info("start-up: Connect worker and sink ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
         return w;
       }, daemonExecutor("embedded-connect-start"));

@@ -32,7 +32,7 @@ final class ConnectCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     try (EmbeddedServices.SinkWorker connect = EmbeddedServices.load().startConnect(
         cfg.getString(AppConfig.BOOTSTRAP_SERVERS), cfg.stateDir(), cfg.getInt(AppConfig.EMBEDDED_CONNECT_PORT),
-        cfg.warehousePath(), cfg.passThrough("connect."))) {
+        cfg.warehousePath(), cfg.passThrough("connect."), cfg.passThrough("sink."))) {
       Thread hook = new Thread(() -> {
         stop.countDown();
         connect.close();

@@ -20,7 +20,8 @@ import org.apache.kafka.common.config.ConfigException;
  * Every setting of the application, typed and documented (Kafka's own {@link ConfigDef}). Defaults run the
  * embedded default on this machine. Any setting can be overridden from a properties file ({@code --config F})
  * and then from the command line ({@code --set key=value}, or the dedicated flags). Pass-through prefixes reach
- * the underlying clients unchanged: {@code streams.*}, {@code producer.*}, {@code broker.*}, {@code connect.*}.
+ * the underlying clients unchanged: {@code streams.*}, {@code producer.*}, {@code broker.*}, {@code connect.*} (the Connect
+ * worker), {@code sink.*} (the warehouse sink connector's own settings, e.g. {@code sink.duckdb.threads}).
  */
 public final class AppConfig extends AbstractConfig {
   public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
