@@ -10,7 +10,8 @@ import org.rocksdb.Options;
 /**
  * Bounds the off-heap memory of the app's RocksDB stores: one LRU block cache shared by every store instance (the
  * budget, {@value #MEMORY_MB_CONFIG}, default {@value #DEFAULT_MEMORY_MB} MB) instead of one cache per instance,
- * and small memtables ({@value #WRITE_BUFFER_MB} MB, at most two per store instance) instead of RocksDB's 16 MB x 3.
+ * and small memtables ({@value #WRITE_BUFFER_MB_CONFIG}, default {@value #DEFAULT_WRITE_BUFFER_MB} MB, at most two per
+ * store instance) instead of RocksDB's 16 MB x 3.
  * A store instance's memtables only grow with what is written to it between flushes, so small stores stay small.
  *
  * <p>Measured and rejected (bench/RESULTS.md): a write buffer manager charging every memtable to the shared cache
@@ -22,7 +23,9 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
   /** Shared block cache of all stores, in MB (passed through the Streams properties). */
   public static final String MEMORY_MB_CONFIG = "nba.rocksdb.memory.mb";
   public static final int DEFAULT_MEMORY_MB = 64;
-  public static final int WRITE_BUFFER_MB = 4;
+  /** Memtable size of each store instance, in MB (passed through the Streams properties). */
+  public static final String WRITE_BUFFER_MB_CONFIG = "nba.rocksdb.write.buffer.mb";
+  public static final int DEFAULT_WRITE_BUFFER_MB = 2;
   static final long MANIFEST_PREALLOCATION_BYTES = 64L << 10;
 
   private static Cache cache;
@@ -40,7 +43,8 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
     BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
     table.setBlockCache(cache((mb == null ? DEFAULT_MEMORY_MB : Long.parseLong(mb.toString())) << 20));
     options.setTableFormatConfig(table);
-    options.setWriteBufferSize((long) WRITE_BUFFER_MB << 20);
+    Object wb = configs.get(WRITE_BUFFER_MB_CONFIG);
+    options.setWriteBufferSize((long) (wb == null ? DEFAULT_WRITE_BUFFER_MB : Integer.parseInt(wb.toString())) << 20);
     options.setMaxWriteBufferNumber(2);
     // RocksDB reserves (fallocate) 4 MB for each store instance's MANIFEST when it opens it: ~130 instances asked
     // for more than 256 MB of free disk just to start (130 x 4 MB), so on a small state disk the app could not start again after

@@ -53,6 +53,7 @@ public final class StreamsSettings {
     // 3.0) is three heartbeats. A broker must allow it (group.min.session.timeout.ms, 6 s by default).
     p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
     p.put(BoundedRocksDb.MEMORY_MB_CONFIG, Integer.toString(cfg.getInt(AppConfig.ROCKSDB_MEMORY_MB)));
+    p.put(BoundedRocksDb.WRITE_BUFFER_MB_CONFIG, Integer.toString(cfg.getInt(AppConfig.ROCKSDB_WRITE_BUFFER_MB)));
     // Bad records never crash-loop the app: they are logged and sent to the Streams dead-letter topic.
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);

@@ -51,6 +51,7 @@ public final class AppConfig extends AbstractConfig {
   public static final String CACHE_MAX_BYTES = "streams.cache.max.bytes";
   public static final String PROFILE = "profile";
   public static final String ROCKSDB_MEMORY_MB = "rocksdb.memory.mb";
+  public static final String ROCKSDB_WRITE_BUFFER_MB = "rocksdb.write.buffer.mb";
   public static final String QUERY_HOST = "query.host";
   public static final String QUERY_PORT = "query.port";
   public static final String QUERY_ADVERTISED_HOST = "query.advertised.host";
@@ -132,9 +133,12 @@ public final class AppConfig extends AbstractConfig {
           "Record cache of the stores (all threads together, on the heap): repeated updates of a key between two"
               + " commits reach RocksDB and the changelog once. Larger absorbs more during a backfill; it costs heap.")
       .define(ROCKSDB_MEMORY_MB, Type.INT, 64, Range.atLeast(0), Importance.LOW,
-          "Block cache of all RocksDB stores together, in MB (one shared cache; memtables 4 MB, at most two per"
-              + " store instance). 0 = RocksDB's defaults per store (each store instance its own cache, 16 MB x 3"
+          "Block cache of all RocksDB stores together, in MB (one shared cache; memtables rocksdb.write.buffer.mb, at most two"
+              + " per store instance). 0 = RocksDB's defaults per store (each store instance its own cache, 16 MB x 3"
               + " memtables).")
+      .define(ROCKSDB_WRITE_BUFFER_MB, Type.INT, 2, Range.between(1, 256), Importance.LOW,
+          "Memtable of each RocksDB store instance, in MB (at most two per instance; with rocksdb.memory.mb > 0)."
+              + " Smaller keeps less resident memory and flushes more often (docs/profiles.md).")
       .define(QUERY_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM,
           "Address the query API binds to (localhost by default; 0.0.0.0 to serve other hosts).")
       .define(QUERY_PORT, Type.INT, 7070, Range.between(0, 65535), Importance.MEDIUM, "Port of the query API.")
