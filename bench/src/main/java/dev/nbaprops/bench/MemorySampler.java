@@ -12,10 +12,13 @@ import org.apache.kafka.streams.KafkaStreams;
 /**
  * Where the app JVM's memory is, sampled every second while a benchmark runs: the resident set (VmRSS), the Java
  * heap committed and used, and Kafka Streams' RocksDB figures (memtables and table readers summed over every store
- * instance; the block cache, which every store shares here, counted once). Each figure's peak is kept, with the
+ * instance; the block cache, which every store shares with the default rocksdb.memory.mb > 0, counted once: with
+ * 0 each store has its own and this undercounts). Each figure's peak is kept, with the
  * resident set and the others at the moment the resident set peaked, so the peak can be taken apart.
  */
 final class MemorySampler implements AutoCloseable {
+  private static final java.util.Set<String> ROCKSDB_FIGURES =
+      java.util.Set.of("size-all-mem-tables", "estimate-table-readers-mem", "block-cache-usage");
   private final KafkaStreams streams;
   private final Thread thread;
   private volatile boolean stop;
@@ -31,7 +34,12 @@ final class MemorySampler implements AutoCloseable {
 
   private void loop() {
     while (!stop) {
-      Map<String, Long> now = sample();
+      Map<String, Long> now;
+      try {
+        now = sample();
+      } catch (RuntimeException e) { // a store's gauge may throw while it closes or fails: skip this sample
+        now = Map.of();
+      }
       synchronized (this) {
         now.forEach((k, v) -> peak.merge(k, v, Math::max));
         if (now.getOrDefault("rss_mb", 0L) >= atRssPeak.getOrDefault("rss_mb", 0L)) {
@@ -58,10 +66,11 @@ final class MemorySampler implements AutoCloseable {
     double readers = 0;
     double blockCache = 0;
     for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
-      if (!(e.getValue().metricValue() instanceof Number n)) {
-        continue;
+      String name = e.getKey().name();
+      if (!ROCKSDB_FIGURES.contains(name) || !(e.getValue().metricValue() instanceof Number n)) {
+        continue; // only the three RocksDB figures are read (each is a native property read)
       }
-      switch (e.getKey().name()) {
+      switch (name) {
         case "size-all-mem-tables" -> memtables += n.doubleValue();
         case "estimate-table-readers-mem" -> readers += n.doubleValue();
         case "block-cache-usage" -> blockCache = Math.max(blockCache, n.doubleValue());

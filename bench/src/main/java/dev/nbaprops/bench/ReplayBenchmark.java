@@ -68,7 +68,7 @@ public final class ReplayBenchmark {
     try {
       try (NbaPropsApp app = NbaPropsApp.start(cfg)) {
         app.awaitRunning(Duration.ofMinutes(2));
-        MemorySampler memory = new MemorySampler(app.streams());
+        try (MemorySampler memory = new MemorySampler(app.streams())) { // closed before the app's stores
         double startupSecs = (System.nanoTime() - wall0) / 1e9;
         System.out.printf("startup (broker, topics, Connect, Streams): %.1f s%n", startupSecs);
 
@@ -102,7 +102,7 @@ public final class ReplayBenchmark {
         double wall = (System.nanoTime() - wall0) / 1e9;
         long derived = dev.nbaprops.connect.WarehouseSinkTask.recordsApplied();
         double appCpu = cpuSeconds(ProcessHandle.current().pid());
-        memory.close();
+        memory.close(); // its peaks end with the run (closing again at the block's end does nothing)
         long appRss = peakRssKb(ProcessHandle.current().pid()) / 1024;
         long brokerRss = peakRssKb(app.brokerPid()) / 1024;
         System.out.println(summary.oneLine());
@@ -156,6 +156,7 @@ public final class ReplayBenchmark {
           Files.writeString(Path.of(opts.get("--json")), toJson(json) + "\n");
           System.out.println("  json: " + opts.get("--json"));
         }
+        } // the memory sampler
       }
     } finally {
       deleteRecursively(state);

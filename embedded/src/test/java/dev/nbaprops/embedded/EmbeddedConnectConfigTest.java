@@ -20,9 +20,10 @@ class EmbeddedConnectConfigTest {
 
     assertThat(c).containsEntry("duckdb.checkpoint.threshold", "16MB").containsEntry("duckdb.threads", "2")
         .containsEntry("duckdb.path", "/w/warehouse.duckdb")
-        .containsEntry("connector.class", bundled.get("connector.class"))
-        .doesNotContainKey("offset.flush.interval.ms");
+        .containsEntry("connector.class", bundled.get("connector.class"));
+    // The worker's settings stay apart from the sink's, and the other way round.
     assertThat(cfg.passThrough("connect.")).containsOnlyKeys("offset.flush.interval.ms");
+    assertThat(cfg.passThrough("sink.")).containsOnlyKeys("duckdb.checkpoint.threshold", "duckdb.threads");
   }
 
   @Test

@@ -96,7 +96,7 @@ public final class Soak {
         "  --fault-rate 0.2          share of feed requests answered with a fault",
         "  --sample-seconds 10       heap/RSS/lag sampling period",
         "  --http-timeout PT2S       the live client's fetch timeout (wall time; hangs last longer)",
-        "  --xmx 768m                heap of the live process (bin/nba-props-streams' default)",
+        "  --xmx 768m                heap of the live process (the soak's figures in docs/reliability.md were measured at 768m)",
         "  --reference DIR           reuse the reference snapshot of an earlier run (DIR/snapshot) instead of replaying",
         "  --work DIR                work directory (default target/soak; its live/ and reference/ are emptied first)");
   }

@@ -36,6 +36,21 @@ class BoundedRocksDbTest {
   }
 
   @Test
+  void theAppInstallsItAndItsDefaultIsTheSettersOwn() {
+    java.util.Properties p = StreamsSettings.of(AppConfig.defaults(), "localhost:9092", "localhost:7070");
+    assertThat(p.get(org.apache.kafka.streams.StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
+        .isEqualTo(BoundedRocksDb.class);
+    Options options = new Options();
+    options.setTableFormatConfig(new BlockBasedTableConfig());
+    new BoundedRocksDb().setConfig("a-store", options, Map.of()); // no app settings at all: the setter's defaults
+    try (options) {
+      assertThat(options.writeBufferSize())
+          .isEqualTo((long) AppConfig.defaults().getInt(AppConfig.ROCKSDB_WRITE_BUFFER_MB) << 20)
+          .isEqualTo((long) BoundedRocksDb.DEFAULT_WRITE_BUFFER_MB << 20);
+    }
+  }
+
+  @Test
   void theMemtableSizeIsASetting() {
     try (Options o = configured(Map.of(AppConfig.ROCKSDB_WRITE_BUFFER_MB, "8"))) {
       assertThat(o.writeBufferSize()).isEqualTo(8L << 20);
