@@ -1,8 +1,6 @@
 package dev.nbaprops.bench;
 
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.Metric;
@@ -56,7 +54,7 @@ final class MemorySampler implements AutoCloseable {
 
   private Map<String, Long> sample() {
     Map<String, Long> m = new LinkedHashMap<>();
-    m.put("rss_mb", rssKb() >> 10);
+    m.put("rss_mb", ReplayBenchmark.statusKb(ProcessHandle.current().pid(), "VmRSS:") >> 10);
     var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     m.put("heap_committed_mb", heap.getCommitted() >> 20);
     m.put("heap_used_mb", heap.getUsed() >> 20);
@@ -81,19 +79,6 @@ final class MemorySampler implements AutoCloseable {
     m.put("rocksdb_table_readers_mb", (long) readers >> 20);
     m.put("rocksdb_block_cache_mb", (long) blockCache >> 20);
     return m;
-  }
-
-  private static long rssKb() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("\\D+", ""));
-        }
-      }
-    } catch (java.io.IOException | RuntimeException e) {
-      return -1;
-    }
-    return -1;
   }
 
   synchronized Map<String, Long> peaks() {

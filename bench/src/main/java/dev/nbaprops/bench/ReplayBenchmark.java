@@ -231,9 +231,14 @@ public final class ReplayBenchmark {
 
   /** VmHWM (peak resident set) of a process, in kB; -1 when unknown. */
   static long peakRssKb(long pid) {
+    return statusKb(pid, "VmHWM:");
+  }
+
+  /** A kB figure of a process's /proc/PID/status ({@code field} e.g. "VmRSS:"); -1 when unknown. */
+  static long statusKb(long pid, String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-        if (line.startsWith("VmHWM:")) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("\\D+", ""));
         }
       }
