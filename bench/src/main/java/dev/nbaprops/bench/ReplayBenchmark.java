@@ -91,6 +91,8 @@ public final class ReplayBenchmark {
         int recordSize = (int) samples.stream().mapToInt(x -> x.length).average().orElse(0);
         double rawRate = rawProducer(app, cfg, records, samples);
 
+        double cpuAtReplay = cpuSeconds(ProcessHandle.current().pid());
+        ThreadCpuSampler threadCpu = new ThreadCpuSampler(); // from the replay's start to its end
         long t0 = System.nanoTime();
         ReplaySummary summary;
         summary = new Replayer(app.bootstrapServers(), Map.of()).replay(new Replayer.Options(data, selection),
@@ -102,6 +104,8 @@ public final class ReplayBenchmark {
         double wall = (System.nanoTime() - wall0) / 1e9;
         long derived = dev.nbaprops.connect.WarehouseSinkTask.recordsApplied();
         double appCpu = cpuSeconds(ProcessHandle.current().pid());
+        Map<String, Double> cpuByThread = threadCpu.byThread(appCpu - cpuAtReplay);
+        threadCpu.close();
         memory.close(); // its peaks end with the run (closing again at the block's end does nothing)
         long appRss = peakRssKb(ProcessHandle.current().pid()) / 1024;
         long brokerRss = peakRssKb(app.brokerPid()) / 1024;
@@ -120,6 +124,7 @@ public final class ReplayBenchmark {
         System.out.printf("  peak RSS broker JVM               %,d MB%n", peakRssKb(app.brokerPid()) / 1024);
         System.out.printf("  CPU time app JVM / broker JVM     %.1f s / %.1f s (of %.1f s wall x %d cores)%n",
             appCpu, cpuSeconds(app.brokerPid()), wall, Runtime.getRuntime().availableProcessors());
+        System.out.printf("  app CPU by thread, replay to end   %s%n", cpuByThread);
         System.out.printf("  memory, peak of each (MB)         %s%n", memory.peaks());
         System.out.printf("  memory at the peak RSS (MB)       %s%n", memory.atRssPeak());
         System.out.printf("  derived rows written by the sink  %,d%n", derived);
@@ -144,6 +149,7 @@ public final class ReplayBenchmark {
           json.put("broker_cpu_seconds", round1(cpuSeconds(app.brokerPid())));
           json.put("derived_rows", derived);
           json.put("derived_rows_by_topic", byTopic);
+          json.put("app_cpu_seconds_by_thread", cpuByThread);
           json.put("memory_peaks_mb", memory.peaks());
           json.put("memory_at_peak_rss_mb", memory.atRssPeak());
           json.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
