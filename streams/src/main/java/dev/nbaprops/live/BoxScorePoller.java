@@ -12,7 +12,8 @@ import java.util.List;
  * Polls the live box score of every followed game that is due ({@link LiveGames#due}). An in-progress box score
  * (gameStatus 1 or 2) only updates the in-game state; a final one (gameStatus 3) produces each player's line to
  * {@code nba.raw.player-box-score}, and a later poll that finds a line changed (a stat correction) produces that
- * line again, which the topology treats as a correction. A game that cannot be fetched is retried at the next
+ * line again, which the topology treats as a correction. The games due are requested together (at most
+ * {@value #MAX_IN_FLIGHT} at a time) and processed in order. A game that cannot be fetched is retried at the next
  * poll; the others are processed anyway.
  */
 public final class BoxScorePoller implements Poller {
@@ -45,29 +46,48 @@ public final class BoxScorePoller implements Poller {
     return urlTemplate.replace("{gameId}", gameId);
   }
 
+  /**
+   * Box scores fetched at once, at most: the games due are requested together (a night's games often end within
+   * minutes of each other), so the round takes about one request's time instead of one per game; the cap keeps a
+   * full slate polite to the CDN.
+   */
+  static final int MAX_IN_FLIGHT = 8;
+
   @Override
   public int poll(Instant now) throws FeedException {
     int queued = 0;
     List<String> failed = new ArrayList<>();
     FeedException first = null;
-    for (String gameId : games.due(now, health.interval(), finalRecheck, finalWatch)) {
-      String url = url(gameId);
-      try {
-        LiveBoxScoreParser.Game g = LiveBoxScoreParser.parse(http.get(url).body());
-        if (!g.gameId().equals(gameId)) {
-          throw new FeedException(FeedException.Kind.MALFORMED, url + " returned game " + g.gameId());
+    List<String> due = List.copyOf(games.due(now, health.interval(), finalRecheck, finalWatch));
+    java.util.ArrayDeque<HttpFeed.Pending> inFlight = new java.util.ArrayDeque<>();
+    int next = 0;
+    try {
+      for (int i = 0; i < due.size(); i++) {
+        while (next < due.size() && inFlight.size() < MAX_IN_FLIGHT) {
+          inFlight.add(http.start(url(due.get(next++))));
         }
-        games.fromBoxScore(g, now);
-        games.polled(gameId, now);
-        if (g.isFinal()) {
-          queued += outbox.offer(finalRecords(g, url, now), now);
-        }
-      } catch (FeedException e) {
-        failed.add(gameId);
-        if (first == null || first.retryAfter() == null && e.retryAfter() != null) {
-          first = e;
+        String gameId = due.get(i);
+        HttpFeed.Pending request = inFlight.poll();
+        String url = request.url();
+        try {
+          LiveBoxScoreParser.Game g = LiveBoxScoreParser.parse(http.await(request).body());
+          if (!g.gameId().equals(gameId)) {
+            throw new FeedException(FeedException.Kind.MALFORMED, url + " returned game " + g.gameId());
+          }
+          games.fromBoxScore(g, now);
+          games.polled(gameId, now);
+          if (g.isFinal()) {
+            queued += outbox.offer(finalRecords(g, url, now), now);
+          }
+        } catch (FeedException e) {
+          failed.add(gameId);
+          if (first == null || first.retryAfter() == null && e.retryAfter() != null) {
+            first = e;
+          }
         }
       }
+    } finally {
+      inFlight.forEach(HttpFeed.Pending::cancel); // only when the poll ended early (interrupted, a parser defect)
     }
     if (first != null) {
       health.addRecords(queued);

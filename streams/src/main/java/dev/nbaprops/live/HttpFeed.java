@@ -38,16 +38,56 @@ public final class HttpFeed {
     this.clock = clock;
   }
 
+  /** A request on its way ({@link #start}); {@link #await} gives its response. */
+  public static final class Pending {
+    private final String url;
+    private final CompletableFuture<HttpResponse<String>> exchange;
+    private final long startedNanos;
+
+    private Pending(String url, CompletableFuture<HttpResponse<String>> exchange) {
+      this.url = url;
+      this.exchange = exchange;
+      this.startedNanos = System.nanoTime();
+    }
+
+    public String url() {
+      return url;
+    }
+
+    /** Abandons the request (its poll ended before awaiting it). */
+    public void cancel() {
+      exchange.cancel(true);
+    }
+  }
+
   public Response get(String url) throws FeedException {
+    return await(start(url));
+  }
+
+  /**
+   * Sends the GET of {@code url} without waiting for it: a poller with several URLs due (a night's box scores)
+   * starts them all and then awaits each, so a round takes about the slowest request instead of their sum.
+   */
+  public Pending start(String url) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET()
         .header("Accept", "application/json").header("User-Agent", "nba-props-streams-live/0.1");
     headers.forEach(b::header);
+    return new Pending(url, client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()));
+  }
+
+  /**
+   * The response of a started request: its body on 2xx, else a {@link FeedException}. The timeout counts from the
+   * request's start and covers headers and body.
+   */
+  public Response await(Pending p) throws FeedException {
+    String url = p.url;
     HttpResponse<String> r;
     // The request's own timeout ends at the response headers; the deadline here covers the body too, so a feed
     // that sends its headers and then drips (or never ends) its body cannot hold the poller.
-    CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> exchange = p.exchange;
+    long leftNanos = Math.max(0, timeout.toNanos() - (System.nanoTime() - p.startedNanos));
     try {
-      r = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      r = exchange.get(leftNanos, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       exchange.cancel(true);
       throw new FeedException(FeedException.Kind.TIMEOUT, "timeout after " + timeout + " (headers and body): "

@@ -1,0 +1,91 @@
+package dev.nbaprops.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nbaprops.avro.raw.PlayerBoxScore;
+import dev.nbaprops.testing.TestData;
+import dev.nbaprops.topics.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The box-score poller requests the games due together ({@link BoxScorePoller#MAX_IN_FLIGHT} at a time) and
+ * processes them in order: a night whose games end together costs about one request's time, and a game that fails
+ * does not keep the others' lines back.
+ */
+class BoxScorePollerTest {
+  private static final String BOX_PATH = "/static/json/liveData/boxscore/boxscore_";
+  private static final LocalDate NIGHT = LocalDate.of(2023, 10, 30);
+
+  @Test
+  void theGamesDueAreRequestedTogether() throws Exception {
+    NightFeed feed = new NightFeed(TestData.slice(), NIGHT);
+    assertThat(feed.games).hasSizeGreaterThanOrEqualTo(4);
+    try (FixtureServer server = new FixtureServer(feed, feed.finalAt.plus(Duration.ofMinutes(5)))) {
+      // Each box score answers after 1 s: fetched one after another, each request would come 1 s after the last.
+      for (String game : feed.games.keySet()) {
+        server.fail(BOX_PATH + game, FixtureServer.Fault.delay(1_000));
+      }
+      List<LiveRecord> sent = new ArrayList<>();
+      try (LiveMode live = live(server, sent, "PT5S")) {
+      live.runner().pollOnce(live.runner().pollers().get(0), server.now.get()); // the scoreboard: the games
+      live.runner().pollOnce(live.runner().pollers().get(1), server.now.get());
+      live.runner().flushOnce(server.now.get());
+
+      List<Long> arrivals = server.timedRequests.stream().filter(e -> e.getValue().startsWith(BOX_PATH))
+          .map(Map.Entry::getKey).sorted().toList();
+      assertThat(arrivals).hasSize(feed.games.size());
+      // The fixture server handles 4 requests at a time: the first 4 all arrived before any of them was answered.
+      assertThat(Duration.ofNanos(arrivals.get(3) - arrivals.get(0))).isLessThan(Duration.ofMillis(900));
+      assertThat(live.runner().pollers().get(1).health().consecutiveFailures()).isZero();
+      Set<String> games = sent.stream().filter(r -> r.topic().equals(Topics.PLAYER_BOX_SCORE))
+          .map(r -> ((PlayerBoxScore) r.value()).getGameId()).collect(Collectors.toSet());
+      assertThat(games).isEqualTo(feed.games.keySet());
+      }
+    }
+  }
+
+  @Test
+  void aGameThatTimesOutDoesNotHoldTheOthersBack() throws Exception {
+    NightFeed feed = new NightFeed(TestData.slice(), NIGHT);
+    try (FixtureServer server = new FixtureServer(feed, feed.finalAt.plus(Duration.ofMinutes(5)))) {
+      String slow = feed.games.keySet().iterator().next();
+      server.fail(BOX_PATH + slow, FixtureServer.Fault.delay(3_000)); // beyond the 0.5 s timeout
+      List<LiveRecord> sent = new ArrayList<>();
+      try (LiveMode live = live(server, sent, "PT0.5S")) {
+      live.runner().pollOnce(live.runner().pollers().get(0), server.now.get());
+      PollerHealth box = live.runner().pollers().get(1).health();
+      live.runner().pollOnce(live.runner().pollers().get(1), server.now.get());
+      live.runner().flushOnce(server.now.get());
+
+      assertThat(box.consecutiveFailures()).isEqualTo(1);
+      assertThat(box.lastErrorMessage()).contains("timeout").contains(slow);
+      Set<String> games = sent.stream().filter(r -> r.topic().equals(Topics.PLAYER_BOX_SCORE))
+          .map(r -> ((PlayerBoxScore) r.value()).getGameId()).collect(Collectors.toSet());
+      assertThat(games).doesNotContain(slow).hasSize(feed.games.size() - 1);
+
+      // The next poll fetches the game that failed (the fault was served once).
+      live.runner().pollOnce(live.runner().pollers().get(1), server.now.get());
+      live.runner().flushOnce(server.now.get());
+      assertThat(box.consecutiveFailures()).isZero();
+      assertThat(sent.stream().filter(r -> r.topic().equals(Topics.PLAYER_BOX_SCORE))
+          .map(r -> ((PlayerBoxScore) r.value()).getGameId()).collect(Collectors.toSet()))
+          .isEqualTo(feed.games.keySet());
+      }
+    }
+  }
+
+  private static LiveMode live(FixtureServer server, List<LiveRecord> sent, String timeout) {
+    LiveConfig cfg = LiveTesting.config(server, Map.of(LiveConfig.HTTP_TIMEOUT, timeout));
+    return new LiveMode(cfg, sent::addAll, null, TestData.slice(),
+        Clock.fixed(server.now.get(), ZoneOffset.UTC));
+  }
+}
