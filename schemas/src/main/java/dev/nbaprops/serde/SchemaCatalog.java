@@ -47,7 +47,7 @@ public final class SchemaCatalog {
       TeamDefenseZoneAnalysis.class, PlayerShotZoneAnalysis.class, PlayerCompositeFactors.class,
       PlayerDailyCache.class, MlFeatureStore.class,
       PlayerSeasonHistory.class, dev.nbaprops.avro.state.PlayedGame.class, GameTotals.class, PlayerGameProps.class,
-      dev.nbaprops.avro.state.ShotFact.class, dev.nbaprops.avro.state.PlayerGameZones.class,
+      dev.nbaprops.avro.state.PlayerGameShots.class, dev.nbaprops.avro.state.PlayerGameZones.class,
       dev.nbaprops.avro.state.TeamGameFacts.class, dev.nbaprops.avro.state.PlayerAppearance.class,
       dev.nbaprops.avro.state.ExpectedPlayer.class, dev.nbaprops.avro.state.TeamGameContext.class,
       dev.nbaprops.avro.state.SeasonStart.class);

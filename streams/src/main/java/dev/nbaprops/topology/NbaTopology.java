@@ -20,9 +20,9 @@ import dev.nbaprops.avro.state.ExpectedPlayer;
 import dev.nbaprops.avro.state.GameTotals;
 import dev.nbaprops.avro.state.PlayerAppearance;
 import dev.nbaprops.avro.state.PlayerGameProps;
+import dev.nbaprops.avro.state.PlayerGameShots;
 import dev.nbaprops.avro.state.PlayerGameZones;
 import dev.nbaprops.avro.state.SeasonStart;
-import dev.nbaprops.avro.state.ShotFact;
 import dev.nbaprops.avro.state.TeamGameContext;
 import dev.nbaprops.serde.AvroSerde;
 import dev.nbaprops.serde.TableSpec;
@@ -218,7 +218,7 @@ public final class NbaTopology {
     store(PlayerGameStage.SUMMARY_STORE, PlayerGameSummary.class);
     uncached(PlayerGameStage.GAME_DATE_STORE, Serdes.String());
     store(PlayerGameStage.PROPS_STORE, PlayerGameProps.class);
-    uncached(PlayerGameStage.SHOT_STORE, AvroSerde.of(ShotFact.class));
+    store(PlayerGameStage.SHOTS_STORE, PlayerGameShots.class); // cached: a game's shots come together
     store(PlayerGameStage.ZONES_STORE, PlayerGameZones.class);
     text(PlayerGameStage.ZONE_MARKS_STORE);
 
@@ -286,8 +286,8 @@ public final class NbaTopology {
   }
 
   /**
-   * A store whose keys are written about once each (a shot, a box-score line, an appearance): the record cache would
-   * absorb nothing there, and its entries (one per key, 219k shots a season) make every cache lookup of the thread
+   * A store whose keys are written about once each (a box-score line, an appearance): the record cache would
+   * absorb nothing there, and its entries (one per key, 26.6k box-score lines a season) make every cache lookup of the thread
    * slower (a sorted map per store) and push out the entries that do absorb repeated updates.
    */
   private <V> void uncached(String name, Serde<V> values) {

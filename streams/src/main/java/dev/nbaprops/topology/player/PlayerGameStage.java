@@ -4,10 +4,11 @@ import dev.nbaprops.avro.analytics.PlayerGameSummary;
 import dev.nbaprops.avro.raw.PlayerBoxScore;
 import dev.nbaprops.avro.raw.PropLine;
 import dev.nbaprops.avro.raw.Shot;
+import dev.nbaprops.avro.state.GameShot;
 import dev.nbaprops.avro.state.PlayerGameProps;
+import dev.nbaprops.avro.state.PlayerGameShots;
 import dev.nbaprops.avro.state.PlayerGameZones;
 import dev.nbaprops.avro.state.PropSnapshot;
-import dev.nbaprops.avro.state.ShotFact;
 import dev.nbaprops.features.GameSummaries;
 import dev.nbaprops.features.ShotZones;
 import dev.nbaprops.source.EventTimes;
@@ -34,8 +35,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>{@link #SUMMARY_STORE} the rows (key player|date|game, for history queries) and {@link #GAME_DATE_STORE}
  *       the game's date (key game|player), so a correction that moves a game replaces the row;</li>
  *   <li>{@link #PROPS_STORE} every prop-line snapshot of the player for a game (key game|player);</li>
- *   <li>{@link #SHOT_STORE} each shot by identity (player|game|seq: a re-sent shot changes nothing, a corrected
- *       one replaces its contribution) and {@link #ZONES_STORE} the game's zone counts (key game|player).</li>
+ *   <li>{@link #SHOTS_STORE} the game's shots by identity (key game|player, each shot by its seq: a re-sent shot
+ *       changes nothing, a corrected one replaces its contribution) and {@link #ZONES_STORE} the game's zone counts
+ *       (key game|player).</li>
  * </ul>
  * Shots are many (~15 per player and game) and come at the same event time as the game's box score: a box score
  * and each shot only update the stores and mark the game ({@link #ZONE_MARKS_STORE}); a wall-clock punctuation
@@ -55,12 +57,17 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
   public static final String SUMMARY_STORE = "player-game-summary";
   public static final String GAME_DATE_STORE = "player-game-date";
   public static final String PROPS_STORE = "player-game-props";
-  public static final String SHOT_STORE = "player-shot-by-id";
+  /**
+   * A game's shots in one value (key game|player), not one entry per shot: a game's shots arrive within seconds,
+   * so the record cache absorbs their writes and the store and its changelog get about one write per game instead
+   * of one per shot (218k shots a season; bench/RESULTS.md).
+   */
+  public static final String SHOTS_STORE = "player-game-shots";
   public static final String ZONES_STORE = "player-game-zones";
   /** Games (key player|date|game) whose row or zone counts changed since the last punctuation ({@link Mark}). */
   public static final String ZONE_MARKS_STORE = "player-zone-updates";
   public static final List<String> STORES =
-      List.of(SUMMARY_STORE, GAME_DATE_STORE, PROPS_STORE, SHOT_STORE, ZONES_STORE, ZONE_MARKS_STORE);
+      List.of(SUMMARY_STORE, GAME_DATE_STORE, PROPS_STORE, SHOTS_STORE, ZONES_STORE, ZONE_MARKS_STORE);
 
   public static final String SUMMARIES = "player-game-summaries";
   public static final String PROPS = "player-game-props-changes";
@@ -73,7 +80,7 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
   private TableStore<PlayerGameSummary> summaries;
   private KeyValueStore<String, String> gameDates;
   private KeyValueStore<String, PlayerGameProps> props;
-  private KeyValueStore<String, ShotFact> shots;
+  private KeyValueStore<String, PlayerGameShots> shots;
   private KeyValueStore<String, PlayerGameZones> zones;
   private Deferred pendingRows;
 
@@ -92,7 +99,7 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
     summaries = TableStore.open(context, StoreCatalog.PLAYER_GAME_SUMMARY);
     gameDates = context.getStateStore(GAME_DATE_STORE);
     props = context.getStateStore(PROPS_STORE);
-    shots = context.getStateStore(SHOT_STORE);
+    shots = context.getStateStore(SHOTS_STORE);
     zones = context.getStateStore(ZONES_STORE);
     pendingRows = Deferred.schedule(context, context.getStateStore(ZONE_MARKS_STORE), interval, settle,
         this::shotsOnTheirWay, pending, WORK, this::sendMarked);
@@ -265,15 +272,29 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
   }
 
   private void shot(Shot s, Record<String, SpecificRecord> record) {
-    ShotFact fact = ShotFact.newBuilder().setTeamId(s.getTeamId()).setZone(ShotZones.zoneOf(s.getZoneBasic()))
-        .setMade(s.getShotMade()).setGameDate(s.getGameDate()).build();
-    String shotKey = s.getPlayerId() + "" + StoreKeys.SEP + s.getGameId() + StoreKeys.SEP + s.getSeq();
-    ShotFact old = shots.get(shotKey);
+    String key = StoreKeys.gamePlayer(s.getGameId(), s.getPlayerId());
+    GameShot fact = GameShot.newBuilder().setSeq(s.getSeq()).setTeamId(s.getTeamId())
+        .setZone(ShotZones.zoneOf(s.getZoneBasic())).setMade(s.getShotMade()).setGameDate(s.getGameDate()).build();
+    PlayerGameShots game = shots.get(key);
+    List<GameShot> list = game == null ? new ArrayList<>() : game.getShots();
+    GameShot old = null;
+    int at = -1;
+    for (int i = 0; i < list.size(); i++) {
+      if (list.get(i).getSeq() == s.getSeq()) {
+        old = list.get(i);
+        at = i;
+        break;
+      }
+    }
     if (fact.equals(old)) {
       return; // a re-sent shot
     }
-    shots.put(shotKey, fact);
-    String key = StoreKeys.gamePlayer(s.getGameId(), s.getPlayerId());
+    if (at >= 0) {
+      list.set(at, fact);
+    } else {
+      list.add(fact);
+    }
+    shots.put(key, game == null ? PlayerGameShots.newBuilder().setShots(list).build() : game);
     PlayerGameZones z = zones.get(key);
     if (z == null) {
       z = ShotZones.empty(s.getGameId(), s.getPlayerId(), s.getTeamId(), s.getGameDate(), s.getSeason());
