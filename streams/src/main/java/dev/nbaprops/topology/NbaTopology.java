@@ -21,7 +21,6 @@ import dev.nbaprops.avro.state.GameTotals;
 import dev.nbaprops.avro.state.PlayerAppearance;
 import dev.nbaprops.avro.state.PlayerGameProps;
 import dev.nbaprops.avro.state.PlayerGameShots;
-import dev.nbaprops.avro.state.PlayerGameZones;
 import dev.nbaprops.avro.state.SeasonStart;
 import dev.nbaprops.avro.state.TeamGameContext;
 import dev.nbaprops.serde.AvroSerde;
@@ -219,7 +218,6 @@ public final class NbaTopology {
     uncached(PlayerGameStage.GAME_DATE_STORE, Serdes.String());
     store(PlayerGameStage.PROPS_STORE, PlayerGameProps.class);
     store(PlayerGameStage.SHOTS_STORE, PlayerGameShots.class); // cached: a game's shots come together
-    store(PlayerGameStage.ZONES_STORE, PlayerGameZones.class);
     text(PlayerGameStage.ZONE_MARKS_STORE);
 
     uncached(PlayerFeatureStage.HISTORY_STORE, AvroSerde.of(dev.nbaprops.avro.state.PlayedGame.class));

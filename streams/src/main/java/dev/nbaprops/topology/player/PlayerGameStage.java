@@ -36,8 +36,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       the game's date (key game|player), so a correction that moves a game replaces the row;</li>
  *   <li>{@link #PROPS_STORE} every prop-line snapshot of the player for a game (key game|player);</li>
  *   <li>{@link #SHOTS_STORE} the game's shots by identity (key game|player, each shot by its seq: a re-sent shot
- *       changes nothing, a corrected one replaces its contribution) and {@link #ZONES_STORE} the game's zone counts
- *       (key game|player).</li>
+ *       changes nothing, a corrected one replaces its contribution); the game's zone counts are computed from them
+ *       when they are needed ({@link #zonesOf}), once per game, not kept per shot.</li>
  * </ul>
  * Shots are many (~15 per player and game) and come at the same event time as the game's box score: a box score
  * and each shot only update the stores and mark the game ({@link #ZONE_MARKS_STORE}); a wall-clock punctuation
@@ -63,11 +63,10 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
    * of one per shot (218k shots a season; bench/RESULTS.md).
    */
   public static final String SHOTS_STORE = "player-game-shots";
-  public static final String ZONES_STORE = "player-game-zones";
   /** Games (key player|date|game) whose row or zone counts changed since the last punctuation ({@link Mark}). */
   public static final String ZONE_MARKS_STORE = "player-zone-updates";
   public static final List<String> STORES =
-      List.of(SUMMARY_STORE, GAME_DATE_STORE, PROPS_STORE, SHOTS_STORE, ZONES_STORE, ZONE_MARKS_STORE);
+      List.of(SUMMARY_STORE, GAME_DATE_STORE, PROPS_STORE, SHOTS_STORE, ZONE_MARKS_STORE);
 
   public static final String SUMMARIES = "player-game-summaries";
   public static final String PROPS = "player-game-props-changes";
@@ -81,7 +80,6 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
   private KeyValueStore<String, String> gameDates;
   private KeyValueStore<String, PlayerGameProps> props;
   private KeyValueStore<String, PlayerGameShots> shots;
-  private KeyValueStore<String, PlayerGameZones> zones;
   private Deferred pendingRows;
 
   private final Duration settle;
@@ -100,7 +98,6 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
     gameDates = context.getStateStore(GAME_DATE_STORE);
     props = context.getStateStore(PROPS_STORE);
     shots = context.getStateStore(SHOTS_STORE);
-    zones = context.getStateStore(ZONES_STORE);
     pendingRows = Deferred.schedule(context, context.getStateStore(ZONE_MARKS_STORE), interval, settle,
         this::shotsOnTheirWay, pending, WORK, this::sendMarked);
   }
@@ -119,8 +116,8 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
       return false;
     }
     String[] parts = key.split("\\" + StoreKeys.SEP);
-    PlayerGameZones z = zones.get(StoreKeys.gamePlayer(parts[2], Long.parseLong(parts[0])));
-    int seen = z == null ? 0 : z.getShotAttempts();
+    PlayerGameShots game = shots.get(StoreKeys.gamePlayer(parts[2], Long.parseLong(parts[0])));
+    int seen = game == null ? 0 : game.getShots().size();
     return seen < summary.getFga();
   }
 
@@ -146,7 +143,7 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
   private void boxScore(PlayerBoxScore b, Record<String, SpecificRecord> record) {
     String gp = StoreKeys.gamePlayer(b.getGameId(), b.getPlayerId());
     PlayerGameSummary row = GameSummaries.withZones(GameSummaries.withPraLine(GameSummaries.summarize(b), props.get(gp)),
-        zones.get(gp));
+        zonesOf(b.getGameId(), b.getPlayerId(), shots.get(gp)));
     String key = StoreKeys.playerGame(b.getPlayerId(), b.getGameDate(), b.getGameId());
     if (row.equals(summaries.get(key))) {
       return; // a re-sent box score
@@ -294,20 +291,30 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
     } else {
       list.add(fact);
     }
-    shots.put(key, game == null ? PlayerGameShots.newBuilder().setShots(list).build() : game);
-    PlayerGameZones z = zones.get(key);
-    if (z == null) {
-      z = ShotZones.empty(s.getGameId(), s.getPlayerId(), s.getTeamId(), s.getGameDate(), s.getSeason());
+    if (game == null) {
+      game = PlayerGameShots.newBuilder().setSeason(s.getSeason()).setTeamId(s.getTeamId())
+          .setGameDate(s.getGameDate()).setShots(list).build();
     }
-    if (old != null) {
-      ShotZones.apply(z, old.getZone(), old.getMade(), -1);
-    }
-    ShotZones.apply(z, fact.getZone(), fact.getMade(), +1);
-    z.setGameDate(s.getGameDate());
-    z.setTeamId(s.getTeamId());
-    zones.put(key, z);
+    game.setTeamId(s.getTeamId());
+    game.setGameDate(s.getGameDate());
+    shots.put(key, game);
     pendingRows.mark(StoreKeys.playerGame(s.getPlayerId(), s.getGameDate(), s.getGameId()),
         Mark.ZONES.at(record.timestamp()), Mark::merge);
+  }
+
+  /**
+   * The game's zone counts from its shots (null without any): what the season stage and the summary's zone fields
+   * read, computed once per game sent instead of kept up to date per shot.
+   */
+  static PlayerGameZones zonesOf(String gameId, long playerId, PlayerGameShots game) {
+    if (game == null) {
+      return null;
+    }
+    PlayerGameZones z = ShotZones.empty(gameId, playerId, game.getTeamId(), game.getGameDate(), game.getSeason());
+    for (GameShot shot : game.getShots()) {
+      ShotZones.apply(z, shot.getZone(), shot.getMade(), +1);
+    }
+    return z;
   }
 
   /**
@@ -319,7 +326,7 @@ public final class PlayerGameStage implements Processor<String, SpecificRecord, 
     String[] parts = key.split("\\" + StoreKeys.SEP);
     long playerId = Long.parseLong(parts[0]);
     String gameId = parts[2];
-    PlayerGameZones z = zones.get(StoreKeys.gamePlayer(gameId, playerId));
+    PlayerGameZones z = zonesOf(gameId, playerId, shots.get(StoreKeys.gamePlayer(gameId, playerId)));
     if (z != null && Mark.ZONES.in(value)) {
       context.forward(new Record<String, SpecificRecord>(StoreKeys.player(playerId), z, ts), ZONES);
     }
