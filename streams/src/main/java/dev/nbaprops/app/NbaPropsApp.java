@@ -114,6 +114,17 @@ public final class NbaPropsApp implements AutoCloseable {
       admin.describeTransactions(List.of("nba-props-start-up-warm-up"));
     }
     TopicAdmin.ensureTopics(admin, cfg.partitions(), cfg.replication());
+    try {
+      for (String w : NbaTopology.retiredStoreWarnings(admin.listTopics().names().get(),
+          cfg.getString(AppConfig.APPLICATION_ID))) {
+        LOG.warn(w);
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      LOG.warn("could not list the topics to look for stores of an earlier build: {}", e.getCause().toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting", e);
+    }
     LOG.info("start-up: topics ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
 
     CompletableFuture<EmbeddedServices.SinkWorker> connectUp = null;
