@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /**
  * Which of the app JVM's threads the CPU went to while a benchmark runs: each Java thread's CPU time from
  * {@link ThreadMXBean}, taken when the sampler starts and then every second (so a thread that ends mid-run keeps
- * what it used), grouped by the thread's name with client ids (UUIDs) and numbers after '#' left out. The JVM's
+ * what it used), grouped by the thread's name with client ids (UUIDs) left out. The JVM's
  * own threads (collector, compilers) and native threads (RocksDB's flushes and compactions) are not Java threads:
  * they are the process's CPU less the sum ({@link #byThread(double)}).
  */

@@ -139,6 +139,7 @@ public final class LiveLatencyBench {
               mode.runner().flushOnce(t);
             }
           }, "live-latency-other-pollers");
+          others.setDaemon(true); // a failed probe below must not keep the JVM alive
           others.start();
           List<PlayerBoxScore> fetched = new ArrayList<>();
           for (PlayerBoxScore b; (b = sent.poll()) != null; ) {

@@ -113,17 +113,17 @@ public final class NbaPropsApp implements AutoCloseable {
       admin.listConsumerGroupOffsets("nba-props-start-up-warm-up");
       admin.describeTransactions(List.of("nba-props-start-up-warm-up"));
     }
-    TopicAdmin.ensureTopics(admin, cfg.partitions(), cfg.replication());
-    try {
-      for (String w : NbaTopology.retiredStoreWarnings(admin.listTopics().names().get(),
-          cfg.getString(AppConfig.APPLICATION_ID))) {
-        LOG.warn(w);
+    java.util.Set<String> existingTopics = TopicAdmin.ensureTopics(admin, cfg.partitions(), cfg.replication());
+    List<String> retired = NbaTopology.retiredStoreProblems(existingTopics, cfg.getString(AppConfig.APPLICATION_ID));
+    if (!retired.isEmpty()) {
+      String what = "the state of application id " + cfg.getString(AppConfig.APPLICATION_ID) + " was made by an"
+          + " earlier build: " + String.join("; ", retired) + ". Replay into a new state dir (or with another"
+          + " application.id) to rebuild every store";
+      if (!cfg.getBoolean(AppConfig.STATE_ALLOW_RETIRED_STORES)) {
+        throw new IllegalStateException(what + ", or set " + AppConfig.STATE_ALLOW_RETIRED_STORES
+            + "=true to run on it anyway");
       }
-    } catch (java.util.concurrent.ExecutionException e) {
-      LOG.warn("could not list the topics to look for stores of an earlier build: {}", e.getCause().toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting", e);
+      LOG.warn("{} ({}=true: running on it anyway)", what, AppConfig.STATE_ALLOW_RETIRED_STORES);
     }
     LOG.info("start-up: topics ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
 

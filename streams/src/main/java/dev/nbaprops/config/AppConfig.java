@@ -43,6 +43,8 @@ public final class AppConfig extends AbstractConfig {
   public static final String PRECOMPUTE_INTERVAL_MS = "precompute.interval.ms";
   public static final String PRECOMPUTE_SETTLE_MS = "precompute.settle.ms";
   public static final String PRECOMPUTE_END_AFTER_REPLAY = "precompute.end.after.replay";
+  /** Whether to start on state an earlier build made with stores this build no longer has (NbaTopology.RETIRED_STORES). */
+  public static final String STATE_ALLOW_RETIRED_STORES = "state.allow.retired.stores";
   /**
    * The Kafka Streams producers' batch.size, a pass-through setting ({@code streams.} prefix) with a backfill
    * default: 256 KB instead of the client's 16 KB (docs/profiles.md).
@@ -123,6 +125,11 @@ public final class AppConfig extends AbstractConfig {
           "run: once the replays in the progress topic (replay --produce-only) have finished and the instances"
               + " have processed every input, the deferred stages send what they hold instead of waiting out the"
               + " settle times, as the replay command does at the end of its own replay. Same final rows.")
+      .define(STATE_ALLOW_RETIRED_STORES, Type.BOOLEAN, false, Importance.LOW,
+          "false (default): a start on state made by an earlier build whose stores this build no longer has is"
+              + " refused, with the stores named (their state is not carried over: a game processed before the"
+              + " upgrade would lose or miscount its zone fields when its box score or a shot came again). true:"
+              + " start anyway, with a warning. Replaying into a new state dir rebuilds every store.")
       .define(PROFILE, Type.STRING, Profile.BACKFILL.setting(), ValidString.in("backfill", "live"), Importance.MEDIUM,
           "Defaults tuned for a workload (docs/profiles.md); any setting given explicitly wins. backfill (default):"
               + " commit.interval.ms=1000, streams.cache.max.bytes=32 MB, precompute.interval.ms=1000,"

@@ -17,6 +17,7 @@ import java.util.List;
  * poll; the others are processed anyway.
  */
 public final class BoxScorePoller implements Poller {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BoxScorePoller.class);
   private final String urlTemplate;
   private final HttpFeed http;
   private final LiveGames games;
@@ -59,17 +60,27 @@ public final class BoxScorePoller implements Poller {
     List<String> failed = new ArrayList<>();
     FeedException first = null;
     List<String> due = List.copyOf(games.due(now, health.interval(), finalRecheck, finalWatch));
-    java.util.ArrayDeque<HttpFeed.Pending> inFlight = new java.util.ArrayDeque<>();
+    HttpFeed.Pending[] requests = new HttpFeed.Pending[due.size()];
+    RuntimeException[] notStarted = new RuntimeException[due.size()];
     int next = 0;
     try {
-      for (int i = 0; i < due.size(); i++) {
-        while (next < due.size() && inFlight.size() < MAX_IN_FLIGHT) {
-          inFlight.add(http.start(url(due.get(next++))));
+      for (int i = 0; i < due.size() && !Thread.currentThread().isInterrupted(); i++) {
+        while (next < due.size() && next - i < MAX_IN_FLIGHT) {
+          try {
+            requests[next] = http.start(url(due.get(next)));
+          } catch (RuntimeException e) { // e.g. a game id that makes no URL: that game's failure
+            notStarted[next] = e;
+          }
+          next++;
         }
         String gameId = due.get(i);
-        HttpFeed.Pending request = inFlight.poll();
-        String url = request.url();
+        String url = url(gameId);
         try {
+          if (notStarted[i] != null) {
+            throw notStarted[i];
+          }
+          HttpFeed.Pending request = requests[i];
+          requests[i] = null;
           LiveBoxScoreParser.Game g = LiveBoxScoreParser.parse(http.await(request).body());
           if (!g.gameId().equals(gameId)) {
             throw new FeedException(FeedException.Kind.MALFORMED, url + " returned game " + g.gameId());
@@ -79,15 +90,26 @@ public final class BoxScorePoller implements Poller {
           if (g.isFinal()) {
             queued += outbox.offer(finalRecords(g, url, now), now);
           }
-        } catch (FeedException e) {
+        } catch (FeedException | RuntimeException e) {
+          // One game's failure (the feed, or a defect on its payload) is that game's: the others go on.
+          FeedException f = e instanceof FeedException fe ? fe : new FeedException(FeedException.Kind.MALFORMED,
+              "unexpected " + e + " on " + HttpFeed.redact(url), null, e);
+          if (!(e instanceof FeedException)) {
+            LOG.error("live box score of game {}: unexpected failure; the game is fetched again at the next poll",
+                gameId, e);
+          }
           failed.add(gameId);
-          if (first == null || first.retryAfter() == null && e.retryAfter() != null) {
-            first = e;
+          if (first == null || first.retryAfter() == null && f.retryAfter() != null) {
+            first = f;
           }
         }
       }
     } finally {
-      inFlight.forEach(HttpFeed.Pending::cancel); // only when the poll ended early (interrupted, a parser defect)
+      for (HttpFeed.Pending p : requests) {
+        if (p != null) {
+          p.cancel(); // only when the poll ended early (interrupted)
+        }
+      }
     }
     if (first != null) {
       health.addRecords(queued);

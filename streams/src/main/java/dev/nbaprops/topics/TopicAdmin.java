@@ -24,7 +24,8 @@ public final class TopicAdmin {
 
   private TopicAdmin() {}
 
-  public static void ensureTopics(Admin admin, int partitions, short replication) {
+  /** Creates the app's topics that are missing and checks them; returns the topics that existed before. */
+  public static Set<String> ensureTopics(Admin admin, int partitions, short replication) {
     try {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing = new ArrayList<>();
@@ -58,6 +59,7 @@ public final class TopicAdmin {
               + d.partitions().size() + ")");
         }
       }
+      return existing;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);

@@ -215,27 +215,25 @@ public final class NbaTopology {
 
   /**
    * Stores an earlier build had and this one no longer has, with what replaced them. Their changelog topics stay on
-   * the broker (Kafka Streams never deletes them), and their state is not carried over: an instance started on such
-   * state is warned at start-up ({@link #retiredStoreWarnings}).
+   * the broker (Kafka Streams never deletes them), and their state is not carried over: a start on such state is
+   * refused unless {@code state.allow.retired.stores} ({@link #retiredStoreProblems}).
    */
   static final Map<String, String> RETIRED_STORES = Map.of(
-      "player-shot-by-id", "a game's shots are one value per game in player-game-shots (eighth session of issue 16):"
-          + " a shot of a game processed before the upgrade, re-sent or corrected after it, would count that game's"
-          + " zones from the shots sent since",
+      "player-shot-by-id", "a game's shots are one value per game in player-game-shots, which starts empty: a game"
+          + " processed before the upgrade whose box score or a shot comes again would lose its zone fields or count"
+          + " only the shots sent since",
       "player-game-zones", "a game's zone counts are computed from player-game-shots");
 
   /**
-   * One warning per retired store whose changelog topic ({@code <application.id>-<store>-changelog}) is among
+   * One sentence per retired store whose changelog topic ({@code <application.id>-<store>-changelog}) is among
    * {@code topics}: the state of that application id was made by an earlier build.
    */
-  public static List<String> retiredStoreWarnings(java.util.Set<String> topics, String applicationId) {
+  public static List<String> retiredStoreProblems(java.util.Set<String> topics, String applicationId) {
     List<String> out = new ArrayList<>();
     for (Map.Entry<String, String> e : new java.util.TreeMap<>(RETIRED_STORES).entrySet()) {
       String changelog = applicationId + "-" + e.getKey() + "-changelog";
       if (topics.contains(changelog)) {
-        out.add("the state of application id " + applicationId + " was made by an earlier build: its store "
-            + e.getKey() + " (topic " + changelog + ") is no longer used; " + e.getValue() + ". Replay the seasons"
-            + " into a new state dir (or set application.id) to rebuild every store with this build");
+        out.add("store " + e.getKey() + " (topic " + changelog + ") is no longer used: " + e.getValue());
       }
     }
     return out;
@@ -279,7 +277,7 @@ public final class NbaTopology {
     }
     text(TeamSeasonStage.DIRTY_STORE);
     for (StoreCatalog.Entry table : StoreCatalog.ALL) {
-      uncached(table.indexStore(), Serdes.String()); // written once per row, like the shots
+      uncached(table.indexStore(), Serdes.String()); // written once per row, like the box-score lines
     }
   }
 

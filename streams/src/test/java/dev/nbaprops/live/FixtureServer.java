@@ -46,6 +46,10 @@ final class FixtureServer implements AutoCloseable {
   }
 
   private final HttpServer server;
+  private final java.util.concurrent.ExecutorService executor;
+  /** Requests being answered now, and the most at once so far. */
+  private final java.util.concurrent.atomic.AtomicInteger answering = new java.util.concurrent.atomic.AtomicInteger();
+  final java.util.concurrent.atomic.AtomicInteger mostAnsweredAtOnce = new java.util.concurrent.atomic.AtomicInteger();
   private final NightFeed feed;
   final AtomicReference<Instant> now;
   private final Deque<Map.Entry<String, Fault>> faults = new ArrayDeque<>();
@@ -55,14 +59,20 @@ final class FixtureServer implements AutoCloseable {
   private volatile String apiKey = "test-key";
 
   FixtureServer(NightFeed feed, Instant start) throws IOException {
+    this(feed, start, 4);
+  }
+
+  /** @param threads requests answered at once (more wait in the server's queue) */
+  FixtureServer(NightFeed feed, Instant start, int threads) throws IOException {
     this.feed = feed;
     this.now = new AtomicReference<>(start);
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 32);
-    server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+    executor = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "fixture-server");
       t.setDaemon(true);
       return t;
-    }));
+    });
+    server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
   }
@@ -95,6 +105,7 @@ final class FixtureServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex) throws IOException {
+    mostAnsweredAtOnce.accumulateAndGet(answering.incrementAndGet(), Math::max);
     try (ex) {
       String path = ex.getRequestURI().getPath();
       requests.add(path);
@@ -142,6 +153,8 @@ final class FixtureServer implements AutoCloseable {
       } else {
         send(ex, 404, "not found");
       }
+    } finally {
+      answering.decrementAndGet();
     }
   }
 
@@ -157,5 +170,6 @@ final class FixtureServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow(); // a handler still sleeping out a delay fault
   }
 }

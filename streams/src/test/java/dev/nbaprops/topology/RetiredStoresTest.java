@@ -5,15 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** State made by an earlier build (a changelog of a store this build no longer has) is named at start-up. */
+/**
+ * State made by an earlier build (a changelog of a store this build no longer has) is found at start-up, and the
+ * start refused unless state.allow.retired.stores (NbaPropsApp; checked by hand on the slice's state of 275faed).
+ */
 class RetiredStoresTest {
   @Test
   void aChangelogOfARetiredStoreIsNamedWithWhatReplacedIt() {
     Set<String> topics = Set.of("nba.raw.shot", "nba-props-streams-player-game-summary-changelog",
         "nba-props-streams-player-shot-by-id-changelog", "other-app-player-game-zones-changelog");
-    assertThat(NbaTopology.retiredStoreWarnings(topics, "nba-props-streams")).singleElement().asString()
-        .contains("player-shot-by-id").contains("player-game-shots").contains("new state dir");
-    assertThat(NbaTopology.retiredStoreWarnings(topics, "other-app")).singleElement().asString()
+    assertThat(NbaTopology.retiredStoreProblems(topics, "nba-props-streams")).singleElement().asString()
+        .contains("player-shot-by-id").contains("player-game-shots").contains("zone fields");
+    assertThat(NbaTopology.retiredStoreProblems(topics, "other-app")).singleElement().asString()
         .contains("player-game-zones");
   }
 
@@ -21,7 +24,7 @@ class RetiredStoresTest {
   void stateOfThisBuildGivesNoWarning() {
     Set<String> topics = Set.of("nba-props-streams-player-game-shots-changelog",
         "nba-props-streams-player-game-summary-changelog");
-    assertThat(NbaTopology.retiredStoreWarnings(topics, "nba-props-streams")).isEmpty();
+    assertThat(NbaTopology.retiredStoreProblems(topics, "nba-props-streams")).isEmpty();
   }
 
   @Test
