@@ -12,7 +12,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * heap committed and used, and Kafka Streams' RocksDB figures (memtables and table readers summed over every store
  * instance; the block cache, which every store shares with the default rocksdb.memory.mb > 0, counted once: with
  * 0 each store has its own and this undercounts). Each figure's peak is kept, with the
- * resident set and the others at the moment the resident set peaked, so the peak can be taken apart.
+ * resident set and the others at the moment the resident set peaked, so the peak can be taken apart. Other
+ * per-second samplers of the run ({@link ThreadCpuSampler}) ride on the same thread ({@link #alsoEverySecond}).
  */
 final class MemorySampler implements AutoCloseable {
   private static final java.util.Set<String> ROCKSDB_FIGURES =
@@ -22,6 +23,7 @@ final class MemorySampler implements AutoCloseable {
   private volatile boolean stop;
   private final Map<String, Long> peak = new LinkedHashMap<>();
   private Map<String, Long> atRssPeak = Map.of();
+  private final java.util.List<Runnable> alsoEverySecond = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   MemorySampler(KafkaStreams streams) {
     this.streams = streams;
@@ -43,6 +45,10 @@ final class MemorySampler implements AutoCloseable {
         if (now.getOrDefault("rss_mb", 0L) >= atRssPeak.getOrDefault("rss_mb", 0L)) {
           atRssPeak = now;
         }
+      }
+      try {
+        alsoEverySecond.forEach(Runnable::run);
+      } catch (RuntimeException e) { // skip this sample, as above
       }
       try {
         Thread.sleep(1_000);
@@ -79,6 +85,11 @@ final class MemorySampler implements AutoCloseable {
     m.put("rocksdb_table_readers_mb", (long) readers >> 20);
     m.put("rocksdb_block_cache_mb", (long) blockCache >> 20);
     return m;
+  }
+
+  /** Runs {@code sample} on this sampler's thread every second from now until it closes. */
+  void alsoEverySecond(Runnable sample) {
+    alsoEverySecond.add(sample);
   }
 
   synchronized Map<String, Long> peaks() {

@@ -92,7 +92,7 @@ public final class ReplayBenchmark {
         double rawRate = rawProducer(app, cfg, records, samples);
 
         double cpuAtReplay = cpuSeconds(ProcessHandle.current().pid());
-        ThreadCpuSampler threadCpu = new ThreadCpuSampler(); // from the replay's start to its end
+        ThreadCpuSampler threadCpu = new ThreadCpuSampler(memory); // from the replay's start to its end
         long t0 = System.nanoTime();
         ReplaySummary summary;
         summary = new Replayer(app.bootstrapServers(), Map.of()).replay(new Replayer.Options(data, selection),
@@ -105,7 +105,6 @@ public final class ReplayBenchmark {
         long derived = dev.nbaprops.connect.WarehouseSinkTask.recordsApplied();
         double appCpu = cpuSeconds(ProcessHandle.current().pid());
         Map<String, Double> cpuByThread = threadCpu.byThread(appCpu - cpuAtReplay);
-        threadCpu.close();
         memory.close(); // its peaks end with the run (closing again at the block's end does nothing)
         long appRss = peakRssKb(ProcessHandle.current().pid()) / 1024;
         long brokerRss = peakRssKb(app.brokerPid()) / 1024;

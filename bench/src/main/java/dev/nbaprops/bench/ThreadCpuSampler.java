@@ -10,37 +10,22 @@ import java.util.regex.Pattern;
 
 /**
  * Which of the app JVM's threads the CPU went to while a benchmark runs: each Java thread's CPU time from
- * {@link ThreadMXBean}, taken when the sampler starts and then every second (so a thread that ends mid-run keeps
- * what it used), grouped by the thread's name with client ids (UUIDs) left out. The JVM's
+ * {@link ThreadMXBean}, taken when the sampler is made and then every second on the {@link MemorySampler}'s thread
+ * (so a thread that ends mid-run keeps what it used), grouped by the thread's name with client ids (UUIDs) left out. The JVM's
  * own threads (collector, compilers) and native threads (RocksDB's flushes and compactions) are not Java threads:
  * they are the process's CPU less the sum ({@link #byThread(double)}).
  */
-final class ThreadCpuSampler implements AutoCloseable {
+final class ThreadCpuSampler {
   private static final Pattern UUID =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-?");
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final Map<Long, Long> startNs = new HashMap<>();
   private final Map<Long, Long> lastNs = new HashMap<>();
   private final Map<Long, String> names = new HashMap<>();
-  private final Thread thread;
-  private volatile boolean stop;
 
-  ThreadCpuSampler() {
+  ThreadCpuSampler(MemorySampler everySecond) {
     sample(true);
-    this.thread = new Thread(this::loop, "bench-thread-cpu-sampler");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private void loop() {
-    while (!stop) {
-      try {
-        Thread.sleep(1_000);
-      } catch (InterruptedException e) {
-        return;
-      }
-      sample(false);
-    }
+    everySecond.alsoEverySecond(() -> sample(false));
   }
 
   private synchronized void sample(boolean first) {
@@ -82,10 +67,4 @@ final class ThreadCpuSampler implements AutoCloseable {
     return out;
   }
 
-  @Override
-  public void close() throws InterruptedException {
-    stop = true;
-    thread.interrupt();
-    thread.join(5_000);
-  }
 }

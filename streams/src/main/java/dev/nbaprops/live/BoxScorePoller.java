@@ -92,11 +92,14 @@ public final class BoxScorePoller implements Poller {
           }
         } catch (FeedException | RuntimeException e) {
           // One game's failure (the feed, or a defect on its payload) is that game's: the others go on.
-          FeedException f = e instanceof FeedException fe ? fe : new FeedException(FeedException.Kind.MALFORMED,
-              "unexpected " + e + " on " + HttpFeed.redact(url), null, e);
-          if (!(e instanceof FeedException)) {
+          FeedException f;
+          if (e instanceof FeedException fe) {
+            f = fe;
+          } else {
             LOG.error("live box score of game {}: unexpected failure; the game is fetched again at the next poll",
                 gameId, e);
+            f = new FeedException(FeedException.Kind.MALFORMED, "unexpected " + e + " on " + HttpFeed.redact(url),
+                null, e);
           }
           failed.add(gameId);
           if (first == null || first.retryAfter() == null && f.retryAfter() != null) {

@@ -47,9 +47,7 @@ class BoxScorePollerTest {
         assertThat(server.timedRequests.stream().filter(e -> e.getValue().startsWith(BOX_PATH))).hasSize(feed.games.size());
         assertThat(live.runner().pollers().get(1).health().consecutiveFailures()).isZero();
         // Every game's lines.
-        assertThat(sent.stream().filter(r -> r.topic().equals(Topics.PLAYER_BOX_SCORE))
-            .map(r -> ((PlayerBoxScore) r.value()).getGameId()).collect(Collectors.toSet()))
-            .isEqualTo(feed.games.keySet());
+        assertThat(gamesSent(sent)).isEqualTo(feed.games.keySet());
       }
     }
   }
@@ -62,26 +60,28 @@ class BoxScorePollerTest {
       server.fail(BOX_PATH + slow, FixtureServer.Fault.delay(5_000)); // beyond the 2 s timeout
       List<LiveRecord> sent = new ArrayList<>();
       try (LiveMode live = live(server, sent, "PT2S")) {
-      live.runner().pollOnce(live.runner().pollers().get(0), server.now.get());
-      PollerHealth box = live.runner().pollers().get(1).health();
-      live.runner().pollOnce(live.runner().pollers().get(1), server.now.get());
-      live.runner().flushOnce(server.now.get());
+        live.runner().pollOnce(live.runner().pollers().get(0), server.now.get());
+        PollerHealth box = live.runner().pollers().get(1).health();
+        live.runner().pollOnce(live.runner().pollers().get(1), server.now.get());
+        live.runner().flushOnce(server.now.get());
 
-      assertThat(box.consecutiveFailures()).isEqualTo(1);
-      assertThat(box.lastErrorMessage()).contains("timeout").contains(slow);
-      Set<String> games = sent.stream().filter(r -> r.topic().equals(Topics.PLAYER_BOX_SCORE))
-          .map(r -> ((PlayerBoxScore) r.value()).getGameId()).collect(Collectors.toSet());
-      assertThat(games).doesNotContain(slow).hasSize(feed.games.size() - 1);
+        assertThat(box.consecutiveFailures()).isEqualTo(1);
+        assertThat(box.lastErrorMessage()).contains("timeout").contains(slow);
+        assertThat(gamesSent(sent)).doesNotContain(slow).hasSize(feed.games.size() - 1);
 
-      // The next poll fetches the game that failed (the fault was served once).
-      live.runner().pollOnce(live.runner().pollers().get(1), server.now.get());
-      live.runner().flushOnce(server.now.get());
-      assertThat(box.consecutiveFailures()).isZero();
-      assertThat(sent.stream().filter(r -> r.topic().equals(Topics.PLAYER_BOX_SCORE))
-          .map(r -> ((PlayerBoxScore) r.value()).getGameId()).collect(Collectors.toSet()))
-          .isEqualTo(feed.games.keySet());
+        // The next poll fetches the game that failed (the fault was served once).
+        live.runner().pollOnce(live.runner().pollers().get(1), server.now.get());
+        live.runner().flushOnce(server.now.get());
+        assertThat(box.consecutiveFailures()).isZero();
+        assertThat(gamesSent(sent)).isEqualTo(feed.games.keySet());
       }
     }
+  }
+
+  /** The games whose box-score lines were sent. */
+  private static Set<String> gamesSent(List<LiveRecord> sent) {
+    return sent.stream().filter(r -> r.topic().equals(Topics.PLAYER_BOX_SCORE))
+        .map(r -> ((PlayerBoxScore) r.value()).getGameId()).collect(Collectors.toSet());
   }
 
   private static LiveMode live(FixtureServer server, List<LiveRecord> sent, String timeout) {
